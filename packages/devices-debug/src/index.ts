@@ -1,0 +1,2 @@
+export { DebugConsole, type DebugConsoleOptions, debugConsolePlugin } from "./debug-console.js";
+export { ExitPort, type ExitPortOptions, exitPortPlugin } from "./exit-port.js";

@@ -1,0 +1,80 @@
+import { hex, servedWidths } from "./access.js";
+import { ResourceConflictError } from "./errors.js";
+import { type InterruptController, NO_INTERRUPT_CONTROLLER } from "./irq/interrupt-controller.js";
+import { IrqLines } from "./irq/irq-lines.js";
+import { MemoryMap } from "./memory/memory-map.js";
+import { PortSpace } from "./ports/port-space.js";
+
+/** Sizes of a new bus. */
+export interface BusOptions {
+  /** Bytes of RAM buffer (mapped by the machine's address-space layout). */
+  ramSize: number;
+  /** Number of IRQ lines; 16 on a PC/AT. */
+  irqLines?: number;
+}
+
+/** What one owner holds on the bus, for `ringlab devices` and reports. */
+export interface OwnerResources {
+  owner: string;
+  ports: { base: number; count: number; widths: string }[];
+  memory: { base: number; size: number; kind: string }[];
+  irqs: number[];
+  interruptController: boolean;
+}
+
+/**
+ * The contract between the CPU and the devices: physical memory, I/O ports, IRQ lines and
+ * the interrupt controller the CPU acknowledges interrupts from. Devices see only this.
+ */
+export class Bus {
+  readonly memory: MemoryMap;
+  readonly ports: PortSpace;
+  readonly irqs: IrqLines;
+  private controller: InterruptController = NO_INTERRUPT_CONTROLLER;
+  private controllerOwner: string | undefined;
+
+  constructor(options: BusOptions) {
+    this.memory = new MemoryMap(options.ramSize);
+    this.ports = new PortSpace();
+    this.irqs = new IrqLines(options.irqLines ?? 16);
+  }
+
+  /** The interrupt controller the CPU asks for vectors. */
+  get interrupts(): InterruptController {
+    return this.controller;
+  }
+
+  /** Installs the interrupt controller. A second one is an error naming both. */
+  setInterruptController(owner: string, controller: InterruptController): void {
+    if (this.controllerOwner !== undefined) {
+      throw new ResourceConflictError(
+        `the interrupt controller is claimed by both '${this.controllerOwner}' and '${owner}'`,
+      );
+    }
+    this.controller = controller;
+    this.controllerOwner = owner;
+  }
+
+  /** Everything each owner claimed, in order of first claim. */
+  resources(): OwnerResources[] {
+    const byOwner = new Map<string, OwnerResources>();
+    const get = (owner: string) => {
+      let r = byOwner.get(owner);
+      if (!r) byOwner.set(owner, (r = { owner, ports: [], memory: [], irqs: [], interruptController: false }));
+      return r;
+    };
+    for (const c of this.ports.claims()) {
+      const widths = servedWidths(c.handlers).map((w) => w * 8).join("/");
+      get(c.owner).ports.push({ base: c.base, count: c.count, widths });
+    }
+    for (const r of this.memory.regions()) get(r.owner).memory.push({ base: r.base, size: r.size, kind: r.kind });
+    for (const { line, owner } of this.irqs.claims()) get(owner).irqs.push(line);
+    if (this.controllerOwner !== undefined) get(this.controllerOwner).interruptController = true;
+    return [...byOwner.values()];
+  }
+}
+
+/** `0x40-0x43` or `0xE9` for a port range. */
+export function formatPortRange(base: number, count: number): string {
+  return count === 1 ? hex(base, 2) : `${hex(base, 2)}-${hex(base + count - 1, 2)}`;
+}

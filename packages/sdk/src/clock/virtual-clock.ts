@@ -1,0 +1,176 @@
+import { ConfigError } from "../errors.js";
+import type { JsonValue } from "../json.js";
+import { type Timer, TimerQueue } from "./timer-queue.js";
+
+/** Options of the virtual clock. */
+export interface ClockOptions {
+  /** TSC frequency in Hz: how many TSC ticks make one virtual second. Default 1 GHz. */
+  tscHz?: number;
+  /** TSC ticks each retired guest instruction advances the clock by. Default 1. */
+  cyclesPerInstruction?: number;
+}
+
+/** A handle to cancel a scheduled timer. */
+export interface TimerHandle {
+  readonly deadline: number;
+  cancel(): void;
+}
+
+export const DEFAULT_TSC_HZ = 1_000_000_000;
+
+/**
+ * Virtual time, counted in TSC ticks. Only the CPU advances it, by the instructions it
+ * retires, so a run is reproducible to the instruction (the QEMU icount idea). Devices
+ * schedule timers on it; the machine loop asks how many instructions remain to the next
+ * deadline, runs the CPU that far, advances the clock and fires what is due. Nothing here
+ * reads the wall clock.
+ */
+export class VirtualClock {
+  readonly tscHz: number;
+  readonly cyclesPerInstruction: number;
+  private tsc = 0;
+  private retired = 0;
+  private seq = 0;
+  private readonly queue = new TimerQueue();
+
+  constructor(options: ClockOptions = {}) {
+    const tscHz = options.tscHz ?? DEFAULT_TSC_HZ;
+    const cpi = options.cyclesPerInstruction ?? 1;
+    if (!Number.isInteger(tscHz) || tscHz < 1_000_000 || tscHz > 100_000_000_000) {
+      throw new ConfigError(`clock.tscHz: expected a whole number of Hz from 1000000 to 100000000000, got ${tscHz}`);
+    }
+    if (!Number.isInteger(cpi) || cpi < 1 || cpi > 1000) {
+      throw new ConfigError(`clock.cyclesPerInstruction: expected a whole number from 1 to 1000, got ${cpi}`);
+    }
+    this.tscHz = tscHz;
+    this.cyclesPerInstruction = cpi;
+  }
+
+  /** The time-stamp counter: TSC ticks since reset. */
+  get ticks(): number {
+    return this.tsc;
+  }
+
+  /** Guest instructions retired since reset. */
+  get instructions(): number {
+    return this.retired;
+  }
+
+  /** Virtual nanoseconds since reset. */
+  get nanoseconds(): number {
+    return this.ticksToNs(this.tsc);
+  }
+
+  ticksToNs(ticks: number): number {
+    return (ticks * 1e9) / this.tscHz;
+  }
+
+  /** Whole TSC ticks in `ns` nanoseconds, rounded up so a timer never fires early. */
+  nsToTicks(ns: number): number {
+    return Math.ceil((ns * this.tscHz) / 1e9);
+  }
+
+  /** Records `n` retired instructions; the clock moves by `n × cyclesPerInstruction`. */
+  retire(n: number): void {
+    this.retired += n;
+    this.tsc += n * this.cyclesPerInstruction;
+  }
+
+  /**
+   * Moves time forward to `tick` with no instructions retired: what HLT does while it waits
+   * for the next interrupt. Fires nothing; call {@link runDueTimers} after.
+   */
+  skipTo(tick: number): void {
+    if (tick > this.tsc) this.tsc = tick;
+  }
+
+  /** Schedules `callback` at absolute TSC tick `deadline` (now, if it is already past). */
+  scheduleAt(deadline: number, callback: (now: number) => void, label = "timer"): TimerHandle {
+    if (!Number.isFinite(deadline)) throw new RangeError(`${label}: timer deadline ${deadline} is not a finite tick`);
+    const timer: Timer = { deadline: Math.max(deadline, this.tsc), label, seq: this.seq++, callback, cancelled: false };
+    this.queue.push(timer);
+    return {
+      deadline: timer.deadline,
+      cancel: () => {
+        timer.cancelled = true;
+      },
+    };
+  }
+
+  /** Schedules `callback` `ticks` TSC ticks from now. */
+  scheduleIn(ticks: number, callback: (now: number) => void, label?: string): TimerHandle {
+    return this.scheduleAt(this.tsc + ticks, callback, label);
+  }
+
+  /** Schedules `callback` `ns` virtual nanoseconds from now. */
+  scheduleInNs(ns: number, callback: (now: number) => void, label?: string): TimerHandle {
+    return this.scheduleAt(this.tsc + this.nsToTicks(ns), callback, label);
+  }
+
+  /** The earliest pending deadline, or `Infinity`. */
+  nextDeadline(): number {
+    return this.queue.peek()?.deadline ?? Infinity;
+  }
+
+  /**
+   * How many instructions the CPU may retire before the next timer is due (rounded up, so
+   * the deadline is reached), 0 when one is already due, `Infinity` when none is pending.
+   */
+  instructionsUntilNextTimer(): number {
+    const d = this.nextDeadline();
+    if (d === Infinity) return Infinity;
+    return Math.max(0, Math.ceil((d - this.tsc) / this.cyclesPerInstruction));
+  }
+
+  /**
+   * Fires every timer whose deadline has come, earliest first and in scheduling order within
+   * one tick; a timer scheduled by a callback for a tick already reached fires in this call.
+   * Returns how many fired.
+   */
+  runDueTimers(): number {
+    let fired = 0;
+    for (;;) {
+      const t = this.queue.peek();
+      if (!t || t.deadline > this.tsc) return fired;
+      this.queue.pop();
+      t.cancelled = true;
+      t.callback(t.deadline);
+      fired++;
+    }
+  }
+
+  /** Labels and deadlines of pending timers, earliest first (for reports and tests). */
+  pendingTimers(): { label: string; deadline: number }[] {
+    const out: { label: string; deadline: number }[] = [];
+    const taken: Timer[] = [];
+    for (let t = this.queue.pop(); t; t = this.queue.pop()) taken.push(t);
+    for (const t of taken) {
+      this.queue.push(t);
+      if (!t.cancelled) out.push({ label: t.label, deadline: t.deadline });
+    }
+    return out;
+  }
+
+  /** Back to tick 0 with no timers (devices re-arm theirs in their own reset). */
+  reset(): void {
+    this.tsc = 0;
+    this.retired = 0;
+    this.queue.clear();
+  }
+
+  /** Time only: timers belong to devices, which re-schedule them when their state loads. */
+  saveState(): JsonValue {
+    return { ticks: this.tsc, instructions: this.retired };
+  }
+
+  /** Restores the time and drops every pending timer; load devices' state after this. */
+  loadState(state: JsonValue): void {
+    const s = state as { ticks?: unknown; instructions?: unknown } | null;
+    if (!s || typeof s !== "object" || typeof s.ticks !== "number" || typeof s.instructions !== "number") {
+      throw new ConfigError("clock state: expected { ticks: number, instructions: number }");
+    }
+    this.tsc = s.ticks;
+    this.retired = s.instructions;
+    this.queue.clear();
+  }
+}
