@@ -84,10 +84,14 @@ export class VirtualClock {
     if (tick > this.tsc) this.tsc = tick;
   }
 
-  /** Schedules `callback` at absolute TSC tick `deadline` (now, if it is already past). */
+  /**
+   * Schedules `callback` at absolute TSC tick `deadline`. A deadline already past fires at
+   * the next {@link runDueTimers}; the callback always receives its own deadline, so a
+   * periodic device re-arming from it never drifts.
+   */
   scheduleAt(deadline: number, callback: (now: number) => void, label = "timer"): TimerHandle {
     if (!Number.isFinite(deadline)) throw new RangeError(`${label}: timer deadline ${deadline} is not a finite tick`);
-    const timer: Timer = { deadline: Math.max(deadline, this.tsc), label, seq: this.seq++, callback, cancelled: false };
+    const timer: Timer = { deadline, label, seq: this.seq++, callback, cancelled: false };
     this.queue.push(timer);
     return {
       deadline: timer.deadline,
