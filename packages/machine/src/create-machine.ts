@@ -1,0 +1,99 @@
+import "reflect-metadata";
+import {
+  BUS,
+  Bus,
+  CLOCK,
+  CONSOLE,
+  ConfigError,
+  type ConsoleSink,
+  DEVICE,
+  DEVICE_ID,
+  DEVICE_OPTIONS,
+  MACHINE_CONFIG,
+  RUN_CONTROL,
+  type RunControl,
+  VirtualClock,
+  parseDeviceOptions,
+} from "@ringlab/sdk";
+import { type DependencyContainer, container as rootContainer } from "tsyringe";
+import type { DeviceRegistry } from "./device-registry.js";
+import { Machine } from "./machine.js";
+import { type MachineConfig, type MachineConfigInput, deviceEntries, parseMachineConfig } from "./machine-config.js";
+
+/** PC memory layout (IBM PC/AT): conventional RAM ends at 640 KiB, extended RAM starts at 1 MiB. */
+export const CONVENTIONAL_RAM_END = 0xa0000;
+export const EXTENDED_RAM_START = 0x100000;
+
+/** What the front end provides to a machine. */
+export interface MachineHost {
+  /** Where the debug console's bytes go. Default: collected in {@link CollectingConsole}. */
+  console?: ConsoleSink;
+}
+
+/** A console sink that keeps what the guest wrote, for tests and browser front ends. */
+export class CollectingConsole implements ConsoleSink {
+  private chunks: Uint8Array[] = [];
+
+  write(bytes: Uint8Array): void {
+    this.chunks.push(bytes.slice());
+  }
+
+  /** All bytes written so far, decoded as Latin-1 (the debug console is a byte stream). */
+  text(): string {
+    return this.chunks.map((c) => String.fromCharCode(...c)).join("");
+  }
+}
+
+/**
+ * Builds a {@link Machine} from a configuration: a fresh child container of its own holds
+ * the bus, the clock and the devices, so machines share no state. Devices are constructed
+ * by DI with their validated options, attached in configuration order, then reset.
+ * Uses no Node-only API, so a browser front end can call it too.
+ */
+export function createMachine(
+  configInput: MachineConfigInput | MachineConfig,
+  registry: DeviceRegistry,
+  host: MachineHost = {},
+): Machine {
+  const config = parseMachineConfig(configInput);
+  const c: DependencyContainer = rootContainer.createChildContainer();
+
+  const bus = new Bus({ ramSize: config.memory.size });
+  bus.memory.mapRam("ram", 0, CONVENTIONAL_RAM_END);
+  bus.memory.mapRam("ram", EXTENDED_RAM_START, config.memory.size - EXTENDED_RAM_START);
+  const clock = new VirtualClock(config.clock);
+
+  // The machine answers devices' run-control requests; it exists only after the devices, so
+  // they get a forwarder bound to it below.
+  let machine: Machine | undefined;
+  const runControl: RunControl = { requestExit: (status, reason) => machine?.requestExit(status, reason) };
+
+  c.register(BUS, { useValue: bus });
+  c.register(CLOCK, { useValue: clock });
+  c.register(MACHINE_CONFIG, { useValue: config });
+  c.register(CONSOLE, { useValue: host.console ?? new CollectingConsole() });
+  c.register(RUN_CONTROL, { useValue: runControl });
+
+  const ids = new Set<string>();
+  deviceEntries(config).forEach((entry, i) => {
+    const where = `devices[${i}]`;
+    const plugin = registry.get(entry.plugin, where);
+    const id = entry.id ?? plugin.name;
+    if (ids.has(id)) throw new ConfigError(`${where}: device id '${id}' is used twice (give one an 'id')`);
+    ids.add(id);
+    const options = parseDeviceOptions(plugin, entry.options, `device '${id}'`);
+    const child = c.createChildContainer();
+    child.register(DEVICE_ID, { useValue: id });
+    child.register(DEVICE_OPTIONS, { useValue: options });
+    c.register(DEVICE, { useValue: child.resolve(plugin.device) });
+  });
+  if (ids.size === 0) {
+    // @injectAll fails on an unregistered token; a machine with no devices is still valid.
+    machine = new Machine(bus, clock, [], config);
+  } else {
+    machine = c.resolve(Machine);
+  }
+  for (const d of machine.devices) d.attach(bus);
+  machine.reset();
+  return machine;
+}

@@ -1,0 +1,16 @@
+export { CONVENTIONAL_RAM_END, CollectingConsole, EXTENDED_RAM_START, type MachineHost, createMachine } from "./create-machine.js";
+export { DeviceRegistry } from "./device-registry.js";
+export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
+export { Machine, type MachineState } from "./machine.js";
+export { type LoopContext, MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
+export {
+  DEFAULT_DEVICES,
+  type DeviceEntry,
+  type MachineConfig,
+  type MachineConfigInput,
+  deviceEntries,
+  machineConfigSchema,
+  parseMachineConfig,
+  parseSize,
+} from "./machine-config.js";
+export type { Processor, ProcessorStop } from "./processor.js";

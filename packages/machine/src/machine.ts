@@ -1,0 +1,108 @@
+import {
+  type Bus,
+  BUS,
+  CLOCK,
+  ConfigError,
+  DEVICE,
+  type Device,
+  type JsonValue,
+  MACHINE_CONFIG,
+  type OwnerResources,
+  type RunControl,
+  type VirtualClock,
+} from "@ringlab/sdk";
+import { inject, injectAll, injectable } from "tsyringe";
+import type { MachineConfig } from "./machine-config.js";
+import type { Processor } from "./processor.js";
+import { type RunOutcome, runLoop } from "./run-loop.js";
+
+/** A saved machine: the clock and every device, by id. */
+export interface MachineState {
+  clock: JsonValue;
+  devices: Record<string, JsonValue>;
+}
+
+/**
+ * One emulated PC: a bus, a clock and its devices, built by {@link createMachine} in a
+ * container of its own. It owns nothing global, so any number can live in one process.
+ */
+@injectable()
+export class Machine implements RunControl {
+  private exitRequest: { status: number; reason: string } | undefined;
+  private processor: Processor | undefined;
+
+  constructor(
+    @inject(BUS) readonly bus: Bus,
+    @inject(CLOCK) readonly clock: VirtualClock,
+    @injectAll(DEVICE) readonly devices: Device[],
+    @inject(MACHINE_CONFIG) readonly config: MachineConfig,
+  ) {}
+
+  /** The device with instance id `id`. */
+  device<D extends Device = Device>(id: string): D {
+    const d = this.devices.find((x) => x.id === id);
+    if (!d) throw new ConfigError(`no device '${id}' in this machine (devices: ${this.devices.map((x) => x.id).join(", ")})`);
+    return d as D;
+  }
+
+  /** Power-on: time back to 0, every device reset in configuration order. */
+  reset(): void {
+    this.clock.reset();
+    this.exitRequest = undefined;
+    for (const d of this.devices) d.reset();
+  }
+
+  /** What each device claimed on the bus. */
+  resources(): OwnerResources[] {
+    return this.bus.resources();
+  }
+
+  /** Installs the processor that {@link run} drives. */
+  setProcessor(processor: Processor): void {
+    this.processor = processor;
+  }
+
+  /** A device asked to end the run (the exit port). The CPU stops after this instruction. */
+  requestExit(status: number, reason: string): void {
+    this.exitRequest ??= { status, reason };
+    this.processor?.requestStop?.();
+  }
+
+  /** The exit a device requested, if any. */
+  pendingExit(): { status: number; reason: string } | undefined {
+    return this.exitRequest;
+  }
+
+  /**
+   * Runs the guest until it exits, halts for good, shuts down, or retires `limit`
+   * instructions in all (default: the config's `maxInstructions`, else no limit).
+   */
+  run(limit = this.config.maxInstructions ?? Infinity): RunOutcome {
+    if (!this.processor) throw new ConfigError("this machine has no processor to run (call setProcessor first)");
+    this.exitRequest = undefined;
+    return runLoop(this, this.processor, limit);
+  }
+
+  /** The whole machine state as JSON. */
+  saveState(): MachineState {
+    const devices: Record<string, JsonValue> = {};
+    for (const d of this.devices) devices[d.id] = d.saveState();
+    return { clock: this.clock.saveState(), devices };
+  }
+
+  /** Restores {@link saveState} output: the clock first, since devices re-arm timers on it. */
+  loadState(state: MachineState): void {
+    if (!state || typeof state !== "object" || !state.devices || typeof state.devices !== "object") {
+      throw new ConfigError("machine state: expected { clock, devices }");
+    }
+    const missing = this.devices.filter((d) => !(d.id in state.devices)).map((d) => d.id);
+    const extra = Object.keys(state.devices).filter((id) => !this.devices.some((d) => d.id === id));
+    if (missing.length || extra.length) {
+      throw new ConfigError(
+        `machine state: devices differ from this machine (missing: ${missing.join(", ") || "none"}; unknown: ${extra.join(", ") || "none"})`,
+      );
+    }
+    this.clock.loadState(state.clock);
+    for (const d of this.devices) d.loadState(state.devices[d.id]!);
+  }
+}

@@ -1,0 +1,22 @@
+/**
+ * What the machine loop needs of a processor. `@ringlab/cpu`'s `Cpu` satisfies it; tests of
+ * the loop use a scripted stand-in.
+ */
+export type ProcessorStop =
+  | { kind: "budget" }
+  | { kind: "halt" }
+  | { kind: "exception"; vector: number; errorCode?: number }
+  | { kind: "shutdown"; why: string };
+
+export interface Processor {
+  /**
+   * Retires at most `budget` instructions, advancing the virtual clock by what it retired,
+   * and says why it stopped. Interrupts from the bus are taken inside, at instruction
+   * boundaries.
+   */
+  run(budget: number): ProcessorStop;
+  /** True when the processor would take a pending external interrupt now (IF=1, no shadow). */
+  interruptsEnabled(): boolean;
+  /** Ends the current slice after the instruction in progress (an exit was requested). */
+  requestStop?(): void;
+}

@@ -1,0 +1,70 @@
+import type { Bus, VirtualClock } from "@ringlab/sdk";
+import type { Processor } from "./processor.js";
+
+/** Why a run ended. */
+export type RunOutcome =
+  | { kind: "exit"; status: number; reason: string }
+  | { kind: "instruction-limit"; instructions: number }
+  | { kind: "halted"; reason: string }
+  | { kind: "shutdown"; why: string }
+  | { kind: "exception"; vector: number; errorCode?: number };
+
+/**
+ * Most instructions one CPU slice may run with no timer pending, so that an exit request
+ * or a limit is seen promptly even in a guest that programs no timer.
+ */
+export const MAX_SLICE = 1 << 20;
+
+/** What the loop needs from the machine besides the processor. */
+export interface LoopContext {
+  bus: Bus;
+  clock: VirtualClock;
+  /** The exit a device requested during the run, if any. */
+  pendingExit(): { status: number; reason: string } | undefined;
+}
+
+/**
+ * The machine loop (QEMU icount / Bochs ips idea): run the CPU up to the next timer
+ * deadline, let the clock fire what is due, and repeat. Devices are thus called only between
+ * instructions, at an exact instruction count, so every run is reproducible. HLT skips
+ * virtual time to the next deadline instead of spinning.
+ */
+export function runLoop(ctx: LoopContext, cpu: Processor, limit: number): RunOutcome {
+  const { clock, bus } = ctx;
+  for (;;) {
+    const exit = ctx.pendingExit();
+    if (exit) return { kind: "exit", ...exit };
+    const left = limit - clock.instructions;
+    if (left <= 0) return { kind: "instruction-limit", instructions: clock.instructions };
+    const budget = Math.min(clock.instructionsUntilNextTimer(), left, MAX_SLICE);
+    if (budget === 0) {
+      clock.runDueTimers();
+      continue;
+    }
+    const stop = cpu.run(budget);
+    clock.runDueTimers();
+    switch (stop.kind) {
+      case "budget":
+        break;
+      case "halt": {
+        // An exit requested by the last instruction is reported at the top of the loop.
+        if (ctx.pendingExit()) break;
+        if (!cpu.interruptsEnabled()) {
+          return { kind: "halted", reason: "HLT with interrupts disabled: nothing can wake the CPU" };
+        }
+        if (bus.interrupts.hasPendingInterrupt()) break;
+        const next = clock.nextDeadline();
+        if (next === Infinity) {
+          return { kind: "halted", reason: "HLT with interrupts enabled but no timer pending: nothing can wake the CPU" };
+        }
+        clock.skipTo(next);
+        clock.runDueTimers();
+        break;
+      }
+      case "shutdown":
+        return { kind: "shutdown", why: stop.why };
+      case "exception":
+        return { kind: "exception", vector: stop.vector, ...(stop.errorCode !== undefined ? { errorCode: stop.errorCode } : {}) };
+    }
+  }
+}
