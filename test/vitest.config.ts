@@ -1,3 +1,3 @@
 import { ringlabProject } from "../vitest.shared.js";
 
-export default ringlabProject("cross-package");
+export default ringlabProject("cross-package", { include: ["*.test.ts"] });

@@ -1,0 +1,19 @@
+/**
+ * The `ringlab` command's exit statuses. Statuses 0..63 are left to the guest (its write to
+ * the exit port); ringlab's own follow BSD sysexits(3) so scripts can tell them apart.
+ */
+export const ExitCode = {
+  ok: 0,
+  /** A bad flag, argument or command. */
+  usage: 64,
+  /** An input file that is not what it should be (bad kernel image). */
+  dataError: 65,
+  /** An input file that cannot be read. */
+  noInput: 66,
+  /** A bug in ringlab: please report it. */
+  internal: 70,
+  /** A feature that is not built yet. */
+  unavailable: 69,
+  /** A bad configuration value (config file, device option). */
+  config: 78,
+} as const;

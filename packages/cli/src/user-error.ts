@@ -1,0 +1,25 @@
+import { isRinglabError } from "@ringlab/sdk";
+import { ExitCode } from "./exit-codes.js";
+
+/** An error the user caused, with the exit status it ends the command with. */
+export class UserError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = ExitCode.usage,
+  ) {
+    super(message);
+    this.name = "UserError";
+  }
+}
+
+/** The one stderr line and exit status for any error thrown out of a command. */
+export function describeError(e: unknown, debug: boolean): { line: string; exitCode: number; stack?: string } {
+  if (e instanceof UserError) return { line: e.message, exitCode: e.exitCode };
+  if (isRinglabError(e)) {
+    const exitCode = e.code === "config" || e.code === "resource-conflict" ? ExitCode.config : ExitCode.usage;
+    return { line: e.message, exitCode };
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  const line = `internal error: ${err.message.split("\n")[0]} (a ringlab bug; run with RINGLAB_DEBUG=1 for the stack)`;
+  return { line, exitCode: ExitCode.internal, ...(debug && err.stack ? { stack: err.stack } : {}) };
+}
