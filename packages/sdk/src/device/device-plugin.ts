@@ -3,7 +3,9 @@ import { ConfigError } from "../errors.js";
 import type { Device } from "./device.js";
 
 /** A device class, constructed by the DI container from injection tokens. */
-export type DeviceClass = new (...args: never[]) => Device;
+// tsyringe constructs with any arguments, matching its own `constructor<T>` type.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type DeviceClass = new (...args: any[]) => Device;
 
 /**
  * A device type the machine can instantiate: a name to refer to it in configs, a schema that
