@@ -18,11 +18,9 @@ import {
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
 import { Machine } from "./machine.js";
+import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "./memory-layout.js";
 import { type MachineConfig, type MachineConfigInput, deviceEntries, parseMachineConfig } from "./machine-config.js";
 
-/** PC memory layout (IBM PC/AT): conventional RAM ends at 640 KiB, extended RAM starts at 1 MiB. */
-export const CONVENTIONAL_RAM_END = 0xa0000;
-export const EXTENDED_RAM_START = 0x100000;
 
 /** What the front end provides to a machine. */
 export interface MachineHost {

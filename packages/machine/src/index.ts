@@ -1,4 +1,5 @@
-export { CONVENTIONAL_RAM_END, CollectingConsole, EXTENDED_RAM_START, type MachineHost, createMachine } from "./create-machine.js";
+export { CollectingConsole, type MachineHost, createMachine } from "./create-machine.js";
+export { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "./memory-layout.js";
 export { DeviceRegistry } from "./device-registry.js";
 export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
 export { Machine, type MachineState } from "./machine.js";
@@ -14,3 +15,4 @@ export {
   parseSize,
 } from "./machine-config.js";
 export type { Processor, ProcessorStop } from "./processor.js";
+export * from "./loaders/index.js";

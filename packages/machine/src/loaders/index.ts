@@ -1,0 +1,13 @@
+export { type LoadPlan, type LoadSegment } from "./load-plan.js";
+export { ImageError } from "./image-error.js";
+export { isElf, parseElf32 } from "./elf32.js";
+export {
+  MULTIBOOT_BOOTLOADER_MAGIC,
+  MULTIBOOT_HEADER_MAGIC,
+  type MultibootHeader,
+  findMultibootHeader,
+  planMultiboot,
+} from "./multiboot.js";
+export { type MultibootInfo, type MultibootInfoInput, buildMultibootInfo } from "./multiboot-info.js";
+export { planRaw } from "./raw.js";
+export { checkPlanFits, placeImage, ramRanges } from "./place-image.js";

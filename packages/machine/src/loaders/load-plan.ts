@@ -1,0 +1,19 @@
+/** One piece of an image to place in guest physical memory. */
+export interface LoadSegment {
+  /** Physical load address. */
+  addr: number;
+  /** Bytes copied from the image. */
+  data: Uint8Array;
+  /** Bytes the segment occupies in memory: `data` then zeros (BSS) up to this size. */
+  memSize: number;
+}
+
+/** What a loader decided: where the image goes and where the CPU starts. */
+export interface LoadPlan {
+  /** The image's name for messages (its file name). */
+  image: string;
+  format: "multiboot-elf" | "multiboot-aout" | "raw";
+  segments: LoadSegment[];
+  /** Entry EIP. */
+  entry: number;
+}

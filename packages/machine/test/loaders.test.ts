@@ -1,0 +1,142 @@
+import { describe, expect, it } from "vitest";
+import {
+  ImageError,
+  MULTIBOOT_HEADER_MAGIC,
+  buildMultibootInfo,
+  checkPlanFits,
+  placeImage,
+  planMultiboot,
+  planRaw,
+} from "../src/index.js";
+import { aoutKernel, elf32, multibootHeader } from "./image-builders.js";
+
+const MiB = 1024 * 1024;
+
+describe("Multiboot a.out kludge", () => {
+  it("loads the file from load_addr with BSS and the header's entry", () => {
+    const img = aoutKernel({ loadAddr: 0x100000, code: [0xf4, 0xeb, 0xfd], bss: 0x100 });
+    const plan = planMultiboot("k.bin", img);
+    expect(plan.format).toBe("multiboot-aout");
+    expect(plan.entry).toBe(0x100020);
+    expect(plan.segments).toHaveLength(1);
+    expect(plan.segments[0]!.addr).toBe(0x100000);
+    expect(plan.segments[0]!.data.length).toBe(35);
+    expect(plan.segments[0]!.memSize).toBe(35 + 0x100);
+    const ram = new Uint8Array(4 * MiB).fill(0xaa);
+    placeImage(plan, ram);
+    expect([...ram.subarray(0x100020, 0x100023)]).toEqual([0xf4, 0xeb, 0xfd]);
+    expect(ram[0x100023 + 0xff]).toBe(0);
+    expect(ram[0x100023 + 0x100]).toBe(0xaa);
+  });
+
+  it("rejects a header that points past the file", () => {
+    const img = aoutKernel({ loadAddr: 0x100000, code: [0x90] });
+    expect(() => planMultiboot("k.bin", img.subarray(0, img.length - 1))).toThrow(
+      "k.bin: truncated: the header asks for 33 bytes from offset 0, the file has 32",
+    );
+  });
+});
+
+describe("Multiboot ELF", () => {
+  it("loads PT_LOAD segments at their physical addresses", () => {
+    const img = elf32({
+      entry: 0x100010,
+      prefix: multibootHeader(0),
+      segments: [
+        { paddr: 0x100000, data: [1, 2, 3, 4], memsz: 16 },
+        { paddr: 0x200000, data: [5, 6] },
+      ],
+    });
+    const plan = planMultiboot("k.elf", img);
+    expect(plan.format).toBe("multiboot-elf");
+    expect(plan.entry).toBe(0x100010);
+    expect(plan.segments.map((s) => [s.addr, s.data.length, s.memSize])).toEqual([
+      [0x100000, 4, 16],
+      [0x200000, 2, 2],
+    ]);
+  });
+
+  it("names the file and the problem for each kind of bad image", () => {
+    const mb = multibootHeader(0);
+    const cases: [Uint8Array, string][] = [
+      [new Uint8Array(100), "k: no Multiboot header in the first 8192 bytes"],
+      [elf32({ entry: 0, segments: [{ paddr: 0x100000, data: [1] }] }), "k: ELF file without a Multiboot header"],
+      [elf32({ entry: 0, prefix: mb, machine: 62, segments: [{ paddr: 0x100000, data: [1] }] }), "k: ELF machine 62 is not EM_386"],
+      [elf32({ entry: 0, prefix: mb, klass: 2, segments: [{ paddr: 0x100000, data: [1] }] }), "k: ELF class 2 is not ELFCLASS32"],
+      [elf32({ entry: 0, prefix: mb, type: 3, segments: [{ paddr: 0x100000, data: [1] }] }), "k: ELF type 3 is not ET_EXEC"],
+      [Uint8Array.from([...multibootHeader(1 << 5)]), "k: Multiboot header requires features ringlab does not know (flags 0x20)"],
+      [Uint8Array.from([...multibootHeader(0), 0, 0]), "k: Multiboot header without address fields (flag 16) and not an ELF file"],
+    ];
+    for (const [img, message] of cases) {
+      expect(() => planMultiboot("k", img), message).toThrow(ImageError);
+      expect(() => planMultiboot("k", img)).toThrow(message);
+    }
+    const full = elf32({ entry: 0, prefix: mb, segments: [{ paddr: 0x100000, data: new Array(64).fill(1) }] });
+    expect(() => planMultiboot("k", full.subarray(0, full.length - 10))).toThrow(/^k: truncated: segment 0 needs bytes/);
+  });
+
+  it("ignores a header with a bad checksum", () => {
+    const bad = multibootHeader(0);
+    bad[8] ^= 1;
+    expect(() => planMultiboot("k", Uint8Array.from(bad))).toThrow(/no Multiboot header/);
+    expect(MULTIBOOT_HEADER_MAGIC).toBe(0x1badb002);
+  });
+});
+
+describe("placing images", () => {
+  it("refuses segments in the PC hole, past RAM, or overlapping", () => {
+    const seg = (addr: number, memSize: number) => ({ addr, data: new Uint8Array(0), memSize });
+    const plan = (...segments: ReturnType<typeof seg>[]) => ({ image: "k", format: "raw" as const, segments, entry: 0 });
+    expect(() => checkPlanFits(plan(seg(0x9f000, 0x2000)), 32 * MiB)).toThrow(
+      "k: segment 0x9F000..0xA0FFF overlaps the PC hole 0xA0000..0xFFFFF (VGA memory and ROMs)",
+    );
+    expect(() => checkPlanFits(plan(seg(0x1f00000, 0x200000)), 32 * MiB)).toThrow(
+      "k: segment 0x1F00000..0x20FFFFF is outside the machine's 32 MiB of RAM (raise --mem)",
+    );
+    expect(() => checkPlanFits(plan(seg(0x100000, 0x100), seg(0x1000ff, 4)), 32 * MiB)).toThrow(/overlaps another segment/);
+    expect(() => checkPlanFits(plan(seg(0x7c00, 0x200), seg(0x100000, 0x1000)), 32 * MiB)).not.toThrow();
+  });
+
+  it("plans a raw image at an address with its entry", () => {
+    const p = planRaw("null.bin", Uint8Array.of(0xfa, 0xf4), 0x100000);
+    expect(p.entry).toBe(0x100000);
+    expect(planRaw("x", new Uint8Array(1), 0x100000, 0x100004).entry).toBe(0x100004);
+  });
+});
+
+describe("Multiboot information", () => {
+  const plan = planMultiboot("k", aoutKernel({ loadAddr: 0x100000, code: [0xf4] }));
+
+  it("describes memory, the memory map, the command line and the loader (spec §3.3)", () => {
+    const info = buildMultibootInfo({ ramSize: 32 * MiB, cmdline: "quiet x=1", loaderName: "ringlab 0.1.0", plan });
+    expect(info.addr).toBe(0x9000);
+    const v = new DataView(info.bytes.buffer);
+    const at = (addr: number) => addr - info.addr;
+    expect(v.getUint32(0, true)).toBe(0b10_0100_1101); // mem, cmdline, mods, mmap, loader name
+    expect(v.getUint32(4, true)).toBe(640);
+    expect(v.getUint32(8, true)).toBe(31 * 1024);
+    const str = (addr: number) => {
+      let s = "";
+      for (let i = at(addr); info.bytes[i] !== 0; i++) s += String.fromCharCode(info.bytes[i]!);
+      return s;
+    };
+    expect(str(v.getUint32(16, true))).toBe("quiet x=1");
+    expect(str(v.getUint32(64, true))).toBe("ringlab 0.1.0");
+    const mmapLen = v.getUint32(44, true);
+    const mmapAddr = v.getUint32(48, true);
+    const entries: number[][] = [];
+    for (let o = at(mmapAddr); o < at(mmapAddr) + mmapLen; o += v.getUint32(o, true) + 4) {
+      entries.push([v.getUint32(o + 4, true), v.getUint32(o + 12, true), v.getUint32(o + 20, true)]);
+    }
+    expect(entries).toEqual([
+      [0, 0xa0000, 1],
+      [0xa0000, 0x60000, 2],
+      [0x100000, 31 * MiB, 1],
+    ]);
+  });
+
+  it("moves above the kernel when the kernel sits on its usual place", () => {
+    const low = { image: "k", format: "raw" as const, segments: [{ addr: 0x8000, data: new Uint8Array(0), memSize: 0x3000 }], entry: 0x8000 };
+    expect(buildMultibootInfo({ ramSize: 32 * MiB, cmdline: "", loaderName: "r", plan: low }).addr).toBe(0xb000);
+  });
+});
