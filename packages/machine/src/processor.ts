@@ -20,3 +20,11 @@ export interface Processor {
   /** Ends the current slice after the instruction in progress (an exit was requested). */
   requestStop?(): void;
 }
+
+/** What a loader needs to set the entry state. */
+export interface BootableProcessor extends Processor {
+  /** 32-bit protected mode, flat 4 GiB segments, CPL 0, paging off, IF=0, EIP=`eip`. */
+  setFlat32(eip: number): void;
+  /** Sets general register `i` (0=EAX ... 7=EDI). */
+  setReg32(i: number, value: number): void;
+}

@@ -1,0 +1,52 @@
+import "reflect-metadata";
+import { describe, expect, it } from "vitest";
+import { type BootableProcessor, builtinRegistry, bootKernel, createMachine, planMultiboot, planRaw } from "../src/index.js";
+import { aoutKernel } from "./image-builders.js";
+
+class EntryRecorder implements BootableProcessor {
+  eip = -1;
+  regs = new Array<number>(8).fill(-1);
+  setFlat32(eip: number): void {
+    this.eip = eip;
+  }
+  setReg32(i: number, v: number): void {
+    this.regs[i] = v >>> 0;
+  }
+  run() {
+    return { kind: "halt" as const };
+  }
+  interruptsEnabled(): boolean {
+    return false;
+  }
+}
+
+describe("bootKernel", () => {
+  it("loads a Multiboot kernel and sets EAX=0x2BADB002, EBX=info, EIP=entry", () => {
+    const m = createMachine({ devices: [] }, builtinRegistry());
+    const cpu = new EntryRecorder();
+    const plan = planMultiboot("k.bin", aoutKernel({ loadAddr: 0x100000, code: [0xf4] }));
+    const summary = bootKernel(m, cpu, plan, { cmdline: "hello", loaderName: "ringlab test" });
+    expect(summary).toEqual({ format: "multiboot-aout", entry: 0x100020, infoAddr: 0x9000 });
+    expect(cpu.eip).toBe(0x100020);
+    expect(cpu.regs[0]).toBe(0x2badb002);
+    expect(cpu.regs[3]).toBe(0x9000);
+    expect(m.bus.memory.read(0x100020, 1)).toBe(0xf4);
+    // mem_upper in the info the kernel reads from guest memory
+    expect(m.bus.memory.read(0x9008, 4)).toBe(31 * 1024);
+  });
+
+  it("starts a raw image at its entry with EAX=EBX=0", () => {
+    const m = createMachine({ devices: [] }, builtinRegistry());
+    const cpu = new EntryRecorder();
+    bootKernel(m, cpu, planRaw("null.bin", Uint8Array.of(0x90, 0xf4), 0x100000, 0x100001));
+    expect(cpu.eip).toBe(0x100001);
+    expect([cpu.regs[0], cpu.regs[3]]).toEqual([0, 0]);
+    expect(m.bus.memory.read(0x100000, 2)).toBe(0xf490);
+  });
+
+  it("refuses a kernel that does not fit the machine's RAM", () => {
+    const m = createMachine({ devices: [], memory: { size: "2M" } }, builtinRegistry());
+    const plan = planRaw("big.bin", new Uint8Array(0x200000), 0x100000);
+    expect(() => bootKernel(m, new EntryRecorder(), plan)).toThrow(/^big.bin: segment .* is outside the machine's 2 MiB of RAM/);
+  });
+});
