@@ -16,9 +16,11 @@ import type { MachineConfig } from "./machine-config.js";
 import type { Processor } from "./processor.js";
 import { type RunOutcome, runLoop } from "./run-loop.js";
 
-/** A saved machine: the clock and every device, by id. */
+/** A saved machine: the clock, the IRQ line levels and every device, by id. */
 export interface MachineState {
   clock: JsonValue;
+  /** IRQ lines that were high. */
+  irqLevels: number[];
   devices: Record<string, JsonValue>;
 }
 
@@ -87,10 +89,13 @@ export class Machine implements RunControl {
   saveState(): MachineState {
     const devices: Record<string, JsonValue> = {};
     for (const d of this.devices) devices[d.id] = d.saveState();
-    return { clock: this.clock.saveState(), devices };
+    return { clock: this.clock.saveState(), irqLevels: this.bus.irqs.saveLevels(), devices };
   }
 
-  /** Restores {@link saveState} output: the clock first, since devices re-arm timers on it. */
+  /**
+   * Restores {@link saveState} output: the clock first, since devices re-arm timers on it,
+   * then the IRQ levels (silently), then the devices.
+   */
   loadState(state: MachineState): void {
     if (!state || typeof state !== "object" || !state.devices || typeof state.devices !== "object") {
       throw new ConfigError("machine state: expected { clock, devices }");
@@ -102,7 +107,9 @@ export class Machine implements RunControl {
         `machine state: devices differ from this machine (missing: ${missing.join(", ") || "none"}; unknown: ${extra.join(", ") || "none"})`,
       );
     }
+    if (!Array.isArray(state.irqLevels)) throw new ConfigError("machine state: expected irqLevels: number[]");
     this.clock.loadState(state.clock);
+    this.bus.irqs.restoreLevels(state.irqLevels);
     for (const d of this.devices) d.loadState(state.devices[d.id]!);
   }
 }

@@ -37,6 +37,23 @@ describe("IrqLines", () => {
     expect(lines.claims()).toEqual([{ line: 0, owner: "pit" }]);
   });
 
+  it("saves levels and restores them without showing the sink any edge", () => {
+    const a = new IrqLines();
+    a.claim("x", 3).raise();
+    a.claim("y", 9).raise();
+    expect(a.saveLevels()).toEqual([3, 9]);
+    const b = new IrqLines();
+    const seen: number[] = [];
+    b.connect("pic", { setIrqLevel: (l) => seen.push(l) });
+    const y = b.claim("y", 9);
+    b.restoreLevels([3, 9]);
+    expect(seen).toEqual([]);
+    expect(b.level(3)).toBe(true);
+    y.raise(); // already high: no edge
+    y.lower();
+    expect(seen).toEqual([9]);
+  });
+
   it("allows one interrupt-controller sink only", () => {
     const lines = new IrqLines();
     lines.connect("pic", { setIrqLevel: () => {} });

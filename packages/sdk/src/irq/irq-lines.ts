@@ -71,6 +71,25 @@ export class IrqLines {
     return this.levels[line] ?? false;
   }
 
+  /** The lines that are high, lowest first: part of a machine's saved state. */
+  saveLevels(): number[] {
+    const high: number[] = [];
+    this.levels.forEach((h, i) => h && high.push(i));
+    return high;
+  }
+
+  /**
+   * Sets the line levels from {@link saveLevels} without telling the sink: the interrupt
+   * controller restores its own view of its inputs from its saved state, so replaying the
+   * changes would show it edges that never happened. Load this before the devices' state.
+   */
+  restoreLevels(high: readonly number[]): void {
+    this.levels.fill(false);
+    for (const line of high) {
+      if (Number.isInteger(line) && line >= 0 && line < this.count) this.levels[line] = true;
+    }
+  }
+
   /** Owner of `line`, or undefined. */
   ownerOf(line: number): string | undefined {
     return this.owners[line];
