@@ -60,7 +60,7 @@ describe("createMachine", () => {
   it("turns every configuration mistake into one line naming the key", () => {
     const r = builtinRegistry();
     expect(() => createMachine({ devices: ["floppy"] }, r)).toThrow(
-      "devices[0]: unknown device plugin 'floppy' (known: debugcon, exit-port)",
+      "devices[0]: unknown device plugin 'floppy' (known: debugcon, exit-port, pic)",
     );
     expect(() => createMachine({ devices: ["debugcon", "debugcon"] }, r)).toThrow(
       "devices[1]: device id 'debugcon' is used twice (give one an 'id')",
