@@ -59,9 +59,11 @@ describe("createMachine", () => {
 
   it("turns every configuration mistake into one line naming the key", () => {
     const r = builtinRegistry();
+    const known = r.list().map((p) => p.name).join(", ");
     expect(() => createMachine({ devices: ["floppy"] }, r)).toThrow(
-      "devices[0]: unknown device plugin 'floppy' (known: debugcon, exit-port, pic)",
+      `devices[0]: unknown device plugin 'floppy' (known: ${known})`,
     );
+    expect(known).toMatch(/debugcon, exit-port/);
     expect(() => createMachine({ devices: ["debugcon", "debugcon"] }, r)).toThrow(
       "devices[1]: device id 'debugcon' is used twice (give one an 'id')",
     );
