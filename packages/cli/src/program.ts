@@ -1,6 +1,8 @@
 import { builtinRegistry } from "@ringlab/machine";
 import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
+import { type MachineFlags, addMachineOptions, resolveRunConfig } from "./config/resolve-config.js";
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
 
@@ -34,6 +36,16 @@ export function buildProgram(version: string, io: Io): Command {
       const list = listDevices(builtinRegistry());
       io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatDeviceListing(list));
     });
+
+  addMachineOptions(
+    program
+      .command("config")
+      .description("show the effective configuration: the config file's keys, overridden by flags, with defaults")
+      .option("--print", "print it as TOML (the default action)"),
+    parseNumberOption,
+  ).action((opts: MachineFlags) => {
+    io.stdout(formatConfig(resolveRunConfig(opts)));
+  });
 
   program
     .command("run")

@@ -53,7 +53,7 @@ export const machineConfigSchema = z
       })
       .strict()
       .default({ tscHz: 1_000_000_000, cyclesPerInstruction: 1 }),
-    devices: z.array(z.union([z.string(), deviceEntrySchema])).optional(),
+    devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
   })
   .strict();
@@ -74,5 +74,5 @@ export function parseMachineConfig(input: unknown, source = "config"): MachineCo
 
 /** The device list of a config, with string entries expanded and defaults filled in. */
 export function deviceEntries(config: MachineConfig): DeviceEntry[] {
-  return (config.devices ?? [...DEFAULT_DEVICES]).map((d) => (typeof d === "string" ? { plugin: d, options: {} } : d));
+  return config.devices.map((d) => (typeof d === "string" ? { plugin: d, options: {} } : d));
 }

@@ -1,0 +1,33 @@
+import { type MachineConfig, machineConfigSchema } from "@ringlab/machine";
+import { ConfigError, formatZodIssue, z } from "@ringlab/sdk";
+
+/**
+ * The configuration `ringlab run` works from: a machine configuration plus what to boot.
+ * It comes from a TOML file (`--config`), then command-line flags override it.
+ */
+export const runConfigSchema = machineConfigSchema.extend({
+  kernel: z
+    .object({
+      /** The kernel image; relative to the config file's folder. */
+      file: z.string().min(1).optional(),
+      /** The Multiboot command line. */
+      cmdline: z.string().default(""),
+    })
+    .strict()
+    .default({ cmdline: "" }),
+});
+
+export type RunConfig = z.output<typeof runConfigSchema>;
+
+/** Validates a run configuration; errors name `source`, the key and what was expected. */
+export function parseRunConfig(input: unknown, source: string): RunConfig {
+  const r = runConfigSchema.safeParse(input ?? {});
+  if (!r.success) throw new ConfigError(`${source}: ${formatZodIssue(r.error.issues[0]!, "key")}`);
+  return r.data;
+}
+
+/** The machine part of a run configuration. */
+export function machinePart(config: RunConfig): MachineConfig {
+  const { kernel: _kernel, ...machine } = config;
+  return machine;
+}
