@@ -1,0 +1,386 @@
+import type { Bus, VirtualClock } from "@ringlab/sdk";
+import { decode } from "./decode/decoder.js";
+import { Insn } from "./decode/insn.js";
+import { CpuFault, fault, Unimplemented, unimplemented } from "./exceptions/cpu-fault.js";
+import { deliverInterrupt, EventSource } from "./exceptions/delivery.js";
+import { DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
+import { undefinedOpcode, CPUID_SIGNATURE } from "./exec/system.js";
+import { CpuMemory } from "./mmu/linear-memory.js";
+import { loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
+import type { ExitEvent, ExitKind } from "./state/cpu-state.js";
+import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, VM } from "./state/eflags.js";
+import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
+import { CS, LDTR, SS, TR } from "./state/registers.js";
+import { ATTR_ACCESSED, ATTR_P, ATTR_RW, ATTR_S, FLAT_CODE32_ATTR, FLAT_DATA32_ATTR } from "./state/segment-cache.js";
+
+/** Why `run()` returned. */
+export type StopReason =
+  | { kind: "budget" }
+  | { kind: "halt" }
+  | { kind: "exception"; vector: number; errorCode?: number }
+  | { kind: "shutdown"; why: string };
+
+const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
+const STOP_HALT: StopReason = Object.freeze({ kind: "halt" });
+
+/** `pending` bits: something to look at between instructions. */
+const P_STOP = 1;
+const P_IRQ = 2;
+
+/**
+ * The IA-32 core: registers, decode cache, run loop and event delivery. It is the hardware —
+ * it knows nothing of monitors; the layer above may claim exceptions and interrupts through
+ * {@link CpuState.exitHook}.
+ */
+export class Cpu extends CpuMemory {
+  readonly clock: VirtualClock;
+  /** Offset (in CS) of the instruction being executed: where a fault rewinds EIP to. */
+  insnEip = 0;
+  private budget = 0;
+  /** Instructions retired so far in the current slice. */
+  private n = 0;
+  private pending = 0;
+  private stopReason: StopReason | null = null;
+  /** Absolute instruction count before which interrupts stay inhibited (STI, MOV/POP SS). */
+  private shadowEnd = -1;
+  private shutdownWhy: string | null = null;
+
+  constructor(bus: Bus, clock: VirtualClock) {
+    super(bus);
+    this.clock = clock;
+    this.reset();
+  }
+
+  /** Power-on state (SDM vol.3 table 9-1): real mode at F000:FFF0. */
+  reset(): void {
+    this.regs.fill(0);
+    this.regs[2] = CPUID_SIGNATURE;
+    this.setEflags(EFLAGS_FIXED1);
+    for (let s = 0; s < 8; s++) {
+      this.segSel[s] = 0;
+      this.segBase[s] = 0;
+      this.segLimit[s] = 0xffff;
+      this.segAttr[s] = ATTR_P | ATTR_S | ATTR_RW | ATTR_ACCESSED;
+    }
+    this.segSel[CS] = 0xf000;
+    this.segBase[CS] = 0xffff0000 | 0;
+    this.segAttr[LDTR] = ATTR_P | 2;
+    this.segAttr[TR] = ATTR_P | 3;
+    for (let s = 0; s < 8; s++) refreshSegCheck(this, s);
+    this.eip = 0xfff0;
+    this.gdtrBase = 0;
+    this.gdtrLimit = 0xffff;
+    this.idtrBase = 0;
+    this.idtrLimit = 0xffff;
+    this.cr0 = 0x60000010;
+    this.cr2 = this.cr3 = this.cr4 = 0;
+    this.dr.fill(0);
+    this.dr[6] = 0xffff0ff0 | 0;
+    this.dr[7] = 0x400;
+    this.cpl = 0;
+    this.code32 = false;
+    this.stackMask = 0xffff;
+    this.tscOffset = 0;
+    this.halted = false;
+    this.shutdownWhy = null;
+    this.shadowEnd = -1;
+    this.code.flush();
+  }
+
+  /**
+   * 32-bit protected mode, flat 4 GiB code/data segments (base 0), CPL 0, paging off, IF=0,
+   * EFLAGS=0x2: the Multiboot entry state minus EAX/EBX. CS = 0x08, data selectors 0x10.
+   */
+  setFlat32(eip: number): void {
+    for (let s = 0; s < 6; s++) {
+      this.segSel[s] = s === CS ? 0x08 : 0x10;
+      this.segBase[s] = 0;
+      this.segLimit[s] = -1;
+      this.segAttr[s] = s === CS ? FLAT_CODE32_ATTR : FLAT_DATA32_ATTR;
+      refreshSegCheck(this, s);
+    }
+    this.cr0 = (this.cr0 & ~0x80000000) | 0x11;
+    this.cpl = 0;
+    this.code32 = true;
+    this.stackMask = 0xffffffff;
+    this.setEflags(EFLAGS_FIXED1);
+    this.eip = eip >>> 0;
+    this.halted = false;
+    this.shutdownWhy = null;
+    this.code.flush();
+  }
+
+  getReg32(i: number): number {
+    return this.regs[i & 7]! >>> 0;
+  }
+
+  setReg32(i: number, v: number): void {
+    this.regs[i & 7] = v;
+  }
+
+  /** EFLAGS with the lazily kept status flags materialised. */
+  getEflags(): number {
+    return (this.eflagsRest | getStatusFlags(this)) >>> 0;
+  }
+
+  /** Sets EFLAGS as a whole (reserved bits forced: bit 1 = 1, others 0). */
+  setEflags(v: number): void {
+    this.eflagsRest = (v & EFLAGS_WRITABLE & ~STATUS_FLAGS) | EFLAGS_FIXED1;
+    setStatusFlags(this, v);
+    if (v & IF) this.pending |= P_IRQ;
+  }
+
+  /** Changes only the EFLAGS bits in `mask` (POPF, IRET). */
+  writeEflags(v: number, mask: number): void {
+    this.setEflags((this.getEflags() & ~mask) | (v & mask));
+  }
+
+  /**
+   * Retires at most `budget` instructions (calls clock.retire for what it retired) and
+   * returns why it stopped.
+   */
+  run(budget: number): StopReason {
+    if (this.shutdownWhy !== null) return { kind: "shutdown", why: this.shutdownWhy };
+    this.budget = budget;
+    this.n = 0;
+    this.pending |= P_IRQ;
+    try {
+      return this.runSlice();
+    } finally {
+      this.clock.retire(this.n);
+      this.n = 0;
+      this.budget = 0;
+    }
+  }
+
+  /** Drops every decoded instruction (e.g. after the host wrote guest memory directly). */
+  flushCodeCache(): void {
+    this.code.flush();
+  }
+
+  /**
+   * True when an external interrupt would be taken now: IF=1 and no STI / MOV SS shadow.
+   * (Added by the lead for the machine loop, see /work/notes/cpu-api.md.)
+   */
+  interruptsEnabled(): boolean {
+    return (this.eflagsRest & IF) !== 0 && this.retiredTotal() >= this.shadowEnd;
+  }
+
+  /**
+   * Ends the current slice after the instruction in progress, e.g. when a device asked the
+   * machine to stop from inside an OUT. run() then returns {kind: "budget"}.
+   */
+  requestStop(): void {
+    this.stopReason ??= STOP_BUDGET;
+    this.pending |= P_STOP;
+  }
+
+  private runSlice(): StopReason {
+    for (;;) {
+      if (this.pending !== 0) {
+        const r = this.service();
+        if (r !== null) return r;
+      }
+      if (this.halted) return STOP_HALT;
+      if (this.n >= this.budget) return STOP_BUDGET;
+      try {
+        this.loop();
+      } catch (e) {
+        const r = this.onThrow(e);
+        if (r !== null) return r;
+      }
+    }
+  }
+
+  /** The hot loop: fetch a decoded instruction from the page cache, run it, count it. */
+  private loop(): void {
+    const pages = this.code.pages;
+    const segBase = this.segBase;
+    const budget = this.budget;
+    while (this.n < budget) {
+      const eip = this.eip;
+      const lin = (segBase[CS]! + eip) | 0;
+      const p = pages[lin >>> 12];
+      let insn = p !== null ? p![lin & 0xfff] : undefined;
+      this.insnEip = eip;
+      if (insn === undefined) insn = this.decodeAt(eip, lin);
+      this.eip = this.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
+      insn.handler(this, insn);
+      this.n++;
+      if (this.pending !== 0) return;
+    }
+  }
+
+  private decodeAt(eip: number, lin: number): Insn {
+    const limit = this.segLimit[CS]! >>> 0;
+    if (eip > limit) fault(GP, 0);
+    const insn = new Insn(undefinedOpcode);
+    decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
+    if (eip + insn.len - 1 > limit) fault(GP, 0);
+    const page = lin >>> 12;
+    const off = lin & 0xfff;
+    if (off + insn.len <= 0x1000 && this.bus.memory.readPages[page] !== null) this.code.pageFor(page)[off] = insn;
+    return insn;
+  }
+
+  private onThrow(e: unknown): StopReason | null {
+    if (e instanceof CpuFault) {
+      this.eip = this.insnEip;
+      return this.raise(e.vector, e.errorCode, "fault", this.eip, EventSource.Exception);
+    }
+    if (e instanceof Unimplemented) return this.shutdown(`not implemented yet: ${e.what}`);
+    throw e;
+  }
+
+  private shutdown(why: string): StopReason {
+    this.shutdownWhy = why;
+    return { kind: "shutdown", why };
+  }
+
+  /** Offers the event to the exit hook, then delivers it through the IDT. */
+  private raise(vector: number, errorCode: number, kind: ExitKind, eip: number, source: EventSource): StopReason | null {
+    const hook = this.exitHook;
+    if (hook !== undefined) {
+      const ev: ExitEvent = { vector, kind, eip };
+      if (errorCode >= 0) ev.errorCode = errorCode;
+      if (hook(ev)) return errorCode >= 0 ? { kind: "exception", vector, errorCode } : { kind: "exception", vector };
+    }
+    try {
+      deliverInterrupt(this, vector, errorCode, eip, source);
+      this.halted = false;
+      return null;
+    } catch (e) {
+      if (!(e instanceof CpuFault)) throw e;
+      // SDM vol.3 table 6-5: a contributory fault while delivering a contributory fault (or
+      // anything but a benign one while delivering a page fault) is a double fault; a fault
+      // while delivering #DF shuts the processor down.
+      if (vector === DF_VEC && source === EventSource.Exception) return this.shutdown("triple fault");
+      const first = source === EventSource.Exception ? faultClass(vector) : FaultClass.Benign;
+      const second = faultClass(e.vector);
+      const dbl =
+        (first === FaultClass.Contributory && second === FaultClass.Contributory) ||
+        (first === FaultClass.PageFault && second !== FaultClass.Benign);
+      if (dbl) return this.raise(DF_VEC, 0, "fault", this.eip, EventSource.Exception);
+      return this.raise(e.vector, e.errorCode, "fault", this.eip, EventSource.Exception);
+    }
+  }
+
+  private service(): StopReason | null {
+    if (this.pending & P_STOP) {
+      this.pending &= ~P_STOP;
+      const r = this.stopReason;
+      this.stopReason = null;
+      if (r !== null) return r;
+    }
+    if (this.pending & P_IRQ) {
+      if (this.retiredTotal() < this.shadowEnd) {
+        // Inside an STI / MOV SS shadow: run the one shadowed instruction first.
+        if (this.n >= this.budget || this.halted) return null;
+        const saved = this.budget;
+        this.budget = this.n + 1;
+        try {
+          this.loop();
+        } catch (e) {
+          const r = this.onThrow(e);
+          if (r !== null) {
+            this.budget = saved;
+            return r;
+          }
+        }
+        this.budget = saved;
+        if (this.pending & P_STOP) return this.service();
+      }
+      this.pending &= ~P_IRQ;
+      if (this.eflagsRest & IF && this.bus.interrupts.hasPendingInterrupt()) {
+        const vector = this.bus.interrupts.acknowledge() & 0xff;
+        const r = this.raise(vector, -1, "external", this.eip, EventSource.External);
+        if (r !== null) return r;
+        this.halted = false;
+        // Another request may be waiting behind this one once the handler re-enables IF.
+      }
+    }
+    return null;
+  }
+
+  private retiredTotal(): number {
+    return this.clock.instructions + this.n;
+  }
+
+  // ---- Services for instruction handlers ----
+
+  /** Instructions the current slice may still retire, counting the running one. */
+  budgetLeft(): number {
+    return this.budget - this.n;
+  }
+
+  /** Counts `k` more retired instructions (REP iterations beyond the first). */
+  retireExtra(k: number): void {
+    this.n += k;
+  }
+
+  /** HLT: stop the slice; the CPU stays halted until an interrupt is delivered. */
+  halt(): void {
+    this.halted = true;
+    this.stopReason = STOP_HALT;
+    this.pending |= P_STOP;
+  }
+
+  /** Blocks interrupt recognition until after the next instruction (STI, MOV SS, POP SS). */
+  inhibitInterrupts(): void {
+    this.shadowEnd = this.retiredTotal() + 2;
+    this.pending |= P_IRQ;
+  }
+
+  /** INT n / INT3 / INTO: offered to the exit hook, else delivered (faults are the INT's). */
+  softwareInterrupt(vector: number): void {
+    const hook = this.exitHook;
+    if (hook !== undefined && hook({ vector, kind: "software", eip: this.eip })) {
+      this.stopReason = { kind: "exception", vector };
+      this.pending |= P_STOP;
+      return;
+    }
+    deliverInterrupt(this, vector, -1, this.eip, EventSource.Software);
+  }
+
+  /** A trap-class exception raised by an instruction (ICEBP): pushed EIP follows it. */
+  trapException(vector: number): void {
+    const r = this.raise(vector, -1, "trap", this.eip, EventSource.Exception);
+    if (r !== null) {
+      this.stopReason = r;
+      this.pending |= P_STOP;
+    }
+  }
+
+  /** MOV/POP/LxS to a segment register: protected-mode checks, or real-mode base = sel*16. */
+  loadSegment(seg: number, selector: number): void {
+    selector &= 0xffff;
+    if (this.cr0 & 1 && !(this.eflagsRest & VM)) {
+      loadDataSegment(this, seg, selector, (a) => this.rd32(a));
+      return;
+    }
+    this.segSel[seg] = selector;
+    this.segBase[seg] = selector << 4;
+    refreshSegCheck(this, seg);
+  }
+
+  /** The guest's TSC: virtual-clock ticks including this slice's retired instructions. */
+  readTsc(): number {
+    return this.clock.ticks + this.n * this.clock.cyclesPerInstruction + this.tscOffset;
+  }
+
+  writeTsc(v: number): void {
+    this.tscOffset = v - (this.clock.ticks + this.n * this.clock.cyclesPerInstruction);
+  }
+
+  /** MOV CR0 / LMSW. Paging is the system-architecture work, so PG=1 stops the run. */
+  writeCr0(v: number): void {
+    if (v & 0x80000000) unimplemented("paging (CR0.PG=1)");
+    if ((v & 0x80000001) === 0x80000000 || (v & 0x60000000) === 0x20000000) fault(GP, 0);
+    this.cr0 = (v | 0x10) & ~0x80000000;
+  }
+
+  /** CS.D changed: decoded instructions depend on it, so drop them. */
+  codeModeChanged(): void {
+    this.code.flush();
+  }
+}

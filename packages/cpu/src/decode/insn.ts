@@ -1,0 +1,65 @@
+import type { Cpu } from "../cpu.js";
+import { DS } from "../state/registers.js";
+import { ZERO_REG } from "../state/registers.js";
+import type { OpDef } from "./opcode-def.js";
+
+/** Executes one decoded instruction. `cpu.eip` already points at the next instruction. */
+export type Handler = (cpu: Cpu, i: Insn) => void;
+
+/** REP prefix kinds. */
+export const REP_NONE = 0;
+/** F3: REP / REPE / REPZ. */
+export const REP_E = 1;
+/** F2: REPNE / REPNZ. */
+export const REP_NE = 2;
+
+/**
+ * One pre-decoded instruction: the handler chosen for its operand size and form plus every
+ * decoded operand, so executing it again (a loop) costs no decoding. All fields are set in
+ * the constructor so every instance has the same hidden class.
+ */
+export class Insn {
+  handler: Handler;
+  def: OpDef | null = null;
+  /** Length in bytes, prefixes included. */
+  len = 0;
+  /** Opcode: 0x00-0xFF one-byte map, 0x100-0x1FF the 0F map. */
+  opcode = 0;
+  /** Operand size in bits: 8, 16 or 32. */
+  opSize = 32;
+  /** Address size in bits: 16 or 32. */
+  adSize = 32;
+  /** ModRM byte, or -1. */
+  modrm = -1;
+  /** ModRM.reg, or the register encoded in the opcode's low bits. */
+  reg = 0;
+  /** Register number of a mod=3 r/m operand; -1 for a memory operand. */
+  rm = -1;
+  /** Memory operand: base register (ZERO_REG when none). */
+  base = ZERO_REG;
+  /** Memory operand: index register (ZERO_REG when none). */
+  index = ZERO_REG;
+  /** Memory operand: index shift count (0..3). */
+  scale = 0;
+  /** Memory operand: displacement (signed). */
+  disp = 0;
+  /** Memory operand / string source segment (ES..GS). */
+  seg = DS;
+  /** Segment override prefix (ES..GS), or -1. */
+  segOverride = -1;
+  /** True when a 16-bit effective address (wraps at 64 KiB). */
+  a16 = false;
+  /** First immediate / relative displacement / moffs. */
+  imm = 0;
+  /** Second immediate (ENTER's level, a far pointer's selector). */
+  imm2 = 0;
+  /** REP_NONE, REP_E or REP_NE. */
+  rep = REP_NONE;
+  lock = false;
+  /** Family sub-operation from the opcode table (ALU op, condition code, shift kind...). */
+  op = 0;
+
+  constructor(handler: Handler) {
+    this.handler = handler;
+  }
+}

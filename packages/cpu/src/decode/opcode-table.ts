@@ -1,0 +1,295 @@
+import * as alu from "../exec/alu.js";
+import * as atomic from "../exec/atomic.js";
+import * as bcd from "../exec/bcd.js";
+import * as bit from "../exec/bit.js";
+import * as control from "../exec/control.js";
+import * as data from "../exec/data.js";
+import * as flags from "../exec/flags.js";
+import * as fpu from "../exec/fpu.js";
+import * as io from "../exec/io.js";
+import * as muldiv from "../exec/muldiv.js";
+import * as shift from "../exec/shift.js";
+import * as stack from "../exec/stack.js";
+import * as str from "../exec/string.js";
+import * as sys from "../exec/system.js";
+import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
+import type { Handler, Insn } from "./insn.js";
+import { always, def, type Group, type OpDef, type TableEntry } from "./opcode-def.js";
+
+/**
+ * The opcode map (SDM vol.2 appendix A): one-byte opcodes at 0x00-0xFF, the 0F two-byte map
+ * at 0x100-0x1FF. Each opcode is described once — mnemonic, operand forms, handler family —
+ * and this one table drives the decoder, the executor and the disassembler.
+ */
+export const OPCODES: TableEntry[] = new Array<TableEntry>(512).fill(null);
+
+const CC = ["o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g"];
+
+const reg32 = (i: Insn): boolean => i.rm >= 0 && i.opSize === 32;
+const aluEGSel = (i: Insn): Handler => (reg32(i) ? alu.rr32Handler(i.op) : alu.aluEG);
+const aluEISel = (i: Insn): Handler => (reg32(i) ? alu.aluRI32 : alu.aluEI);
+
+function group(entries: (OpDef | null)[], regForms?: (OpDef | null)[]): Group {
+  return regForms ? { group: entries, regForms } : { group: entries };
+}
+
+// ALU rows 00-3F: op Eb,Gb / Ev,Gv / Gb,Eb / Gv,Ev / AL,Ib / eAX,Iz.
+for (let op = 0; op < 8; op++) {
+  const m = alu.ALU_MNEMONICS[op]!;
+  const b = op << 3;
+  const lock = op !== alu.CMP;
+  OPCODES[b] = def(m, "Eb,Gb", always(alu.aluEG), { op, lock });
+  OPCODES[b + 1] = def(m, "Ev,Gv", aluEGSel, { op, lock });
+  OPCODES[b + 2] = def(m, "Gb,Eb", always(alu.aluGE), { op });
+  OPCODES[b + 3] = def(m, "Gv,Ev", always(alu.aluGE), { op });
+  OPCODES[b + 4] = def(m, "AL,Ib", always(alu.aluAI), { op });
+  OPCODES[b + 5] = def(m, "eAX,Iz", always(alu.aluAI), { op });
+}
+const SEGS = [
+  [0x06, 0x07, ES, "ES"],
+  [0x0e, -1, CS, "CS"],
+  [0x16, 0x17, SS, "SS"],
+  [0x1e, 0x1f, DS, "DS"],
+  [0x1a0, 0x1a1, FS, "FS"],
+  [0x1a8, 0x1a9, GS, "GS"],
+] as const;
+for (const [pushOp, popOp, seg, name] of SEGS) {
+  OPCODES[pushOp] = def("push", name, always(stack.pushS), { op: seg });
+  if (popOp >= 0) OPCODES[popOp] = def("pop", name, always(stack.popS), { op: seg });
+}
+OPCODES[0x27] = def("daa", "", always(bcd.daa));
+OPCODES[0x2f] = def("das", "", always(bcd.das));
+OPCODES[0x37] = def("aaa", "", always(bcd.aaa));
+OPCODES[0x3f] = def("aas", "", always(bcd.aas));
+for (let r = 0; r < 8; r++) {
+  const sel32 = (h32: Handler, h: Handler) => (i: Insn) => (i.opSize === 32 ? h32 : h);
+  OPCODES[0x40 + r] = def("inc", "Zv", sel32(alu.incR32, alu.incdecZ), { op: 0 });
+  OPCODES[0x48 + r] = def("dec", "Zv", sel32(alu.decR32, alu.incdecZ), { op: 1 });
+  OPCODES[0x50 + r] = def("push", "Zv", sel32(stack.pushZ32, stack.pushZ));
+  OPCODES[0x58 + r] = def("pop", "Zv", always(stack.popZ));
+  OPCODES[0x90 + r] = r === 0 ? def("nop", "", always(data.nop)) : def("xchg", "Zv,eAX", always(data.xchgAZ));
+  OPCODES[0xb0 + r] = def("mov", "Zb,Ib", always(data.movZI));
+  OPCODES[0xb8 + r] = def("mov", "Zv,Iv", (i) => (i.opSize === 32 ? data.movZI32 : data.movZI));
+  OPCODES[0x1c8 + r] = def("bswap", "Zv", always(data.bswap), { size: 32 });
+}
+OPCODES[0x60] = def("pushaw|pusha", "", always(stack.pusha));
+OPCODES[0x61] = def("popaw|popa", "", always(stack.popa));
+OPCODES[0x62] = def("bound", "Gv,Ma", always(control.bound));
+OPCODES[0x63] = def("arpl", "Ew,Gw", always(sys.arpl), { size: 16 });
+OPCODES[0x68] = def("push", "Iz", always(stack.pushI));
+OPCODES[0x69] = def("imul", "Gv,Ev,Iz", always(muldiv.imulGEI));
+OPCODES[0x6a] = def("push", "Ibs", always(stack.pushI));
+OPCODES[0x6b] = def("imul", "Gv,Ev,Ibs", always(muldiv.imulGEI));
+OPCODES[0x6c] = def("ins", "Yb,DX", always(str.stringOp), { op: str.INS, string: true });
+OPCODES[0x6d] = def("ins", "Yv,DX", always(str.stringOp), { op: str.INS, string: true });
+OPCODES[0x6e] = def("outs", "DX,Xb", always(str.stringOp), { op: str.OUTS, string: true });
+OPCODES[0x6f] = def("outs", "DX,Xv", always(str.stringOp), { op: str.OUTS, string: true });
+for (let cc = 0; cc < 16; cc++) {
+  OPCODES[0x70 + cc] = def("j" + CC[cc], "Jb", jccSel(cc), { op: cc });
+  OPCODES[0x180 + cc] = def("j" + CC[cc], "Jz", jccSel(cc), { op: cc });
+  OPCODES[0x190 + cc] = def("set" + CC[cc], "Eb", always(data.setcc), { op: cc });
+  OPCODES[0x140 + cc] = def("cmov" + CC[cc], "Gv,Ev", always(data.cmov), { op: cc });
+}
+function jccSel(cc: number): (i: Insn) => Handler {
+  return (i) => (i.opSize !== 32 ? control.jcc : cc === 4 ? control.jz32 : cc === 5 ? control.jnz32 : control.jcc32);
+}
+function aluGroup(operands: string): Group {
+  return group(
+    alu.ALU_MNEMONICS.map((m, op) => def(m, operands, operands.startsWith("Eb") ? always(alu.aluEI) : aluEISel, { op, lock: op !== alu.CMP })),
+  );
+}
+OPCODES[0x80] = aluGroup("Eb,Ib");
+OPCODES[0x81] = aluGroup("Ev,Iz");
+OPCODES[0x82] = aluGroup("Eb,Ib");
+OPCODES[0x83] = aluGroup("Ev,Ibs");
+OPCODES[0x84] = def("test", "Eb,Gb", always(alu.testEG));
+OPCODES[0x85] = def("test", "Ev,Gv", always(alu.testEG));
+OPCODES[0x86] = def("xchg", "Eb,Gb", always(data.xchgEG), { lock: true });
+OPCODES[0x87] = def("xchg", "Ev,Gv", always(data.xchgEG), { lock: true });
+OPCODES[0x88] = def("mov", "Eb,Gb", always(data.movEG));
+OPCODES[0x89] = def("mov", "Ev,Gv", (i) => (i.opSize === 32 ? (i.rm >= 0 ? data.movRR32 : data.movMR32) : data.movEG));
+OPCODES[0x8a] = def("mov", "Gb,Eb", always(data.movGE));
+OPCODES[0x8b] = def("mov", "Gv,Ev", (i) => (i.opSize === 32 ? (i.rm >= 0 ? data.movRR32Rev : data.movRM32) : data.movGE));
+OPCODES[0x8c] = def("mov", "Esw,Sw", always(data.movESw));
+OPCODES[0x8d] = def("lea", "Gv,M", always(data.lea));
+OPCODES[0x8e] = def("mov", "Sw,Esw", always(data.movSwE));
+OPCODES[0x8f] = group([def("pop", "Ev", always(stack.popE)), null, null, null, null, null, null, null]);
+OPCODES[0x98] = def("cbw|cwde", "", always(data.cbw));
+OPCODES[0x99] = def("cwd|cdq", "", always(data.cwd));
+OPCODES[0x9a] = def("call", "Ap", always(control.callFarA));
+OPCODES[0x9b] = def("fwait", "", always(fpu.fwait));
+OPCODES[0x9c] = def("pushfw|pushf", "", always(flags.pushf));
+OPCODES[0x9d] = def("popfw|popf", "", always(flags.popf));
+OPCODES[0x9e] = def("sahf", "", always(flags.sahf));
+OPCODES[0x9f] = def("lahf", "", always(flags.lahf));
+OPCODES[0xa0] = def("mov", "AL,Ob", always(data.movAO));
+OPCODES[0xa1] = def("mov", "eAX,Ov", always(data.movAO));
+OPCODES[0xa2] = def("mov", "Ob,AL", always(data.movOA));
+OPCODES[0xa3] = def("mov", "Ov,eAX", always(data.movOA));
+OPCODES[0xa4] = def("movs", "Yb,Xb", always(str.stringOp), { op: str.MOVS, string: true });
+OPCODES[0xa5] = def("movs", "Yv,Xv", always(str.stringOp), { op: str.MOVS, string: true });
+OPCODES[0xa6] = def("cmps", "Xb,Yb", always(str.stringOp), { op: str.CMPS, string: true });
+OPCODES[0xa7] = def("cmps", "Xv,Yv", always(str.stringOp), { op: str.CMPS, string: true });
+OPCODES[0xa8] = def("test", "AL,Ib", always(alu.testAI));
+OPCODES[0xa9] = def("test", "eAX,Iz", always(alu.testAI));
+OPCODES[0xaa] = def("stos", "Yb,AL", always(str.stringOp), { op: str.STOS, string: true });
+OPCODES[0xab] = def("stos", "Yv,eAX", always(str.stringOp), { op: str.STOS, string: true });
+OPCODES[0xac] = def("lods", "AL,Xb", always(str.stringOp), { op: str.LODS, string: true });
+OPCODES[0xad] = def("lods", "eAX,Xv", always(str.stringOp), { op: str.LODS, string: true });
+OPCODES[0xae] = def("scas", "AL,Yb", always(str.stringOp), { op: str.SCAS, string: true });
+OPCODES[0xaf] = def("scas", "eAX,Yv", always(str.stringOp), { op: str.SCAS, string: true });
+function shiftGroup(operands: string, h: Handler): Group {
+  return group(shift.SHIFT_MNEMONICS.map((m, op) => def(m, operands, always(h), { op })));
+}
+OPCODES[0xc0] = shiftGroup("Eb,Ib", shift.shiftI);
+OPCODES[0xc1] = shiftGroup("Ev,Ib", shift.shiftI);
+OPCODES[0xc2] = def("ret", "Iw", always(control.ret));
+OPCODES[0xc3] = def("ret", "", always(control.ret));
+OPCODES[0xc4] = def("les", "Gv,Mp", always(data.loadFarPointer), { op: ES });
+OPCODES[0xc5] = def("lds", "Gv,Mp", always(data.loadFarPointer), { op: DS });
+OPCODES[0xc6] = group([def("mov", "Eb,Ib", always(data.movEI)), null, null, null, null, null, null, null]);
+OPCODES[0xc7] = group([def("mov", "Ev,Iz", always(data.movEI)), null, null, null, null, null, null, null]);
+OPCODES[0xc8] = def("enter", "Iw,Ib", always(stack.enter));
+OPCODES[0xc9] = def("leave", "", always(stack.leave));
+OPCODES[0xca] = def("retf", "Iw", always(control.retFar));
+OPCODES[0xcb] = def("retf", "", always(control.retFar));
+OPCODES[0xcc] = def("int3", "", always(control.int3));
+OPCODES[0xcd] = def("int", "Ib", always(control.intN));
+OPCODES[0xce] = def("into", "", always(control.into));
+OPCODES[0xcf] = def("iretw|iret", "", always(control.iret));
+OPCODES[0xd0] = shiftGroup("Eb,One", shift.shift1);
+OPCODES[0xd1] = shiftGroup("Ev,One", shift.shift1);
+OPCODES[0xd2] = shiftGroup("Eb,CL", shift.shiftCL);
+OPCODES[0xd3] = shiftGroup("Ev,CL", shift.shiftCL);
+OPCODES[0xd4] = def("aam", "Ib", always(bcd.aam));
+OPCODES[0xd5] = def("aad", "Ib", always(bcd.aad));
+OPCODES[0xd6] = def("salc", "", always(data.salc));
+OPCODES[0xd7] = def("xlat", "Xlat", always(data.xlat));
+for (let k = 0; k < 8; k++) OPCODES[0xd8 + k] = def("(fpu)", "Ev", always(fpu.fpuEscape));
+OPCODES[0xe0] = def("loopne", "Jb", always(control.loop), { op: 0 });
+OPCODES[0xe1] = def("loope", "Jb", always(control.loop), { op: 1 });
+OPCODES[0xe2] = def("loop", "Jb", always(control.loop), { op: 2 });
+OPCODES[0xe3] = def("jcxz|jecxz", "Jb", always(control.jcxz));
+OPCODES[0xe4] = def("in", "AL,Ib", always(io.inI));
+OPCODES[0xe5] = def("in", "eAX,Ib", always(io.inI));
+OPCODES[0xe6] = def("out", "Ib,AL", always(io.outI));
+OPCODES[0xe7] = def("out", "Ib,eAX", always(io.outI));
+OPCODES[0xe8] = def("call", "Jz", always(control.callRel));
+OPCODES[0xe9] = def("jmp", "Jz", (i) => (i.opSize === 32 ? control.jmp32 : control.jmpRel));
+OPCODES[0xea] = def("jmp", "Ap", always(control.jmpFarA));
+OPCODES[0xeb] = def("jmp", "Jb", (i) => (i.opSize === 32 ? control.jmp32 : control.jmpRel));
+OPCODES[0xec] = def("in", "AL,DX", always(io.inDX));
+OPCODES[0xed] = def("in", "eAX,DX", always(io.inDX));
+OPCODES[0xee] = def("out", "DX,AL", always(io.outDX));
+OPCODES[0xef] = def("out", "DX,eAX", always(io.outDX));
+OPCODES[0xf1] = def("icebp", "", always(control.icebp));
+OPCODES[0xf4] = def("hlt", "", always(sys.hlt));
+OPCODES[0xf5] = def("cmc", "", always(flags.cmc));
+function group3(operands: string): Group {
+  const imm = operands === "Eb" ? "Eb,Ib" : "Ev,Iz";
+  return group([
+    def("test", imm, always(alu.testEI)),
+    def("test", imm, always(alu.testEI)),
+    def("not", operands, always(alu.notE), { lock: true }),
+    def("neg", operands, always(alu.negE), { lock: true }),
+    def("mul", operands, always(muldiv.mul)),
+    def("imul", operands, always(muldiv.imul1)),
+    def("div", operands, always(muldiv.div)),
+    def("idiv", operands, always(muldiv.idiv)),
+  ]);
+}
+OPCODES[0xf6] = group3("Eb");
+OPCODES[0xf7] = group3("Ev");
+OPCODES[0xf8] = def("clc", "", always(flags.clc));
+OPCODES[0xf9] = def("stc", "", always(flags.stc));
+OPCODES[0xfa] = def("cli", "", always(flags.cli));
+OPCODES[0xfb] = def("sti", "", always(flags.sti));
+OPCODES[0xfc] = def("cld", "", always(flags.cld));
+OPCODES[0xfd] = def("std", "", always(flags.std));
+OPCODES[0xfe] = group([
+  def("inc", "Eb", always(alu.incdecE), { op: 0, lock: true }),
+  def("dec", "Eb", always(alu.incdecE), { op: 1, lock: true }),
+  null, null, null, null, null, null,
+]);
+OPCODES[0xff] = group([
+  def("inc", "Ev", always(alu.incdecE), { op: 0, lock: true }),
+  def("dec", "Ev", always(alu.incdecE), { op: 1, lock: true }),
+  def("call", "Ev", always(control.callE)),
+  def("call", "Mp", always(control.callFarM)),
+  def("jmp", "Ev", always(control.jmpE)),
+  def("jmp", "Mp", always(control.jmpFarM)),
+  def("push", "Ev", always(stack.pushE)),
+  null,
+]);
+
+// Two-byte (0F) map.
+OPCODES[0x100] = group([
+  def("sldt", "Ew", always(sys.sldt), { op: 0 }),
+  def("str", "Ew", always(sys.sldt), { op: 1 }),
+  def("lldt", "Ew", always(sys.lldt), { op: 2, size: 16 }),
+  def("ltr", "Ew", always(sys.lldt), { op: 3, size: 16 }),
+  def("verr", "Ew", always(sys.descriptorProbe), { size: 16 }),
+  def("verw", "Ew", always(sys.descriptorProbe), { size: 16 }),
+  null,
+  null,
+]);
+OPCODES[0x101] = group(
+  [
+    def("sgdtw|sgdtd", "Ms", always(sys.sgdt), { op: 0 }),
+    def("sidtw|sidtd", "Ms", always(sys.sgdt), { op: 1 }),
+    def("lgdtw|lgdtd", "Ms", always(sys.lgdt), { op: 2 }),
+    def("lidtw|lidtd", "Ms", always(sys.lgdt), { op: 3 }),
+    def("smsw", "Ew", always(sys.smsw)),
+    null,
+    def("lmsw", "Ew", always(sys.lmsw), { size: 16 }),
+    def("invlpg", "Mb", always(sys.invlpg)),
+  ],
+  [null, null, null, null, def("smsw", "Ev", always(sys.smsw)), null, def("lmsw", "Ew", always(sys.lmsw), { size: 16 }), null],
+);
+OPCODES[0x102] = def("lar", "Gv,Ew", always(sys.descriptorProbe));
+OPCODES[0x103] = def("lsl", "Gv,Ew", always(sys.descriptorProbe));
+OPCODES[0x106] = def("clts", "", always(sys.clts));
+OPCODES[0x108] = def("invd", "", always(sys.wbinvd));
+OPCODES[0x109] = def("wbinvd", "", always(sys.wbinvd));
+OPCODES[0x10b] = def("ud2", "", always(sys.ud2));
+OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32 });
+OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32 });
+OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32 });
+OPCODES[0x123] = def("mov", "Dd,Rd", always(sys.movToDr), { size: 32 });
+OPCODES[0x130] = def("wrmsr", "", always(sys.wrmsr));
+OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc));
+OPCODES[0x132] = def("rdmsr", "", always(sys.rdmsr));
+OPCODES[0x1a2] = def("cpuid", "", always(sys.cpuid));
+OPCODES[0x1a3] = def("bt", "Ev,Gv", always(bit.btEG), { op: bit.BT });
+OPCODES[0x1a4] = def("shld", "Ev,Gv,Ib", always(shift.shiftDoubleI), { op: 0 });
+OPCODES[0x1a5] = def("shld", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 0 });
+OPCODES[0x1ab] = def("bts", "Ev,Gv", always(bit.btEG), { op: bit.BTS, lock: true });
+OPCODES[0x1ac] = def("shrd", "Ev,Gv,Ib", always(shift.shiftDoubleI), { op: 1 });
+OPCODES[0x1ad] = def("shrd", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 1 });
+OPCODES[0x1af] = def("imul", "Gv,Ev", always(muldiv.imulGE));
+OPCODES[0x1b0] = def("cmpxchg", "Eb,Gb", always(atomic.cmpxchg), { lock: true });
+OPCODES[0x1b1] = def("cmpxchg", "Ev,Gv", always(atomic.cmpxchg), { lock: true });
+OPCODES[0x1b2] = def("lss", "Gv,Mp", always(data.loadFarPointer), { op: SS });
+OPCODES[0x1b3] = def("btr", "Ev,Gv", always(bit.btEG), { op: bit.BTR, lock: true });
+OPCODES[0x1b4] = def("lfs", "Gv,Mp", always(data.loadFarPointer), { op: FS });
+OPCODES[0x1b5] = def("lgs", "Gv,Mp", always(data.loadFarPointer), { op: GS });
+OPCODES[0x1b6] = def("movzx", "Gv,Eb", always(data.movzx), { op: 8, size: "v" });
+OPCODES[0x1b7] = def("movzx", "Gv,Ew", always(data.movzx), { op: 16 });
+OPCODES[0x1ba] = group([
+  null, null, null, null,
+  def("bt", "Ev,Ib", always(bit.btEI), { op: bit.BT }),
+  def("bts", "Ev,Ib", always(bit.btEI), { op: bit.BTS, lock: true }),
+  def("btr", "Ev,Ib", always(bit.btEI), { op: bit.BTR, lock: true }),
+  def("btc", "Ev,Ib", always(bit.btEI), { op: bit.BTC, lock: true }),
+]);
+OPCODES[0x1bb] = def("btc", "Ev,Gv", always(bit.btEG), { op: bit.BTC, lock: true });
+OPCODES[0x1bc] = def("bsf", "Gv,Ev", always(bit.bsf));
+OPCODES[0x1bd] = def("bsr", "Gv,Ev", always(bit.bsr));
+OPCODES[0x1be] = def("movsx", "Gv,Eb", always(data.movsx), { op: 8, size: "v" });
+OPCODES[0x1bf] = def("movsx", "Gv,Ew", always(data.movsx), { op: 16 });
+OPCODES[0x1c0] = def("xadd", "Eb,Gb", always(atomic.xadd), { lock: true });
+OPCODES[0x1c1] = def("xadd", "Ev,Gv", always(atomic.xadd), { lock: true });
+OPCODES[0x1c7] = group([null, def("cmpxchg8b", "Mq", always(atomic.cmpxchg8b), { lock: true }), null, null, null, null, null, null]);
+
+/** Prefix bytes (SDM vol.2 §2.1.1); the decoder consumes them before the table lookup. */
+export const PREFIX_SEG: Readonly<Record<number, number>> = { 0x26: ES, 0x2e: CS, 0x36: SS, 0x3e: DS, 0x64: FS, 0x65: GS };

@@ -1,0 +1,263 @@
+import type { Cpu } from "../cpu.js";
+import type { Insn } from "../decode/insn.js";
+import { fault, unimplemented } from "../exceptions/cpu-fault.js";
+import { GP, UD } from "../exceptions/vectors.js";
+import { readDescriptor, setSegmentCache } from "../mmu/segmentation.js";
+import { VM } from "../state/eflags.js";
+import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
+import { LDTR, TR } from "../state/registers.js";
+import { ATTR_P, ATTR_S, type Descriptor } from "../state/segment-cache.js";
+import { getReg, loadE, readE, setReg, storeE, writeE } from "./operand.js";
+import { ZF } from "../state/eflags.js";
+
+/**
+ * System instructions (SDM vol.3 ch.2.8 and vol.2): HLT, CPUID, RDTSC, RDMSR/WRMSR, UD2,
+ * descriptor-table registers, control and debug registers, LMSW/SMSW/CLTS, INVLPG, caches.
+ */
+
+/** CPUID vendor string: EBX, EDX, ECX spell "RinglabIA32x". */
+export const CPUID_VENDOR = "RinglabIA32x";
+/** Family 5 (Pentium-class), model 2, stepping 0. */
+export const CPUID_SIGNATURE = 0x520;
+/**
+ * CPUID.1:EDX: TSC (4), MSR (5), CX8 (8), CMOV (15). No FPU (0), no VME/DE/PSE (1-3) yet:
+ * only what this core implements.
+ */
+export const CPUID_FEATURES_EDX = (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15);
+
+const MSR_TSC = 0x10;
+
+/** Privileged instructions need CPL 0 (and are #GP in virtual-8086 mode). */
+export function requireCpl0(cpu: Cpu): void {
+  if (cpu.cr0 & 1 && (cpu.cpl !== 0 || cpu.eflagsRest & VM)) fault(GP, 0);
+}
+
+export function hlt(cpu: Cpu, _i: Insn): void {
+  requireCpl0(cpu);
+  cpu.halt();
+}
+
+export function ud2(_cpu: Cpu, _i: Insn): void {
+  fault(UD);
+}
+
+/** An opcode this CPU does not have. */
+export function undefinedOpcode(_cpu: Cpu, _i: Insn): void {
+  fault(UD);
+}
+
+function ascii(s: string, at: number): number {
+  return s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24);
+}
+
+/** CPUID: leaves 0 and 1; higher leaves return leaf 1's data, as Intel does past the maximum. */
+export function cpuid(cpu: Cpu, _i: Insn): void {
+  const r = cpu.regs;
+  if (r[0] === 0) {
+    r[0] = 1;
+    r[3] = ascii(CPUID_VENDOR, 0);
+    r[2] = ascii(CPUID_VENDOR, 4);
+    r[1] = ascii(CPUID_VENDOR, 8);
+  } else {
+    r[0] = CPUID_SIGNATURE;
+    r[3] = 0;
+    r[1] = 0;
+    r[2] = CPUID_FEATURES_EDX;
+  }
+}
+
+/** RDTSC: #GP(0) when CR4.TSD = 1 outside CPL 0. */
+export function rdtsc(cpu: Cpu, _i: Insn): void {
+  if (cpu.cr4 & 4 && cpu.cpl !== 0) fault(GP, 0);
+  const t = cpu.readTsc();
+  cpu.regs[0] = t % 4294967296 | 0;
+  cpu.regs[2] = Math.floor(t / 4294967296) | 0;
+}
+
+/** RDMSR: the TSC (0x10); every other MSR is #GP(0). */
+export function rdmsr(cpu: Cpu, _i: Insn): void {
+  requireCpl0(cpu);
+  if (cpu.regs[1] !== MSR_TSC) fault(GP, 0);
+  rdtsc(cpu, _i);
+}
+
+/** WRMSR: writing the TSC (0x10) moves the guest's TSC; others #GP(0). */
+export function wrmsr(cpu: Cpu, _i: Insn): void {
+  requireCpl0(cpu);
+  if (cpu.regs[1] !== MSR_TSC) fault(GP, 0);
+  const v = (cpu.regs[2]! >>> 0) * 4294967296 + (cpu.regs[0]! >>> 0);
+  cpu.writeTsc(v);
+}
+
+/** LGDT (op 2) / LIDT (op 3) Ms: a 16-bit operand size keeps 24 bits of base. */
+export function lgdt(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  if (i.rm >= 0) fault(UD);
+  const lin = cpu.addr(i, 6, false);
+  const limit = cpu.rd16(lin);
+  let base = cpu.rd32((lin + 2) | 0);
+  if (i.opSize === 16) base &= 0xffffff;
+  if (i.op === 2) {
+    cpu.gdtrLimit = limit;
+    cpu.gdtrBase = base | 0;
+  } else {
+    cpu.idtrLimit = limit;
+    cpu.idtrBase = base | 0;
+  }
+}
+
+/** SGDT (op 0) / SIDT (op 1) Ms. */
+export function sgdt(cpu: Cpu, i: Insn): void {
+  if (i.rm >= 0) fault(UD);
+  const lin = cpu.addr(i, 6, true);
+  const limit = i.op === 0 ? cpu.gdtrLimit : cpu.idtrLimit;
+  let base = i.op === 0 ? cpu.gdtrBase : cpu.idtrBase;
+  if (i.opSize === 16) base &= 0xffffff;
+  cpu.wr16(lin, limit);
+  cpu.wr32((lin + 2) | 0, base);
+}
+
+/** MOV Rd,Cd (0F 20). */
+export function movFromCr(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  let v: number;
+  switch (i.reg) {
+    case 0:
+      v = cpu.cr0;
+      break;
+    case 2:
+      v = cpu.cr2;
+      break;
+    case 3:
+      v = cpu.cr3;
+      break;
+    case 4:
+      v = cpu.cr4;
+      break;
+    default:
+      fault(UD);
+  }
+  cpu.regs[i.rm] = v;
+}
+
+/** MOV Cd,Rd (0F 22). */
+export function movToCr(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  const v = cpu.regs[i.rm]!;
+  switch (i.reg) {
+    case 0:
+      cpu.writeCr0(v);
+      return;
+    case 2:
+      cpu.cr2 = v;
+      return;
+    case 3:
+      cpu.cr3 = v;
+      return;
+    case 4:
+      // Only CR4.TSD is implemented; other bits name features CPUID does not report.
+      if (v & ~4) fault(GP, 0);
+      cpu.cr4 = v;
+      return;
+    default:
+      fault(UD);
+  }
+}
+
+/** MOV Rd,Dd / Dd,Rd (0F 21 / 0F 23): stored only; breakpoints are not modelled yet. */
+export function movFromDr(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  const n = i.reg === 4 || i.reg === 5 ? i.reg + 2 : i.reg;
+  cpu.regs[i.rm] = cpu.dr[n]!;
+}
+
+export function movToDr(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  const n = i.reg === 4 || i.reg === 5 ? i.reg + 2 : i.reg;
+  cpu.dr[n] = cpu.regs[i.rm]!;
+}
+
+/** CLTS: clears CR0.TS. */
+export function clts(cpu: Cpu, _i: Insn): void {
+  requireCpl0(cpu);
+  cpu.cr0 &= ~8;
+}
+
+/** SMSW Ew: a register destination gets all of CR0 (as QEMU), memory the low 16 bits. */
+export function smsw(cpu: Cpu, i: Insn): void {
+  if (i.rm >= 0) setReg(cpu, i.rm, i.opSize, cpu.cr0);
+  else storeE(cpu, i, 16, cpu.cr0);
+}
+
+/** LMSW Ew: loads PE, MP, EM, TS; it cannot clear PE (SDM vol.2 "LMSW"). */
+export function lmsw(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  const v = loadE(cpu, i, 16);
+  cpu.writeCr0((cpu.cr0 & ~0xe) | (v & 0xf) | (cpu.cr0 & 1));
+}
+
+/** INVLPG M, INVD, WBINVD: no TLB or cache is modelled yet, so only the privilege check. */
+export function invlpg(cpu: Cpu, i: Insn): void {
+  requireCpl0(cpu);
+  if (i.rm >= 0) fault(UD);
+}
+
+export function wbinvd(cpu: Cpu, _i: Insn): void {
+  requireCpl0(cpu);
+}
+
+/** SLDT (op 0) / STR (op 1) Ew. */
+export function sldt(cpu: Cpu, i: Insn): void {
+  if (!(cpu.cr0 & 1) || cpu.eflagsRest & VM) fault(UD);
+  const sel = cpu.segSel[i.op === 0 ? LDTR : TR]!;
+  if (i.rm >= 0) setReg(cpu, i.rm, i.opSize, sel);
+  else storeE(cpu, i, 16, sel);
+}
+
+const scratch: Descriptor = { base: 0, limit: 0, attr: 0 };
+
+/** LLDT (op 2) / LTR (op 3) Ew (SDM vol.2 "LLDT", "LTR"); LTR marks the TSS busy. */
+export function lldt(cpu: Cpu, i: Insn): void {
+  if (!(cpu.cr0 & 1) || cpu.eflagsRest & VM) fault(UD);
+  requireCpl0(cpu);
+  const sel = loadE(cpu, i, 16);
+  const seg = i.op === 2 ? LDTR : TR;
+  if ((sel & 0xfffc) === 0) {
+    if (seg === TR) fault(GP, 0);
+    cpu.segSel[LDTR] = sel;
+    cpu.segAttr[LDTR] = 0;
+    return;
+  }
+  if (sel & 4) fault(GP, sel & 0xfffc);
+  const d = readDescriptor(cpu, sel, (a) => cpu.rd32(a), scratch);
+  const type = d.attr & (ATTR_S | 0xf);
+  if (seg === LDTR ? type !== 2 : type !== 1 && type !== 9) fault(GP, sel & 0xfffc);
+  if (!(d.attr & ATTR_P)) fault(11, sel & 0xfffc);
+  if (seg === TR) {
+    // Set the busy bit in the GDT descriptor (type 1 -> 3, 9 -> 11).
+    const at = (cpu.gdtrBase + (sel & 0xfff8) + 5) | 0;
+    cpu.wr8(at, cpu.rd8(at) | 2);
+    d.attr |= 2;
+  }
+  setSegmentCache(cpu, seg, sel, d);
+}
+
+/** ARPL Ew,Gw: raises the RPL of the destination selector to the source's (ZF = 1 if changed). */
+export function arpl(cpu: Cpu, i: Insn): void {
+  if (!(cpu.cr0 & 1) || cpu.eflagsRest & VM) fault(UD);
+  const dst = readE(cpu, i, true);
+  const src = getReg(cpu, i.reg, 16);
+  const f = getStatusFlags(cpu);
+  if ((dst & 3) < (src & 3)) {
+    writeE(cpu, i, (dst & ~3) | (src & 3));
+    setStatusFlags(cpu, f | ZF);
+  } else {
+    setStatusFlags(cpu, f & ~ZF);
+  }
+}
+
+/** LAR, LSL, VERR, VERW: descriptor probing is the system-architecture work. */
+export function descriptorProbe(_cpu: Cpu, i: Insn): void {
+  unimplemented(`${i.def?.mnem ?? "descriptor probe"} (LAR/LSL/VERR/VERW)`);
+}
+
