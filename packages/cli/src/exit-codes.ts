@@ -16,4 +16,12 @@ export const ExitCode = {
   unavailable: 69,
   /** A bad configuration value (config file, device option). */
   config: 78,
+  /** `run`: the instruction limit was reached before the guest exited. */
+  instructionLimit: 120,
+  /** `run`: the guest triple-faulted (or reached another unrecoverable CPU state). */
+  shutdown: 121,
+  /** `run`: the guest halted where nothing can wake it (HLT with IF=0, or no timer). */
+  halted: 122,
+  /** `run`: an exception or interrupt was claimed by the host and not handled. */
+  unhandledExit: 123,
 } as const;

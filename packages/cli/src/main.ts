@@ -2,7 +2,7 @@
 // The `ringlab` entry point: the only place that touches the process (argv, streams, exit).
 import "reflect-metadata";
 import { createRequire } from "node:module";
-import { CommanderError, buildProgram } from "./program.js";
+import { CommanderError, RunFinished, buildProgram } from "./program.js";
 import { ExitCode } from "./exit-codes.js";
 import { describeError } from "./user-error.js";
 
@@ -13,6 +13,7 @@ async function main(argv: string[]): Promise<number> {
   const program = buildProgram(version, {
     stdout: (s) => void process.stdout.write(s),
     stderr: (s) => void process.stderr.write(s),
+    isTty: process.stdout.isTTY === true,
   });
   if (argv.length === 0) {
     program.outputHelp();
@@ -22,6 +23,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: "user" });
     return ExitCode.ok;
   } catch (e) {
+    if (e instanceof RunFinished) return e.exitCode;
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
       if (e.exitCode === 0) return ExitCode.ok;

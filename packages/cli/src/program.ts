@@ -1,5 +1,7 @@
 import { builtinRegistry } from "@ringlab/machine";
-import { Command, CommanderError, InvalidArgumentError } from "commander";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { disasmCommand } from "./commands/disasm.js";
+import { type RunFlags, runCommand } from "./commands/run.js";
 import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
 import { type MachineFlags, addMachineOptions, resolveRunConfig } from "./config/resolve-config.js";
@@ -8,8 +10,15 @@ import { UserError } from "./user-error.js";
 
 /** Where a command's output goes; the entry point passes the process streams. */
 export interface Io {
-  stdout(text: string): void;
+  stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
+  /** Whether stdout is a terminal (chooses ANSI colour for the screen). */
+  isTty?: boolean;
+}
+
+/** Ends a command with a status other than 0 without it being an error (a guest's exit). */
+export class RunFinished {
+  constructor(readonly exitCode: number) {}
 }
 
 /** Builds the `ringlab` command tree. Throws {@link CommanderError} / {@link UserError}. */
@@ -47,15 +56,36 @@ export function buildProgram(version: string, io: Io): Command {
     io.stdout(formatConfig(resolveRunConfig(opts)));
   });
 
+  addMachineOptions(
+    program
+      .command("run")
+      .description("boot a Multiboot kernel (or the bundled demo guest) and run it to its end")
+      .argument("[kernel]", "Multiboot kernel image (ELF32 or a.out kludge); default: the bundled demo guest")
+      .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000")
+      .option("--entry <addr>", "entry point of a --load image (default: its first byte)", parseNumberOption)
+      .addOption(
+        new Option("--screen <mode>", "print the VGA text screen at the end")
+          .choices(["ansi", "text", "none"])
+          .default(io.isTty ? "ansi" : "text", io.isTty ? "ansi on a terminal" : "text when not a terminal"),
+      )
+      .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end")
+      .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr"),
+    parseNumberOption,
+  ).action((kernel: string | undefined, opts: RunFlags) => {
+    const config = resolveRunConfig(opts, kernel);
+    const status = runCommand(config, opts, io, parseNumberOption);
+    throw new RunFinished(status);
+  });
+
   program
-    .command("run")
-    .description("boot a kernel (not available yet: needs the CPU core)")
-    .argument("[kernel]", "kernel image")
-    .action(() => {
-      throw new UserError(
-        "run: not available yet: booting a guest needs the CPU core and the loaders, which have not landed (use 'ringlab devices')",
-        ExitCode.unavailable,
-      );
+    .command("disasm")
+    .description("disassemble a flat binary image in Intel syntax")
+    .argument("<image>", "the file to disassemble")
+    .option("--org <addr>", "address of the file's first byte", parseNumberOption, 0)
+    .option("--bits <16|32>", "default operand and address size", parseNumberOption, 32)
+    .action((image: string, opts: { org: number; bits: number }) => {
+      if (opts.bits !== 16 && opts.bits !== 32) throw new UserError(`--bits: expected 16 or 32, got ${opts.bits}`);
+      io.stdout(disasmCommand(image, opts.org, opts.bits === 32));
     });
 
   return program;

@@ -16,7 +16,12 @@ export class UserError extends Error {
 export function describeError(e: unknown, debug: boolean): { line: string; exitCode: number; stack?: string } {
   if (e instanceof UserError) return { line: e.message, exitCode: e.exitCode };
   if (isRinglabError(e)) {
-    const exitCode = e.code === "config" || e.code === "resource-conflict" ? ExitCode.config : ExitCode.usage;
+    const exitCode =
+      e.code === "bad-image"
+        ? ExitCode.dataError
+        : e.code === "config" || e.code === "resource-conflict"
+          ? ExitCode.config
+          : ExitCode.usage;
     return { line: e.message, exitCode };
   }
   const err = e instanceof Error ? e : new Error(String(e));

@@ -44,10 +44,4 @@ describe("ringlab command", () => {
       expect(r.stderr).toMatch(/^ringlab: .*(unknown|too many).*\(see 'ringlab --help'\)\n$/);
     }
   });
-
-  it("says plainly that run is not built yet, with its own status", () => {
-    const r = ringlab("run");
-    expect(r.status).toBe(69);
-    expect(r.stderr).toMatch(/^ringlab: run: not available yet: .*\n$/);
-  });
 });

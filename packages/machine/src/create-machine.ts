@@ -15,9 +15,11 @@ import {
   VirtualClock,
   parseDeviceOptions,
 } from "@ringlab/sdk";
+import { Cpu } from "@ringlab/cpu";
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
 import { Machine } from "./machine.js";
+import { CPU } from "./processor.js";
 import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "./memory-layout.js";
 import { type MachineConfig, type MachineConfigInput, deviceEntries, parseMachineConfig } from "./machine-config.js";
 
@@ -60,6 +62,7 @@ export function createMachine(
   bus.memory.mapRam("ram", 0, CONVENTIONAL_RAM_END);
   bus.memory.mapRam("ram", EXTENDED_RAM_START, config.memory.size - EXTENDED_RAM_START);
   const clock = new VirtualClock(config.clock);
+  const cpu = new Cpu(bus, clock);
 
   // The machine answers devices' run-control requests; it exists only after the devices, so
   // they get a forwarder bound to it below.
@@ -68,6 +71,7 @@ export function createMachine(
 
   c.register(BUS, { useValue: bus });
   c.register(CLOCK, { useValue: clock });
+  c.register(CPU, { useValue: cpu });
   c.register(MACHINE_CONFIG, { useValue: config });
   c.register(CONSOLE, { useValue: host.console ?? new CollectingConsole() });
   c.register(RUN_CONTROL, { useValue: runControl });
@@ -87,7 +91,7 @@ export function createMachine(
   });
   if (ids.size === 0) {
     // @injectAll fails on an unregistered token; a machine with no devices is still valid.
-    machine = new Machine(bus, clock, [], config);
+    machine = new Machine(bus, clock, [], config, cpu);
   } else {
     machine = c.resolve(Machine);
   }

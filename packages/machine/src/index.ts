@@ -14,6 +14,6 @@ export {
   parseMachineConfig,
   parseSize,
 } from "./machine-config.js";
-export type { BootableProcessor, Processor, ProcessorStop } from "./processor.js";
+export { type BootableProcessor, CPU, type Processor, type ProcessorStop } from "./processor.js";
 export { type BootSummary, bootKernel } from "./boot.js";
 export * from "./loaders/index.js";

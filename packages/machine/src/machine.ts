@@ -11,9 +11,10 @@ import {
   type RunControl,
   type VirtualClock,
 } from "@ringlab/sdk";
+import type { Cpu } from "@ringlab/cpu";
 import { inject, injectAll, injectable } from "tsyringe";
 import type { MachineConfig } from "./machine-config.js";
-import type { Processor } from "./processor.js";
+import { CPU, type Processor } from "./processor.js";
 import { type RunOutcome, runLoop } from "./run-loop.js";
 
 /** A saved machine: the clock, the IRQ line levels and every device, by id. */
@@ -31,14 +32,17 @@ export interface MachineState {
 @injectable()
 export class Machine implements RunControl {
   private exitRequest: { status: number; reason: string } | undefined;
-  private processor: Processor | undefined;
+  private processor: Processor;
 
   constructor(
     @inject(BUS) readonly bus: Bus,
     @inject(CLOCK) readonly clock: VirtualClock,
     @injectAll(DEVICE) readonly devices: Device[],
     @inject(MACHINE_CONFIG) readonly config: MachineConfig,
-  ) {}
+    @inject(CPU) readonly cpu: Cpu,
+  ) {
+    this.processor = cpu;
+  }
 
   /** The device with instance id `id`. */
   device<D extends Device = Device>(id: string): D {
@@ -47,9 +51,10 @@ export class Machine implements RunControl {
     return d as D;
   }
 
-  /** Power-on: time back to 0, every device reset in configuration order. */
+  /** Power-on: time back to 0, the CPU at its reset state, every device reset in order. */
   reset(): void {
     this.clock.reset();
+    this.cpu.reset();
     this.exitRequest = undefined;
     for (const d of this.devices) d.reset();
   }
@@ -59,7 +64,10 @@ export class Machine implements RunControl {
     return this.bus.resources();
   }
 
-  /** Installs the processor that {@link run} drives. */
+  /**
+   * Makes {@link run} drive another processor than the machine's CPU (a scripted stand-in in
+   * tests of the loop, or a monitor wrapping the CPU).
+   */
   setProcessor(processor: Processor): void {
     this.processor = processor;
   }
@@ -80,7 +88,6 @@ export class Machine implements RunControl {
    * instructions in all (default: the config's `maxInstructions`, else no limit).
    */
   run(limit = this.config.maxInstructions ?? Infinity): RunOutcome {
-    if (!this.processor) throw new ConfigError("this machine has no processor to run (call setProcessor first)");
     this.exitRequest = undefined;
     return runLoop(this, this.processor, limit);
   }

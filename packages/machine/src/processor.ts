@@ -1,3 +1,9 @@
+import type { Cpu } from "@ringlab/cpu";
+import type { InjectionToken } from "tsyringe";
+
+/** The machine's CPU (`@ringlab/cpu`), for classes composed with it. */
+export const CPU: InjectionToken<Cpu> = Symbol("ringlab.Cpu");
+
 /**
  * What the machine loop needs of a processor. `@ringlab/cpu`'s `Cpu` satisfies it; tests of
  * the loop use a scripted stand-in.

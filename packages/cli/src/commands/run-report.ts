@@ -1,0 +1,54 @@
+import { disassemble } from "@ringlab/cpu";
+import type { Machine, RunOutcome } from "@ringlab/machine";
+import { hex } from "@ringlab/sdk";
+
+const REG_NAMES = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"];
+const SEG_NAMES = ["ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR"];
+const VECTOR_NAMES: Record<number, string> = {
+  0: "#DE", 1: "#DB", 2: "NMI", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 7: "#NM", 8: "#DF",
+  10: "#TS", 11: "#NP", 12: "#SS", 13: "#GP", 14: "#PF", 16: "#MF", 17: "#AC", 18: "#MC", 19: "#XM",
+};
+
+/** One line saying how the run ended. */
+export function describeOutcome(o: RunOutcome): string {
+  switch (o.kind) {
+    case "exit":
+      return `guest exited with status ${o.status} (${o.reason})`;
+    case "instruction-limit":
+      return `instruction limit reached after ${o.instructions} instructions`;
+    case "shutdown":
+      return `CPU shutdown: ${o.why}`;
+    case "halted":
+      return `guest halted: ${o.reason}`;
+    case "exception":
+      return `unhandled ${VECTOR_NAMES[o.vector] ?? `vector ${o.vector}`}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
+  }
+}
+
+/**
+ * The one-screen report printed when a run ends without the guest's own exit: why, the
+ * registers, segment and control registers, and the instructions at EIP disassembled.
+ */
+export function formatRunReport(m: Machine, outcome: RunOutcome): string {
+  const cpu = m.cpu;
+  const h8 = (v: number) => (v >>> 0).toString(16).toUpperCase().padStart(8, "0");
+  const lines: string[] = [`ringlab: ${describeOutcome(outcome)}`];
+  const regs = REG_NAMES.map((n, i) => `${n}=${h8(cpu.getReg32(i))}`);
+  lines.push(`  ${regs.slice(0, 4).join(" ")}`, `  ${regs.slice(4).join(" ")}`);
+  lines.push(`  EIP=${h8(cpu.eip)} EFLAGS=${h8(cpu.getEflags())} CPL=${cpu.cpl}`);
+  const segs = SEG_NAMES.map(
+    (n, i) => `${n.padEnd(4)}=${(cpu.segSel[i]! & 0xffff).toString(16).toUpperCase().padStart(4, "0")} base=${h8(cpu.segBase[i]!)} limit=${h8(cpu.segLimit[i]!)}`,
+  );
+  for (let i = 0; i < segs.length; i += 2) lines.push(`  ${segs[i]}  ${segs[i + 1]}`);
+  lines.push(
+    `  CR0=${h8(cpu.cr0)} CR2=${h8(cpu.cr2)} CR3=${h8(cpu.cr3)} CR4=${h8(cpu.cr4)}`,
+    `  GDTR=${h8(cpu.gdtrBase)}/${(cpu.gdtrLimit & 0xffff).toString(16).toUpperCase()} IDTR=${h8(cpu.idtrBase)}/${(cpu.idtrLimit & 0xffff).toString(16).toUpperCase()}`,
+    `  instructions retired: ${m.clock.instructions}`,
+  );
+  const at = (cpu.segBase[1]! + cpu.eip) >>> 0;
+  const bytes = m.bus.memory.readBytes(at, 32);
+  const code = disassemble(bytes, at, cpu.code32).slice(0, 5);
+  lines.push(`  code at CS:EIP (linear ${h8(at)}):`);
+  for (const insn of code) lines.push(`    ${h8(insn.addr)}  ${insn.text}`);
+  return lines.join("\n") + "\n";
+}

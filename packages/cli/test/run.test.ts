@@ -1,0 +1,99 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { PNG } from "pngjs";
+import { describe, expect, it } from "vitest";
+
+const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+const dir = mkdtempSync(join(tmpdir(), "ringlab-run-"));
+
+/**
+ * Raw images at 0x100000, assembled with nasm (sources in the comments).
+ * hello:  mov dx,0xe9 / mov esi,msg / l: lodsb / test al,al / jz done / out dx,al / jmp l /
+ *         done: mov al,7 / out 0xf4,al / hlt / msg: db "hello from ringlab",10,0
+ * screen: mov edi,0xb8000 / mov esi,msg / mov ah,0x1e / l: lodsb / test al,al / jz done /
+ *         stosw / jmp l / done: cli / hlt / msg: db "Hello VGA",0
+ */
+const HELLO = "66bae900be16001000ac84c07403eeebf8b007e6f4f468656c6c6f2066726f6d2072696e676c61620a00";
+const SCREEN = "bf00800b00be17001000b41eac84c0740466abebf7faf448656c6c6f2056474100";
+/** jmp $ : runs until the instruction limit. */
+const SPIN = "ebfe";
+
+function image(name: string, hex: string): string {
+  const p = join(dir, name);
+  writeFileSync(p, Buffer.from(hex, "hex"));
+  return p;
+}
+
+function ringlab(...args: string[]) {
+  const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: dir });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe("ringlab run", () => {
+  it("streams the debug console to stdout and exits with the guest's exit-port value", () => {
+    const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none");
+    expect(r.stdout).toBe("hello from ringlab\n");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(7);
+  });
+
+  it("prints stats on request", () => {
+    const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--stats");
+    expect(r.stderr).toMatch(/^\[stats\] instructions retired: \d+$/m);
+    expect(r.stderr).toMatch(/^\[stats\] unclaimed ports: {6}none$/m);
+  });
+
+  it("shows the VGA screen as text, and writes it as a PNG", () => {
+    const png = join(dir, "shot.png");
+    const r = ringlab("run", "--load", `${image("screen.bin", SCREEN)}@0x100000`, "--screen", "text", "--screenshot", png);
+    expect(r.stdout.split("\n")[0]).toBe("Hello VGA");
+    // The guest ends with CLI; HLT: nothing can wake it, a distinct status and a report.
+    expect(r.status).toBe(122);
+    expect(r.stderr).toMatch(/^ringlab: guest halted: HLT with interrupts disabled/);
+    expect(r.stderr).toMatch(/EIP=0010001[0-9A-F]/);
+    const img = PNG.sync.read(readFileSync(png));
+    expect([img.width, img.height]).toEqual([720, 400]);
+    // Attribute 0x1E: blue background behind the first cell.
+    const px = (x: number, y: number) => [...img.data.subarray((y * img.width + x) * 4, (y * img.width + x) * 4 + 3)];
+    expect(px(8, 0)).toEqual([0x00, 0x00, 0xaa]);
+  });
+
+  it("stops at the instruction limit with its own status and a register report", () => {
+    const r = ringlab("run", "--load", `${image("spin.bin", SPIN)}@0x100000`, "--max-instructions", "5000", "--screen", "none");
+    expect(r.status).toBe(120);
+    expect(r.stderr).toMatch(/^ringlab: instruction limit reached after 5000 instructions\n/);
+    expect(r.stderr).toMatch(/00100000 {2}jmp 0x100000/);
+  });
+
+  it("turns bad images and flags into one line naming the file or flag", () => {
+    const junk = image("junk.bin", "00".repeat(64));
+    const cases: [string[], number, RegExp][] = [
+      [["run", junk], 65, /^ringlab: .*junk\.bin: no Multiboot header in the first 8192 bytes .*\n$/],
+      [["run", join(dir, "missing.bin")], 66, /^ringlab: .*missing\.bin: cannot read the kernel image \(ENOENT\)\n$/],
+      [["run", "--load", "x.bin"], 64, /^ringlab: --load: expected FILE@ADDRESS such as nullkernel\.bin@0x100000, got 'x\.bin'\n$/],
+      [["run", "--load", `${junk}@zz`], 64, /^ringlab: --load: expected an address such as 0x100000 after '@', got 'zz'\n$/],
+      [["run", "--load", `${junk}@0xA0000`], 65, /^ringlab: .*junk\.bin: segment 0xA0000\.\.0xA003F overlaps the PC hole/],
+      [["run", "--screen", "vga"], 64, /^ringlab: option '--screen <mode>' argument 'vga' is invalid\. Allowed choices are ansi, text, none\./],
+      [["run", junk, "--entry", "0x10"], 64, /^ringlab: --entry: only applies to a raw image/],
+    ];
+    for (const [args, status, re] of cases) {
+      const r = ringlab(...args);
+      expect(r.stderr, args.join(" ")).toMatch(re);
+      expect(r.status, args.join(" ")).toBe(status);
+    }
+  });
+});
+
+describe("ringlab disasm", () => {
+  it("prints Intel syntax with addresses and bytes", () => {
+    const r = ringlab("disasm", image("hello.bin", HELLO.slice(0, 34)), "--org", "0x100000");
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split("\n");
+    expect(lines[0]).toMatch(/^\s*100000:\t66 ba e9 00\s+\tmov dx,0xe9$/);
+    expect(lines[1]).toMatch(/^\s*100004:\tbe 16 00 10 00\s+\tmov esi,0x100016$/);
+    expect(lines.some((l) => /\tlods al,BYTE PTR ds:\[esi\]$/.test(l))).toBe(true);
+  });
+});
