@@ -87,6 +87,25 @@ describe("ringlab run", () => {
   });
 });
 
+describe("ringlab run --vga-replay", () => {
+  it("powers the VGA on from the user's replay file instead of the built-in one", () => {
+    // With an empty replay every VGA register stays zero: the screen is blanked, so the
+    // text the guest writes does not show; with the built-in replay it does.
+    const replay = join(dir, "empty.replay");
+    writeFileSync(replay, "# nothing\n");
+    const screen = `${image("screen.bin", SCREEN)}@0x100000`;
+    expect(ringlab("run", "--load", screen, "--screen", "text").stdout).toMatch(/^Hello VGA/);
+    const r = ringlab("run", "--load", screen, "--vga-replay", replay, "--screen", "text");
+    expect(r.status).toBe(122);
+    expect(r.stdout).not.toMatch(/Hello VGA/);
+    const bad = join(dir, "bad.replay");
+    writeFileSync(bad, "w 3c2 67\nbogus\n");
+    const b = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--vga-replay", bad);
+    expect(b.status).toBe(78);
+    expect(b.stderr).toMatch(/^ringlab: .*bad\.replay line 2: .*\n$/);
+  });
+});
+
 describe("ringlab disasm", () => {
   it("prints Intel syntax with addresses and bytes", () => {
     const r = ringlab("disasm", image("hello.bin", HELLO.slice(0, 34)), "--org", "0x100000");

@@ -5,8 +5,8 @@
 ; keeps the final screen for 2 seconds of guest time (2000 PIT ticks) and exits with 0.
 ;
 ; The tasks compute at CPL 3: A lists primes, B Fibonacci numbers, C Collatz step counts.
-; Each turn a task writes one result into its box (VGA only, SYS_BOX_LINE) and one line
-; to the kernel log (VGA log window and port 0xE9). The 0xE9 transcript is deterministic
+; Each turn a task writes one result line (SYS_SAY, SYS_SAY_DEC) that goes both into its
+; box (VGA only) and to the kernel log (VGA log window and port 0xE9). The 0xE9 transcript is deterministic
 ; for the reasons given in turns.inc; turns last at least 60 ticks so a person can watch.
 
 %define TURN_HOOK
@@ -17,8 +17,9 @@ TURN_MIN_TICKS  equ 60                  ; at least 60 ms per turn, for the eye
 LINGER_TICKS    equ 2000                ; keep the final screen 2 s before exiting
 NTASKS          equ 3
 
-SYS_BOX_LINE    equ 6                   ; EBX = label, ECX = value: next line of my box
-SYS_BOX_DONE    equ 7                   ; mark my box finished
+SYS_SAY         equ 6                   ; EBX = string: to the log and to my box
+SYS_SAY_DEC     equ 7                   ; EBX = unsigned value, in decimal, the same way
+SYS_BOX_DONE    equ 8                   ; mark my box finished
 
 ; Screen layout (80x25)
 BOX_TOP         equ 2
@@ -57,7 +58,7 @@ kmain:
         jmp     turns_start
 
 all_tasks_done:
-        PRINT   `all tasks finished: `
+        PRINT   `all tasks finished\n`
         call    print_turn_stats
         PRINT   `\n`
         mov     byte [con_attr], 0x0E
@@ -92,7 +93,7 @@ draw_screen:
         mov     ah, ATTR_TITLE
         call    vga_puts_at
         mov     esi, str_title_right
-        mov     dx, 0x0000 | (VGA_COLS - 24)
+        mov     dx, 0x0000 | (VGA_COLS - 16)
         call    vga_puts_at
         ; one box per task
         xor     ecx, ecx
@@ -149,46 +150,67 @@ turn_hook:
         ret
 
 ; ---------------------------------------------------------------------------------------
-SYSCALL_COUNT   equ 8
+SYSCALL_COUNT   equ 9
 [section .data]
 syscall_table:
         dd sys_task_exit, sys_puts, sys_puthex, sys_putdec, sys_putc, sys_turn_done
-        dd sys_box_line, sys_box_done
+        dd sys_say, sys_say_dec, sys_box_done
 __SECT__
 
-; SYS_BOX_LINE: EBX = label, ECX = value. "label value" on the caller's next box line.
-sys_box_line:
-        pushad
-        mov     eax, [current_task]
-        mov     edi, eax
-        call    box_origin              ; DH,DL = first inner cell, AH = attribute
-        add     dh, [box_line + edi]
-        inc     byte [box_line + edi]
-        mov     esi, ebx
-        call    vga_puts_at
-        ; the value, right after the label
-        push    edx
+; SYS_SAY: EBX = string, printed to the console (log window + port 0xE9) and the box.
+sys_say:
         push    esi
-        xor     edx, edx
-.len:
-        cmp     byte [esi], 0
-        je      .len_done
-        inc     esi
-        inc     edx
-        jmp     .len
-.len_done:
+        mov     esi, ebx
+        call    con_puts
+        call    box_puts
         pop     esi
-        mov     ebx, edx
-        pop     edx
-        add     dl, bl
-        mov     eax, ecx
+        xor     eax, eax
+        ret
+
+; SYS_SAY_DEC: EBX = value, the same in decimal.
+sys_say_dec:
+        push    esi
+        mov     eax, ebx
         mov     esi, dec_buffer
         call    format_dec
-        mov     eax, edi
-        call    box_origin.attr_only
-        call    vga_puts_at
-        popad
+        call    con_puts
+        call    box_puts
+        pop     esi
         xor     eax, eax
+        ret
+
+; box_puts: ESI = string, written at the current task's box cursor; '\n' starts the next
+; box row; text past the inner width is dropped.
+box_puts:
+        pushad
+        mov     ebx, [current_task]
+.next:
+        lodsb
+        test    al, al
+        jz      .done
+        cmp     al, `\n`
+        jne     .char
+        inc     byte [box_row + ebx]
+        mov     byte [box_col + ebx], 0
+        jmp     .next
+.char:
+        movzx   ecx, byte [box_col + ebx]
+        cmp     ecx, BOX_WIDTH - 4
+        jae     .next
+        inc     byte [box_col + ebx]
+        push    eax
+        mov     eax, ebx
+        call    box_origin              ; DH,DL = first inner cell, AH = attribute
+        add     dh, [box_row + ebx]
+        add     dl, cl
+        call    vga_addr
+        mov     cl, ah
+        pop     eax
+        mov     ah, cl
+        mov     [edi], ax
+        jmp     .next
+.done:
+        popad
         ret
 
 ; SYS_BOX_DONE: " finished " in the bottom edge of the caller's box.
@@ -203,16 +225,13 @@ sys_box_done:
         xor     eax, eax
         ret
 
-; box_origin: EAX = task -> DH,DL = row,column of its first inner cell, AH = its attribute.
+; box_origin: EAX = task -> DH,DL = row,column of its first inner cell, AH = attribute.
 box_origin:
         push    ecx
         imul    ecx, eax, BOX_WIDTH + 1
         mov     dl, cl
         add     dl, 2
         mov     dh, BOX_TOP + 1
-        pop     ecx
-.attr_only:                             ; EAX = task -> AH = attribute (DX kept)
-        push    ecx
         mov     ecx, eax
         mov     ah, [box_attr + ecx]
         pop     ecx
@@ -241,38 +260,39 @@ format_dec:
         ret
 
 ; ---------------------------------------------------------------------------------------
-; Ring-3 tasks. Each: ESI = task number, EDX = last turn seen (WAIT_TURN), EDI = line.
+; Ring-3 tasks. Each: ESI = task number, EDX = last turn seen, EDI = line number. WAIT_TURN
+; uses EAX and ECX; SAY, SAY_DEC and TAG keep every register but EAX.
 
-; LOG_LINE label, value-register: "[X] label value" to the kernel log; box line as well.
-%macro RESULT 2
-        push    edx
-        mov     eax, SYS_BOX_LINE
-        mov     ebx, %%label
-        mov     ecx, %2
+; SAY `text` / SAY_DEC value: a piece of the result line, to the log and to the box.
+%macro SAY 1
+        [section .data]
+%%str:  db %1, 0
+        __SECT__
+        push    ebx
+        mov     ebx, %%str
+        mov     eax, SYS_SAY
         int     SYSCALL_VECTOR
-        pop     edx
+        pop     ebx
+%endmacro
+%macro SAY_DEC 1
+        push    ebx
+        mov     ebx, %1
+        mov     eax, SYS_SAY_DEC
+        int     SYSCALL_VECTOR
+        pop     ebx
+%endmacro
+; TAG: "[X] " at the start of a log line (log only).
+%macro TAG 0
         UPRINT  `[`
-        push    edx
+        push    ebx
         lea     ebx, [esi + 'A']
         mov     eax, SYS_PUTC
         int     SYSCALL_VECTOR
-        pop     edx
-        UPRINT  `] `
-        [section .data]
-%%label: db %1, 0
-        __SECT__
-        push    ebx
-        push    eax
-        mov     eax, SYS_PUTS
-        mov     ebx, %%label
-        int     SYSCALL_VECTOR
-        pop     eax
         pop     ebx
-        UDEC    %2
-        UPRINT  `\n`
+        UPRINT  `] `
 %endmacro
 
-; Task A: the first 8 primes above 1, by trial division. EBP = candidate.
+; Task A: the first 8 primes, by trial division. EBP = candidate.
 task_primes:
         mov     esi, ebx
         xor     edx, edx
@@ -298,14 +318,19 @@ task_primes:
         inc     ebx
         jmp     .trial
 .is_prime:
-        RESULT  "prime: ", ebp
+        TAG
+        SAY     `prime #`
+        SAY_DEC edi
+        SAY     `: `
+        SAY_DEC ebp
+        SAY     `\n`
         cmp     edi, 8
         jae     task_end
         END_TURN
         inc     edi
         jmp     .turn
 
-; Task B: Fibonacci numbers F(1)..F(6) ... but spaced: F(5k). EBP,EBX = F(n), F(n+1).
+; Task B: every fifth Fibonacci number, F(5), F(10), ... F(30). EBP, EBX = F(n), F(n+1).
 task_fib:
         mov     esi, ebx
         xor     edx, edx
@@ -314,20 +339,26 @@ task_fib:
         mov     ebx, 1                  ; F(1)
 .turn:
         WAIT_TURN
-        mov     ecx, 5                  ; advance five steps: F(5k)
+        mov     ecx, 5
 .step:
         lea     eax, [ebp + ebx]
         mov     ebp, ebx
         mov     ebx, eax
         loop    .step
-        RESULT  "fib(5k): ", ebp
+        TAG
+        SAY     `fib(`
+        imul    eax, edi, 5
+        SAY_DEC eax
+        SAY     `): `
+        SAY_DEC ebp
+        SAY     `\n`
         cmp     edi, 6
         jae     task_end
         END_TURN
         inc     edi
         jmp     .turn
 
-; Task C: Collatz step counts for n = 27, 28, ... (7 lines). EBP = n.
+; Task C: Collatz step counts for n = 27 ... 33. EBP = n, EBX = steps.
 task_collatz:
         mov     esi, ebx
         xor     edx, edx
@@ -337,11 +368,11 @@ task_collatz:
         WAIT_TURN
         inc     ebp
         mov     eax, ebp
-        xor     ecx, ecx                ; steps
+        xor     ebx, ebx
 .step:
         cmp     eax, 1
         je      .done
-        inc     ecx
+        inc     ebx
         test    eax, 1
         jz      .even
         lea     eax, [eax * 2 + eax + 1]
@@ -350,15 +381,12 @@ task_collatz:
         shr     eax, 1
         jmp     .step
 .done:
-        push    ecx
-        UPRINT  `collatz(`
-        pop     ecx
-        mov     eax, ebp
-        push    ecx
-        UDEC    eax
-        pop     ecx
-        UPRINT  `): `
-        RESULT  "steps ", ecx
+        TAG
+        SAY     `collatz(`
+        SAY_DEC ebp
+        SAY     `): `
+        SAY_DEC ebx
+        SAY     ` steps\n`
         cmp     edi, 7
         jae     task_end
         END_TURN
@@ -375,14 +403,15 @@ task_end:
 task_entry:     dd task_primes, task_fib, task_collatz
 box_title:      dd str_box_a, str_box_b, str_box_c
 box_attr:       db 0x0B, 0x0A, 0x0D     ; light cyan, light green, light magenta
-box_line:       db 0, 0, 0
-str_title:      db "ringlab demo: a tiny kernel with three preemptive ring-3 tasks", 0
+box_row:        db 0, 0, 0
+box_col:        db 0, 0, 0
+str_title:      db "ringlab demo: a tiny kernel, three preemptive ring-3 tasks", 0
 str_title_right: db "IA-32, no BIOS", 0
 str_box_a:      db " task A: primes ", 0
 str_box_b:      db " task B: Fibonacci ", 0
 str_box_c:      db " task C: Collatz ", 0
 str_log:        db "kernel log (the same text goes to port E9h)", 0
-str_footer:     db "PIT mode 2, 1 kHz -> 8259A IRQ 0 -> vector 20h -> scheduler | INT 80h -> syscalls", 0
+str_footer:     db "PIT 1 kHz -> 8259A IRQ 0 -> vector 20h: scheduler | INT 80h: system calls", 0
 str_finished:   db " finished ", 0
 [section .bss]
 dec_buffer:     resb 12

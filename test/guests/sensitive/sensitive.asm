@@ -3,9 +3,9 @@
 ; USENIX Security 2000): SGDT, SIDT, SLDT, SMSW, STR, PUSHF, POPF, LAR, LSL, VERR, VERW,
 ; MOV/PUSH/POP of segment registers, far CALL, far JMP, far RET, INT n.
 ;
-; None of them faults at CPL 3, yet each one reveals or depends on privileged state (the
-; descriptor-table registers, CR0, IF/IOPL, the CPL via selector RPLs and descriptor DPL
-; checks). A monitor that runs a guest kernel deprivileged must make every line printed
+; None of them is privileged (none raises #GP(0) merely because CPL > 0), yet each one
+; reveals or depends on privileged state: the descriptor-table registers, CR0, IF/IOPL,
+; or the CPL through selector RPLs and descriptor DPL checks. A monitor that runs a guest kernel deprivileged must make every line printed
 ; here come out exactly as on a real CPU, at guest ring 0 and at guest ring 3.
 ;
 ; The same probe routine runs twice: first at CPL 0 (called from kmain), then at CPL 3
@@ -195,7 +195,7 @@ __SECT__
 
 ; SCAN `name`, body: one line with the result of `body` on every check selector. The body
 ; gets the selector in BX (upper EBX zero), sets ZF=1 for "valid" and may leave a value in
-; EAX; PRINT_VALUE says whether that value is printed (hex) or just yes/no.
+; EAX; the third argument says whether that value is printed (1: hex) or just yes/no (0).
 %macro SCAN 3                           ; %1 line name, %2 body macro, %3 1=value 0=yes/no
         LINE    %1
         push    esi

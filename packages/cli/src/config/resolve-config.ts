@@ -1,4 +1,9 @@
+import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { parseReplay } from "@ringlab/devices-vga";
+import { DEFAULT_DEVICES } from "@ringlab/machine";
+import { ExitCode } from "../exit-codes.js";
+import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
 import { type Command, Option } from "commander";
 import { readConfigFile } from "./config-file.js";
@@ -13,6 +18,7 @@ export interface MachineFlags {
   cmdline?: string;
   tscHz?: number;
   cpi?: number;
+  vgaReplay?: string;
 }
 
 /** Adds the {@link MachineFlags} options to `cmd`. */
@@ -23,7 +29,8 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .option("--max-instructions <n>", "stop after N guest instructions (maxInstructions)", parseNumber)
     .option("--cmdline <text>", "Multiboot command line (kernel.cmdline)")
     .addOption(new Option("--tsc-hz <hz>", "TSC frequency in Hz (clock.tscHz)").argParser(parseNumber))
-    .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber));
+    .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
+    .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
 }
 
 /**
@@ -50,6 +57,11 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
         ? { file: kernelArg !== undefined ? resolve(kernelArg) : undefined, cmdline: flags.cmdline }
         : undefined,
   };
+  if (flags.vgaReplay !== undefined) {
+    const text = readTextFile(flags.vgaReplay, "--vga-replay");
+    parseReplay(text, flags.vgaReplay); // a bad line is named with the file, not the option
+    overrides.devices = withVgaReplay(base.devices, text);
+  }
   // The file alone first, so that its mistakes name the file; then with the flags, whose
   // mistakes name the flag.
   if (flags.config) parseRunConfig(base, source);
@@ -60,6 +72,31 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
     const flag = m ? FLAG_FOR_KEY[m[1]!] : undefined;
     if (m && flag) throw new ConfigError(`${flag}: ${m[2]}`);
     throw e;
+  }
+}
+
+/**
+ * The device list with the replay text set on every `vga` device. Devices do no file I/O,
+ * so the CLI reads the file and passes its text as the device's `replay` option.
+ */
+function withVgaReplay(devices: unknown, replay: string): unknown[] {
+  const list = Array.isArray(devices) ? devices : [...DEFAULT_DEVICES];
+  let found = false;
+  const out = list.map((d) => {
+    const entry = typeof d === "string" ? { plugin: d } : (d as { plugin?: unknown; options?: Record<string, unknown> });
+    if (entry.plugin !== "vga") return d;
+    found = true;
+    return { ...entry, options: { ...(entry.options ?? {}), replay } };
+  });
+  if (!found) throw new UserError("--vga-replay: this machine has no 'vga' device");
+  return out;
+}
+
+function readTextFile(path: string, flag: string): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (e) {
+    throw new UserError(`${flag}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
   }
 }
 

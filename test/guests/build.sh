@@ -1,0 +1,54 @@
+#!/bin/sh
+# Rebuild every guest image with nasm, and check that the build is reproducible: each
+# guest is assembled twice and the two images must be byte-identical (nasm's flat binary
+# output carries no timestamps or paths, so any difference is a bug).
+#
+#   test/guests/build.sh            build all guests
+#   test/guests/build.sh NAME...    build only these
+#
+# Needs nasm 2.15 or later. Exits non-zero on any assembler message or difference.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cd "$here"
+
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo"
+[ $# -gt 0 ] && all="$*"
+
+command -v nasm >/dev/null 2>&1 || { echo "build.sh: nasm not found (apt-get install nasm)" >&2; exit 2; }
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+
+status=0
+for g in $all; do
+    src="$g/$g.asm"
+    [ -f "$src" ] || { echo "build.sh: no such guest: $g" >&2; exit 2; }
+    for n in 1 2; do
+        # -I common/: the shared include files; --reproducible for good measure.
+        if ! nasm -f bin --reproducible -I common/ -o "$tmp/$g.$n.bin" "$src" 2>"$tmp/$g.$n.log"; then
+            cat "$tmp/$g.$n.log" >&2
+            echo "build.sh: $g: nasm failed" >&2
+            exit 1
+        fi
+        if [ -s "$tmp/$g.$n.log" ]; then
+            cat "$tmp/$g.$n.log" >&2
+            echo "build.sh: $g: nasm printed warnings" >&2
+            status=1
+        fi
+    done
+    if ! cmp -s "$tmp/$g.1.bin" "$tmp/$g.2.bin"; then
+        echo "build.sh: $g: two builds differ (not reproducible)" >&2
+        status=1
+        continue
+    fi
+    if [ -f "$g/$g.bin" ] && cmp -s "$tmp/$g.1.bin" "$g/$g.bin"; then
+        change="unchanged"
+    else
+        change="updated"
+    fi
+    cp "$tmp/$g.1.bin" "$g/$g.bin"
+    size=$(wc -c <"$g/$g.bin" | tr -d ' ')
+    sum=$(sha256sum "$g/$g.bin" | cut -c1-16)
+    printf '%-20s %6s bytes  sha256 %s...  reproducible, %s\n' "$g" "$size" "$sum" "$change"
+done
+exit $status
