@@ -1,0 +1,63 @@
+// `pnpm bench`: boots the cpubench guest (test/guests/cpubench) in ringlab's pure emulation
+// and reports guest MIPS; where qemu-system-i386 is installed, runs the same image there
+// in the same run and prints the ratio. A benchmark, not a test: nothing here asserts time.
+//
+//   node bench/cpubench.mjs [--image PATH] [--no-qemu]
+import "reflect-metadata";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CollectingConsole, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 && args[i + 1] ? args[i + 1] : dflt;
+};
+const image = value("--image", fileURLToPath(new URL("../test/guests/cpubench/cpubench-4m.bin", import.meta.url)));
+const bytes = new Uint8Array(readFileSync(image));
+
+function runRinglab() {
+  const console_ = new CollectingConsole();
+  const m = createMachine({}, builtinRegistry(), { console: console_ });
+  bootKernel(m, m.cpu, planMultiboot(image, bytes));
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const outcome = m.run();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const used = process.cpuUsage(cpu0);
+  const cpuSecs = (used.user + used.system) / 1e6;
+  return { outcome, output: console_.text(), instructions: m.clock.instructions, wall, cpuSecs };
+}
+
+function runQemu() {
+  const probe = spawnSync("qemu-system-i386", ["--version"], { encoding: "utf8" });
+  if (probe.error) return undefined;
+  const qemuArgs = ["-kernel", image, "-display", "none", "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot", "-m", "32"];
+  // QEMU's start-up (a few hundred ms) is inside this wall time; the report says so.
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync("qemu-system-i386", qemuArgs, { encoding: "utf8", timeout: 600_000 });
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  return { output: r.stdout, status: r.status, wall, version: probe.stdout.split("\n")[0] };
+}
+
+console.log(`cpubench: ${image}`);
+const rl = runRinglab();
+const mips = rl.instructions / rl.cpuSecs / 1e6;
+console.log(`ringlab (pure emulation): ${rl.instructions} instructions in ${rl.cpuSecs.toFixed(2)} s CPU (${rl.wall.toFixed(2)} s wall): ${mips.toFixed(1)} MIPS`);
+console.log(`  guest said: ${rl.output.trim().split("\n").pop()}  (${rl.outcome.kind}${rl.outcome.kind === "exit" ? ` ${rl.outcome.status}` : ""})`);
+if (rl.outcome.kind !== "exit" || rl.outcome.status !== 0) {
+  console.log("  the guest did not exit with status 0: the figure above is not a valid result");
+  process.exitCode = 1;
+}
+if (!flag("--no-qemu")) {
+  const q = runQemu();
+  if (!q) console.log("qemu-system-i386 not installed: no comparison (apt-get install qemu-system-x86)");
+  else {
+    const same = q.output === rl.output;
+    console.log(`${q.version}: ${q.wall.toFixed(2)} s wall (TCG, start-up included), exit ${q.status}; output ${same ? "identical" : "DIFFERENT"}`);
+    console.log(`  ringlab / QEMU wall-time ratio: ${(rl.wall / q.wall).toFixed(1)}x`);
+    console.log(`  (QEMU's figure includes its start-up of a few hundred ms; ${rl.instructions} guest instructions)`);
+  }
+}
