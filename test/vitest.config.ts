@@ -1,3 +1,4 @@
 import { ringlabProject } from "../vitest.shared.js";
 
-export default ringlabProject("cross-package", { include: ["*.test.ts"] });
+// Guests boot end to end here: give them room on a busy 2-core machine.
+export default ringlabProject("cross-package", { include: ["*.test.ts"], testTimeout: 60_000 });

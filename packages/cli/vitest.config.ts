@@ -1,3 +1,4 @@
 import { ringlabProject } from "../../vitest.shared.js";
 
-export default ringlabProject("cli");
+// The tests spawn the real command (a Node start-up each): give them room on a busy machine.
+export default ringlabProject("cli", { testTimeout: 60_000 });

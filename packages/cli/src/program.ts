@@ -63,6 +63,12 @@ export function buildProgram(version: string, io: Io): Command {
       .argument("[kernel]", "Multiboot kernel image (ELF32 or a.out kludge); default: the bundled demo guest")
       .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000")
       .option("--entry <addr>", "entry point of a --load image (default: its first byte)", parseNumberOption)
+      .option(
+        "--rom <file@addr>",
+        "map a ROM image (repeatable); with no kernel the CPU starts at the reset vector, e.g. test386.bin@0xE0000",
+        (v: string, prev: string[] = []) => [...prev, v],
+      )
+      .option("--post-port <port>", "record the POST codes the guest writes to this port and print them at the end", parseNumberOption)
       .addOption(
         new Option("--screen <mode>", "print the VGA text screen at the end")
           .choices(["ansi", "text", "none"])

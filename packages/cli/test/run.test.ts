@@ -87,6 +87,30 @@ describe("ringlab run", () => {
   });
 });
 
+describe("ringlab run --rom", () => {
+  /** A 2 KiB ROM ending at 1 MiB whose reset vector (16-bit) writes POST codes 42 and 43, then exits 3. */
+  function resetRom(): string {
+    const rom = Buffer.alloc(0x800, 0xff);
+    Buffer.from("b042e680b043e680b003e6f4f4", "hex").copy(rom, 0x7f0);
+    const p = join(dir, "reset.rom");
+    writeFileSync(p, rom);
+    return p;
+  }
+
+  it("starts at the reset vector of a ROM aliased below 4 GiB and shows the POST codes", () => {
+    const r = ringlab("run", "--rom", `${resetRom()}@0xFF800`, "--post-port", "0x80", "--screen", "none");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe("ringlab: POST codes at port 0x80: 42 43\n");
+  });
+
+  it("names the file and the rule for a misplaced ROM", () => {
+    const r = ringlab("run", "--rom", `${resetRom()}@0x100000`, "--screen", "none");
+    expect(r.status).toBe(65);
+    expect(r.stderr).toMatch(/^ringlab: .*reset\.rom: ROM at 0x100000\.\.0x1007FF must lie in 0xC0000\.\.0xFFFFF or above RAM/);
+    expect(ringlab("run", "--rom", "x.rom").stderr).toMatch(/^ringlab: --rom: expected FILE@ADDRESS such as test386\.bin@0xE0000, got 'x\.rom'\n$/);
+  });
+});
+
 describe("ringlab run --vga-replay", () => {
   it("powers the VGA on from the user's replay file instead of the built-in one", () => {
     // With an empty replay every VGA register stays zero: the screen is blanked, so the

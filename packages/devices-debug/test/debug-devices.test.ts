@@ -76,3 +76,22 @@ describe("exit port", () => {
     expect(() => con.attach(kit.bus)).toThrow("port 0xF4 is claimed by both 'exit-port' and 'debugcon'");
   });
 });
+
+describe("POST codes", () => {
+  it("records every byte written to its port, in order, and restores them", async () => {
+    const { PostCodes, postCodesPlugin } = await import("../src/index.js");
+    const kit = new DeviceTestKit();
+    const post = kit.install(new PostCodes("post", kit.options(postCodesPlugin, { port: 0x190 })));
+    for (const c of [0x00, 0x01, 0x17]) kit.out8(0x190, c);
+    kit.out16(0x190, 0x2120); // a word write splits: 0x20 at 0x190, 0x21 at 0x191 (unclaimed)
+    expect(post.codes()).toEqual([0x00, 0x01, 0x17, 0x20]);
+    expect(post.last).toBe(0x20);
+    expect(kit.in8(0x190)).toBe(0xff);
+    const copy = new PostCodes("post", kit.options(postCodesPlugin));
+    copy.loadState(JSON.parse(JSON.stringify(post.saveState())));
+    expect(copy.codes()).toEqual(post.codes());
+    expect(() => copy.loadState({ codes: [256] })).toThrow(/post state/);
+    post.reset();
+    expect(post.codes()).toEqual([]);
+  });
+});

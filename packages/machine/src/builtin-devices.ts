@@ -1,4 +1,4 @@
-import { debugConsolePlugin, exitPortPlugin } from "@ringlab/devices-debug";
+import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { vgaPlugin } from "@ringlab/devices-vga";
@@ -6,7 +6,7 @@ import type { DevicePlugin } from "@ringlab/sdk";
 import { DeviceRegistry } from "./device-registry.js";
 
 /** The device plugins that ship with ringlab. */
-export const builtinDevices: readonly DevicePlugin[] = [picPlugin, pitPlugin, vgaPlugin, debugConsolePlugin, exitPortPlugin];
+export const builtinDevices: readonly DevicePlugin[] = [picPlugin, pitPlugin, vgaPlugin, debugConsolePlugin, exitPortPlugin, postCodesPlugin];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */
 export function builtinRegistry(): DeviceRegistry {

@@ -140,3 +140,27 @@ describe("Multiboot information", () => {
     expect(buildMultibootInfo({ ramSize: 32 * MiB, cmdline: "", loaderName: "r", plan: low }).addr).toBe(0xb000);
   });
 });
+
+describe("ROM images", () => {
+  it("maps a BIOS-sized ROM at 0xE0000 and aliases it below 4 GiB for the reset vector", async () => {
+    const { Bus } = await import("@ringlab/sdk");
+    const { mapRomImage } = await import("../src/index.js");
+    const bus = new Bus({ ramSize: 2 * MiB });
+    const rom = new Uint8Array(0x20000);
+    rom[0x1fff0] = 0xea; // the reset vector's far jump
+    expect(mapRomImage(bus, "/x/test386.bin", rom, 0xe0000)).toEqual({ aliasAt: 0xfffe0000 });
+    expect(bus.memory.read(0xffff0, 1)).toBe(0xea);
+    expect(bus.memory.read(0xfffffff0, 1)).toBe(0xea);
+    expect(bus.memory.regions().map((r) => r.owner)).toEqual(["rom:test386.bin", "rom:test386.bin"]);
+  });
+
+  it("refuses ROMs over RAM, the VGA window, or of odd sizes", async () => {
+    const { Bus } = await import("@ringlab/sdk");
+    const { mapRomImage } = await import("../src/index.js");
+    const bus = new Bus({ ramSize: 2 * MiB });
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0xa0000)).toThrow(/^r\.bin: ROM at 0xA0000\.\.0xA07FF must lie in 0xC0000\.\.0xFFFFF or above RAM/);
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0x100000)).toThrow(/must lie in/);
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(100), 0xc0000)).toThrow("r.bin: ROM size 100 is not a multiple of 2 KiB");
+    expect(mapRomImage(bus, "opt.bin", new Uint8Array(0x800), 0xc8000)).toEqual({});
+  });
+});

@@ -8,9 +8,11 @@ import {
   builtinRegistry,
   bootKernel,
   createMachine,
+  mapRomImage,
   planMultiboot,
   planRaw,
 } from "@ringlab/machine";
+import type { PostCodes } from "@ringlab/devices-debug";
 import { hex } from "@ringlab/sdk";
 import type { MachineFlags } from "../config/resolve-config.js";
 import { machinePart, type RunConfig } from "../config/run-config.js";
@@ -21,6 +23,8 @@ import { formatRunReport } from "./run-report.js";
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
   load?: string;
+  rom?: string[];
+  postPort?: number;
   entry?: number;
   screen: "ansi" | "text" | "none";
   screenshot?: string;
@@ -45,26 +49,33 @@ function readImage(path: string): Uint8Array {
   }
 }
 
-/** `FILE@ADDR` → file and address. */
-export function parseLoadSpec(spec: string, parseNumber: (v: string) => number): { file: string; addr: number } {
+/** `FILE@ADDR` → file and address; `flag` and `example` make the error message. */
+export function parseLoadSpec(
+  spec: string,
+  parseNumber: (v: string) => number,
+  flag = "--load",
+  example = "nullkernel.bin@0x100000",
+): { file: string; addr: number } {
   const at = spec.lastIndexOf("@");
-  if (at <= 0) throw new UserError(`--load: expected FILE@ADDRESS such as nullkernel.bin@0x100000, got '${spec}'`);
+  if (at <= 0) throw new UserError(`${flag}: expected FILE@ADDRESS such as ${example}, got '${spec}'`);
   let addr: number;
   try {
     addr = parseNumber(spec.slice(at + 1));
   } catch {
-    throw new UserError(`--load: expected an address such as 0x100000 after '@', got '${spec.slice(at + 1)}'`);
+    throw new UserError(`${flag}: expected an address such as ${example.split("@")[1]} after '@', got '${spec.slice(at + 1)}'`);
   }
   return { file: spec.slice(0, at), addr };
 }
 
-function plan(config: RunConfig, flags: RunFlags, parseNumber: (v: string) => number): LoadPlan {
+function plan(config: RunConfig, flags: RunFlags, parseNumber: (v: string) => number): LoadPlan | undefined {
   if (flags.load) {
     if (config.kernel.file) throw new UserError("run: give either a Multiboot kernel or --load FILE@ADDR, not both");
     const { file, addr } = parseLoadSpec(flags.load, parseNumber);
     return planRaw(file, readImage(file), addr, flags.entry ?? addr);
   }
   if (flags.entry !== undefined) throw new UserError("--entry: only applies to a raw image given with --load FILE@ADDR");
+  // ROMs and no kernel: the CPU starts from its reset vector, as a PC does.
+  if (!config.kernel.file && flags.rom?.length) return undefined;
   const file = config.kernel.file ?? DEMO_KERNEL;
   return planMultiboot(file, readImage(file));
 }
@@ -96,11 +107,27 @@ export function runCommand(
   parseNumber: (v: string) => number,
 ): number {
   const loadPlan = plan(config, flags, parseNumber);
-  const machine: Machine = createMachine(machinePart(config), builtinRegistry(), {
+  const machineConfig = machinePart(config);
+  if (flags.postPort !== undefined) {
+    machineConfig.devices = [...machineConfig.devices, { plugin: "post-codes", options: { port: flags.postPort } }];
+  }
+  const machine: Machine = createMachine(machineConfig, builtinRegistry(), {
     console: { write: (bytes) => io.stdout(bytes) },
   });
-  const summary = bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab" });
+  for (const spec of flags.rom ?? []) {
+    const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");
+    mapRomImage(machine.bus, file, readImage(file), addr);
+  }
+  // Without a kernel the CPU keeps its reset state: F000:FFF0, CS base 0xFFFF0000.
+  const entry = loadPlan
+    ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab" }).entry
+    : 0xfffffff0;
   const outcome = machine.run();
+  if (flags.postPort !== undefined) {
+    const post = machine.device<PostCodes>("post-codes");
+    const codes = post.codes().map((c) => c.toString(16).toUpperCase().padStart(2, "0"));
+    io.stderr(`ringlab: POST codes at port ${hex(flags.postPort)}: ${codes.join(" ") || "none"}\n`);
+  }
 
   const vga = machine.devices.find((d) => "screenText" in d) as unknown as ScreenSource | undefined;
   if (flags.screen !== "none") {
@@ -115,7 +142,7 @@ export function runCommand(
       throw new UserError(`--screenshot: cannot write ${flags.screenshot} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
     }
   }
-  if (flags.stats) io.stderr(formatStats(machine, summary.entry));
+  if (flags.stats) io.stderr(formatStats(machine, entry));
   if (outcome.kind !== "exit") io.stderr(formatRunReport(machine, outcome));
   return exitStatusOf(outcome);
 }

@@ -11,3 +11,4 @@ export {
 export { type MultibootInfo, type MultibootInfoInput, buildMultibootInfo } from "./multiboot-info.js";
 export { planRaw } from "./raw.js";
 export { checkPlanFits, placeImage, ramRanges } from "./place-image.js";
+export { ROM_AREA_START, mapRomImage } from "./rom.js";
