@@ -1,16 +1,9 @@
-import { readFileSync } from "node:fs";
 import { disassemble } from "@ringlab/cpu";
-import { ExitCode } from "../exit-codes.js";
-import { UserError } from "../user-error.js";
+import { readInputFile } from "../read-input.js";
 
 /** `ringlab disasm`: one line per instruction, `address: bytes  text`, as objdump lays it out. */
 export function disasmCommand(image: string, org: number, code32: boolean): string {
-  let bytes: Uint8Array;
-  try {
-    bytes = new Uint8Array(readFileSync(image));
-  } catch (e) {
-    throw new UserError(`${image}: cannot read the image (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
-  }
+  const bytes = readInputFile(image, "the image");
   const lines: string[] = [];
   for (const insn of disassemble(bytes, org, code32)) {
     const off = insn.addr - org;

@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import {
@@ -17,6 +16,7 @@ import { hex } from "@ringlab/sdk";
 import type { MachineFlags } from "../config/resolve-config.js";
 import { machinePart, type RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
+import { readInputFile } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 
@@ -41,13 +41,7 @@ interface ScreenSource {
   screenshotPng(): Uint8Array;
 }
 
-function readImage(path: string): Uint8Array {
-  try {
-    return new Uint8Array(readFileSync(path));
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the kernel image (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
-  }
-}
+const readImage = (path: string) => readInputFile(path, "the kernel image");
 
 /** `FILE@ADDR` → file and address; `flag` and `example` make the error message. */
 export function parseLoadSpec(

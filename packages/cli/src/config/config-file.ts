@@ -1,9 +1,7 @@
-import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ConfigError } from "@ringlab/sdk";
 import { TomlError, parse } from "smol-toml";
-import { ExitCode } from "../exit-codes.js";
-import { UserError } from "../user-error.js";
+import { readInputText } from "../read-input.js";
 
 /**
  * Reads a TOML config file into a plain object. A missing file or a TOML syntax error is one
@@ -12,12 +10,7 @@ import { UserError } from "../user-error.js";
  * so `dir` is returned with it.
  */
 export function readConfigFile(path: string): { data: Record<string, unknown>; dir: string } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(`${path}: cannot read the config file (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
-  }
+  const text = readInputText(path, "the config file");
   try {
     return { data: parse(text) as Record<string, unknown>, dir: dirname(resolve(path)) };
   } catch (e) {

@@ -1,8 +1,7 @@
-import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
 import { DEFAULT_DEVICES } from "@ringlab/machine";
-import { ExitCode } from "../exit-codes.js";
+import { readInputText } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
 import { type Command, Option } from "commander";
@@ -58,7 +57,7 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
         : undefined,
   };
   if (flags.vgaReplay !== undefined) {
-    const text = readTextFile(flags.vgaReplay, "--vga-replay");
+    const text = readInputText(flags.vgaReplay, flags.vgaReplay, "--vga-replay");
     parseReplay(text, flags.vgaReplay); // a bad line is named with the file, not the option
     overrides.devices = withVgaReplay(base.devices, text);
   }
@@ -90,14 +89,6 @@ function withVgaReplay(devices: unknown, replay: string): unknown[] {
   });
   if (!found) throw new UserError("--vga-replay: this machine has no 'vga' device");
   return out;
-}
-
-function readTextFile(path: string, flag: string): string {
-  try {
-    return readFileSync(path, "utf8");
-  } catch (e) {
-    throw new UserError(`${flag}: cannot read ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
-  }
 }
 
 /** The flag that sets each config key, to name it in errors. */
