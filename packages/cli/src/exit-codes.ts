@@ -10,6 +10,8 @@ export const ExitCode = {
   dataError: 65,
   /** An input file that cannot be read. */
   noInput: 66,
+  /** An output file that cannot be written (--screenshot). */
+  cannotWrite: 73,
   /** A bug in ringlab: please report it. */
   internal: 70,
   /** A feature that is not built yet. */

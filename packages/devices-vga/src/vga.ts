@@ -18,7 +18,7 @@ import { Dac } from "./registers/dac.js";
 import { GraphicsController, type MemoryWindow } from "./registers/graphics-controller.js";
 import { Sequencer } from "./registers/sequencer.js";
 import { type AnsiOptions, renderAnsi } from "./render-ansi.js";
-import { type RgbaImage, renderImage, renderPng } from "./render-png.js";
+import { type RgbaImage, renderImage } from "./render-image.js";
 import { renderText, renderTextLines, requireTextMode } from "./render-text.js";
 import { type ReplayStep, VGA_PORT_FIRST, VGA_PORT_LAST, parseReplay } from "./replay.js";
 import { StateReader } from "./state-reader.js";
@@ -57,7 +57,7 @@ export interface VgaRegisters {
  * An IBM VGA: the registers of the IBM VGA Technical Reference (misc output, sequencer, CRT
  * controller, graphics controller, attribute controller, DAC, input status), 256 KiB of
  * planar video memory behind the memory window the graphics controller selects, and
- * renderers for the screen as text, ANSI text and PNG.
+ * renderers for the screen as text, ANSI text and RGBA pixels (the CLI encodes them as PNG).
  *
  * Ports 0x3B0-0x3DF. The CRTC answers at 0x3D4/0x3D5 and input status 1 at 0x3DA in colour
  * mode (misc output bit 0 set), at 0x3B4/0x3B5/0x3BA in mono mode; the other set reads 0xFF
@@ -346,11 +346,6 @@ export class Vga implements Device {
     return renderImage(this);
   }
 
-  /** The screen as a PNG file's bytes. */
-  screenshotPng(): Uint8Array {
-    return renderPng(this);
-  }
-
   /** The text mode geometry and cursor. Throws a one-line error in graphics modes. */
   textGeometry(): TextGeometry {
     requireTextMode(this, "the text geometry");
@@ -435,7 +430,7 @@ export class Vga implements Device {
 /** The `vga` device plugin. */
 export const vgaPlugin = defineDevicePlugin({
   name: "vga",
-  description: "IBM VGA: text modes at B8000, registers 0x3B0-0x3DF, BIOS-free mode 3 by replay, text/ANSI/PNG output",
+  description: "IBM VGA: text modes at B8000, registers 0x3B0-0x3DF, BIOS-free mode 3 by replay, text/ANSI/image output",
   options: vgaOptionsSchema,
   device: Vga,
 });

@@ -1,5 +1,4 @@
 import "reflect-metadata";
-import { PNG } from "pngjs";
 import { describe, expect, it } from "vitest";
 import { FONT_8X16 } from "../src/index.js";
 import { MODE_12H, MODE_13H, MODE_4, MODE_6, ar, crtc, gr, putText, setMode, setup } from "./helpers.js";
@@ -12,9 +11,9 @@ const BLUE: Rgb = [0, 0, 0xaa];
 const YELLOW: Rgb = [0xff, 0xff, 0x55];
 const BROWN: Rgb = [0xaa, 0x55, 0x00];
 
-/** Encodes to PNG and decodes it back with pngjs, as a viewer would. */
+/** The screen's pixels, as a front end would encode them. */
 function shot(vga: Vga) {
-  const png = PNG.sync.read(Buffer.from(vga.screenshotPng()));
+  const png = vga.screenImage();
   const at = (x: number, y: number): Rgb => {
     const i = (y * png.width + x) * 4;
     expect(png.data[i + 3]).toBe(255);
@@ -34,7 +33,7 @@ function expectGlyph(s: ReturnType<typeof shot>, row: number, col: number, ch: n
   }
 }
 
-describe("PNG screenshot", () => {
+describe("screen image (what --screenshot encodes as PNG)", () => {
   it("is 720x400 in mode 3 and draws glyphs from the font with attribute colours", () => {
     const { kit, vga } = setup();
     crtc(kit, 0x0a, 0x20); // cursor off, to see the glyphs alone

@@ -40,7 +40,7 @@ describe("robustness", () => {
             kit.bus.memory.read(addr, width);
         }
         if (i % 2500 === 0) {
-          for (const render of [() => vga.screenText(), () => vga.screenAnsi(), () => vga.screenshotPng()]) {
+          for (const render of [() => vga.screenText(), () => vga.screenAnsi(), () => vga.screenImage()]) {
             try {
               render();
             } catch (e) {

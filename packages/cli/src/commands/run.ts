@@ -17,6 +17,7 @@ import type { MachineFlags } from "../config/resolve-config.js";
 import { machinePart, type RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
 import { readInputFile } from "../read-input.js";
+import { type RgbaImage, encodePng } from "./png.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 
@@ -38,7 +39,7 @@ export const DEMO_KERNEL = fileURLToPath(new URL("../../../../test/guests/demo/d
 interface ScreenSource {
   screenText(): string;
   screenAnsi(): string;
-  screenshotPng(): Uint8Array;
+  screenImage(): RgbaImage;
 }
 
 const readImage = (path: string) => readInputFile(path, "the kernel image");
@@ -131,9 +132,9 @@ export function runCommand(
   if (flags.screenshot) {
     if (!vga) throw new UserError("--screenshot: this machine has no VGA device");
     try {
-      writeFileSync(flags.screenshot, vga.screenshotPng());
+      writeFileSync(flags.screenshot, encodePng(vga.screenImage()));
     } catch (e) {
-      throw new UserError(`--screenshot: cannot write ${flags.screenshot} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.noInput);
+      throw new UserError(`--screenshot: cannot write ${flags.screenshot} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.cannotWrite);
     }
   }
   if (flags.stats) io.stderr(formatStats(machine, entry));

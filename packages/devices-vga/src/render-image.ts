@@ -1,9 +1,11 @@
-import { PNG } from "pngjs";
 import { RinglabError } from "@ringlab/sdk";
 import type { Dac } from "./registers/dac.js";
 import { type ScreenSource, cellAt, decodeAttribute, displayBlanked, textGeometry } from "./text-screen.js";
 
-/** An RGBA picture of the screen before PNG encoding. */
+/**
+ * An RGBA picture of the screen. Encoding it (PNG, a canvas) is the front end's job, so the
+ * device stays free of Node-only libraries and a browser build can reuse it.
+ */
 export interface RgbaImage {
   width: number;
   height: number;
@@ -52,14 +54,6 @@ export function renderImage(s: Source): RgbaImage {
     },
     false,
   );
-}
-
-/** {@link renderImage} encoded as PNG bytes. */
-export function renderPng(s: Source): Uint8Array {
-  const img = renderImage(s);
-  const png = new PNG({ width: img.width, height: img.height });
-  png.data.set(img.data);
-  return Uint8Array.from(PNG.sync.write(png));
 }
 
 function newImage(width: number, height: number): RgbaImage {
