@@ -28,12 +28,13 @@ describe("layer rules (DESIGN.md)", () => {
 
   it("catch a device that imports the CPU or the monitor", () => {
     const dir = fakeRepo({
-      "devices-x/package.json": manifest(["@ringlab/sdk", "@ringlab/cpu"]),
+      "devices-x/package.json": manifest(["@ringlab/sdk", "@ringlab/cpu", "pngjs"]),
       "devices-x/src/x.ts": 'import { Bus } from "@ringlab/sdk";\nimport { Cpu } from "@ringlab/cpu";\n',
       "devices-x/test/x.test.ts": 'const m = await import("@ringlab/monitor");\n',
     });
     expect(checkLayers(dir).map((v) => v.message)).toEqual([
       "'devices-x' may not depend on '@ringlab/cpu' (dependencies)",
+      "'devices-x' is browser-safe but depends on 'pngjs' (not in BROWSER_SAFE_LIBRARIES)",
       "'devices-x' may not import '@ringlab/cpu'",
       "'devices-x' may not import '@ringlab/monitor'",
     ]);

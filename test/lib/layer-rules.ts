@@ -17,6 +17,12 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
 /** Packages whose `src` must not use Node-only APIs, so a browser build can reuse them. */
 export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine"];
 
+/**
+ * Third-party runtime dependencies a browser-safe package may have: libraries known to run
+ * in a browser as they are. (pngjs, for one, needs Node's zlib: PNG encoding lives in cli.)
+ */
+export const BROWSER_SAFE_LIBRARIES = ["tsyringe", "reflect-metadata", "zod"];
+
 export interface Violation {
   file: string;
   line: number;
@@ -83,6 +89,13 @@ export function checkLayers(packagesDir: string): Violation[] {
       }
     }
     const browserSafe = BROWSER_SAFE.some((p) => matches(p, pkg));
+    if (browserSafe) {
+      for (const dep of Object.keys(json.dependencies ?? {})) {
+        if (!dep.startsWith("@ringlab/") && !BROWSER_SAFE_LIBRARIES.includes(dep)) {
+          violations.push({ file: manifest, line: 1, message: `'${pkg}' is browser-safe but depends on '${dep}' (not in BROWSER_SAFE_LIBRARIES)` });
+        }
+      }
+    }
     for (const dir of ["src", "test"]) {
       let files: string[] = [];
       try {
