@@ -3,12 +3,17 @@ import { decode } from "./decode/decoder.js";
 import { Insn } from "./decode/insn.js";
 import { CpuFault, fault, Unimplemented, unimplemented } from "./exceptions/cpu-fault.js";
 import { deliverInterrupt, EventSource } from "./exceptions/delivery.js";
-import { DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
+import { DB, DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
 import { undefinedOpcode, CPUID_SIGNATURE } from "./exec/system.js";
 import { CpuMemory } from "./mmu/linear-memory.js";
 import { loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
+import { setAccessedBit } from "./mmu/descriptor.js";
+import { sysRd32 } from "./mmu/system-access.js";
 import type { ExitEvent, ExitKind } from "./state/cpu-state.js";
-import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, VM } from "./state/eflags.js";
+import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, TF, VM } from "./state/eflags.js";
+
+/** DR6.BS: the #DB came from single-stepping. */
+const DR6_BS = 0x4000;
 import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
 import { CS, LDTR, SS, TR } from "./state/registers.js";
 import { ATTR_ACCESSED, ATTR_P, ATTR_RW, ATTR_S, FLAT_CODE32_ATTR, FLAT_DATA32_ATTR } from "./state/segment-cache.js";
@@ -26,6 +31,8 @@ const STOP_HALT: StopReason = Object.freeze({ kind: "halt" });
 /** `pending` bits: something to look at between instructions. */
 const P_STOP = 1;
 const P_IRQ = 2;
+/** EFLAGS.TF is set: run one instruction at a time and trap (#DB) after each. */
+const P_STEP = 4;
 
 /**
  * The IA-32 core: registers, decode cache, run loop and event delivery. It is the hardware —
@@ -34,8 +41,10 @@ const P_IRQ = 2;
  */
 export class Cpu extends CpuMemory {
   readonly clock: VirtualClock;
-  /** Offset (in CS) of the instruction being executed: where a fault rewinds EIP to. */
+  /** Offset (in CS) of the instruction that faulted: where the fault rewinds EIP to. */
   insnEip = 0;
+  /** 0xFFFFFFFF or 0xFFFF: EIP wraps at the code segment's offset size. */
+  private ipMask = 0xffff;
   private budget = 0;
   /** Instructions retired so far in the current slice. */
   private n = 0;
@@ -44,6 +53,9 @@ export class Cpu extends CpuMemory {
   /** Absolute instruction count before which interrupts stay inhibited (STI, MOV/POP SS). */
   private shadowEnd = -1;
   private shutdownWhy: string | null = null;
+  /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
+  private stepFaulted = false;
+  private stepSoftInt = false;
 
   constructor(bus: Bus, clock: VirtualClock) {
     super(bus);
@@ -73,12 +85,14 @@ export class Cpu extends CpuMemory {
     this.idtrBase = 0;
     this.idtrLimit = 0xffff;
     this.cr0 = 0x60000010;
+    if (this.pager !== null) this.pagingChanged();
     this.cr2 = this.cr3 = this.cr4 = 0;
     this.dr.fill(0);
     this.dr[6] = 0xffff0ff0 | 0;
     this.dr[7] = 0x400;
     this.cpl = 0;
     this.code32 = false;
+    this.ipMask = 0xffff;
     this.stackMask = 0xffff;
     this.tscOffset = 0;
     this.halted = false;
@@ -100,8 +114,10 @@ export class Cpu extends CpuMemory {
       refreshSegCheck(this, s);
     }
     this.cr0 = (this.cr0 & ~0x80000000) | 0x11;
+    if (this.pager !== null) this.pagingChanged();
     this.cpl = 0;
     this.code32 = true;
+    this.ipMask = -1;
     this.stackMask = 0xffffffff;
     this.setEflags(EFLAGS_FIXED1);
     this.eip = eip >>> 0;
@@ -128,6 +144,7 @@ export class Cpu extends CpuMemory {
     this.eflagsRest = (v & EFLAGS_WRITABLE & ~STATUS_FLAGS) | EFLAGS_FIXED1;
     setStatusFlags(this, v);
     if (v & IF) this.pending |= P_IRQ;
+    if (v & TF) this.pending |= P_STEP;
   }
 
   /** Changes only the EFLAGS bits in `mask` (POPF, IRET). */
@@ -183,6 +200,7 @@ export class Cpu extends CpuMemory {
       }
       if (this.halted) return STOP_HALT;
       if (this.n >= this.budget) return STOP_BUDGET;
+      if ((this.pending & P_STEP) !== 0) continue; // single-stepping: service() runs each one
       try {
         this.loop();
       } catch (e) {
@@ -192,26 +210,35 @@ export class Cpu extends CpuMemory {
     }
   }
 
-  /** The hot loop: fetch a decoded instruction from the page cache, run it, count it. */
+  /**
+   * The hot loop: fetch a decoded instruction from the page cache, run it, count it. The
+   * instruction's own offset stays in a local; only a fault (caught here) publishes it.
+   */
   private loop(): void {
     const pages = this.code.pages;
     const segBase = this.segBase;
     const budget = this.budget;
-    while (this.n < budget) {
-      const eip = this.eip;
-      const lin = (segBase[CS]! + eip) | 0;
-      const p = pages[lin >>> 12];
-      let insn = p !== null ? p![lin & 0xfff] : undefined;
+    let eip = this.eip;
+    try {
+      while (this.n < budget) {
+        eip = this.eip;
+        const lin = (segBase[CS]! + eip) | 0;
+        const p = pages[lin >>> 12];
+        let insn = p !== null ? p![lin & 0xfff] : undefined;
+        if (insn === undefined) insn = this.decodeAt(eip, lin);
+        this.eip = ((eip + insn.len) & this.ipMask) >>> 0;
+        insn.handler(this, insn);
+        this.n++;
+        if (this.pending !== 0) return;
+      }
+    } catch (e) {
       this.insnEip = eip;
-      if (insn === undefined) insn = this.decodeAt(eip, lin);
-      this.eip = this.code32 ? (eip + insn.len) >>> 0 : (eip + insn.len) & 0xffff;
-      insn.handler(this, insn);
-      this.n++;
-      if (this.pending !== 0) return;
+      throw e;
     }
   }
 
   private decodeAt(eip: number, lin: number): Insn {
+    this.insnEip = eip;
     const limit = this.segLimit[CS]! >>> 0;
     if (eip > limit) fault(GP, 0);
     const insn = new Insn(undefinedOpcode);
@@ -219,13 +246,33 @@ export class Cpu extends CpuMemory {
     if (eip + insn.len - 1 > limit) fault(GP, 0);
     const page = lin >>> 12;
     const off = lin & 0xfff;
-    if (off + insn.len <= 0x1000 && this.bus.memory.readPages[page] !== null) this.code.pageFor(page)[off] = insn;
+    if (off + insn.len <= 0x1000 && this.bus.memory.readPages[page] !== null) this.code.store(page, off, insn);
     return insn;
+  }
+
+  /** Runs exactly one instruction (or delivers its fault). */
+  private stepOne(): StopReason | null {
+    const saved = this.budget;
+    this.budget = this.n + 1;
+    this.stepFaulted = false;
+    this.stepSoftInt = false;
+    try {
+      this.loop();
+    } catch (e) {
+      this.stepFaulted = true;
+      const r = this.onThrow(e);
+      if (r !== null) {
+        this.budget = saved;
+        return r;
+      }
+    }
+    this.budget = saved;
+    return null;
   }
 
   private onThrow(e: unknown): StopReason | null {
     if (e instanceof CpuFault) {
-      this.eip = this.insnEip;
+      this.eip = e.eip >= 0 ? e.eip : this.insnEip;
       return this.raise(e.vector, e.errorCode, "fault", this.eip, EventSource.Exception);
     }
     if (e instanceof Unimplemented) return this.shutdown(`not implemented yet: ${e.what}`);
@@ -276,18 +323,8 @@ export class Cpu extends CpuMemory {
       if (this.retiredTotal() < this.shadowEnd) {
         // Inside an STI / MOV SS shadow: run the one shadowed instruction first.
         if (this.n >= this.budget || this.halted) return null;
-        const saved = this.budget;
-        this.budget = this.n + 1;
-        try {
-          this.loop();
-        } catch (e) {
-          const r = this.onThrow(e);
-          if (r !== null) {
-            this.budget = saved;
-            return r;
-          }
-        }
-        this.budget = saved;
+        const r = this.stepOne();
+        if (r !== null) return r;
         if (this.pending & P_STOP) return this.service();
       }
       this.pending &= ~P_IRQ;
@@ -297,6 +334,21 @@ export class Cpu extends CpuMemory {
         if (r !== null) return r;
         this.halted = false;
         // Another request may be waiting behind this one once the handler re-enables IF.
+      }
+    }
+    if (this.pending & P_STEP) {
+      if (!(this.eflagsRest & TF)) {
+        this.pending &= ~P_STEP;
+      } else if (this.n < this.budget && !this.halted) {
+        // SDM vol.3 §17.3.1.4: with TF set at the start of an instruction, a #DB trap
+        // (DR6.BS) follows it; not after a fault, nor after INT n/INT3/INTO, which clear TF.
+        const r = this.stepOne();
+        if (r !== null) return r;
+        if (!this.stepFaulted && !this.stepSoftInt && !(this.pending & P_STOP)) {
+          this.dr[6] = this.dr[6]! | DR6_BS;
+          const t = this.raise(DB, -1, "trap", this.eip, EventSource.Exception);
+          if (t !== null) return t;
+        }
       }
     }
     return null;
@@ -333,6 +385,7 @@ export class Cpu extends CpuMemory {
 
   /** INT n / INT3 / INTO: offered to the exit hook, else delivered (faults are the INT's). */
   softwareInterrupt(vector: number): void {
+    this.stepSoftInt = true;
     const hook = this.exitHook;
     if (hook !== undefined && hook({ vector, kind: "software", eip: this.eip })) {
       this.stopReason = { kind: "exception", vector };
@@ -355,7 +408,11 @@ export class Cpu extends CpuMemory {
   loadSegment(seg: number, selector: number): void {
     selector &= 0xffff;
     if (this.cr0 & 1 && !(this.eflagsRest & VM)) {
-      loadDataSegment(this, seg, selector, (a) => this.rd32(a));
+      loadDataSegment(this, seg, selector, (a) => sysRd32(this, a));
+      if (selector & 0xfffc) {
+        setAccessedBit(this, selector);
+        this.segAttr[seg] = this.segAttr[seg]! | ATTR_ACCESSED;
+      }
       return;
     }
     this.segSel[seg] = selector;
@@ -372,15 +429,18 @@ export class Cpu extends CpuMemory {
     this.tscOffset = v - (this.clock.ticks + this.n * this.clock.cyclesPerInstruction);
   }
 
-  /** MOV CR0 / LMSW. Paging is the system-architecture work, so PG=1 stops the run. */
+  /** MOV CR0 / LMSW (SDM vol.3 §2.5): PG without PE, or NW without CD, is #GP(0). */
   writeCr0(v: number): void {
-    if (v & 0x80000000) unimplemented("paging (CR0.PG=1)");
     if ((v & 0x80000001) === 0x80000000 || (v & 0x60000000) === 0x20000000) fault(GP, 0);
-    this.cr0 = (v | 0x10) & ~0x80000000;
+    const was = this.cr0;
+    this.cr0 = v | 0x10;
+    // PG and WP decide every translation (mmu/paging-unit.ts).
+    if ((was ^ this.cr0) & 0x80010000) this.pagingChanged();
   }
 
   /** CS.D changed: decoded instructions depend on it, so drop them. */
   codeModeChanged(): void {
+    this.ipMask = this.code32 ? -1 : 0xffff;
     this.code.flush();
   }
 }

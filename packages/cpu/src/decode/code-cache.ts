@@ -4,17 +4,36 @@ const PAGES = 1 << 20;
 
 /**
  * Decoded instructions cached per 4 KiB guest physical page, indexed by the offset of their
- * first byte. A page's entry is dropped as a whole when the guest writes to it (the memory
- * write path checks `hasCode`), which makes self-modifying code work: the next fetch from
- * that page decodes again. Instructions that cross a page end are not cached.
+ * first byte. Each page also has a mask of the 128-byte chunks its cached instructions
+ * occupy (`codeMask`); a guest write into such a chunk drops the page's instructions (the
+ * memory write path checks the mask), which makes self-modifying code work: the next fetch
+ * decodes again. Writes to other chunks of the page — data sharing a page with code, as in
+ * small kernels — cost nothing. Instructions that cross a page end are not cached.
  */
 export class CodeCache {
   /** Per physical page: its decoded instructions, or null. */
   readonly pages: (Insn[] | null)[] = new Array<Insn[] | null>(PAGES).fill(null);
-  /** Per physical page: 1 while `pages` holds instructions for it (the write path's check). */
-  readonly hasCode = new Uint8Array(PAGES);
+  /**
+   * Per physical page: bit k set when a cached instruction occupies bytes 128k..128k+127
+   * (the write path's check); 0 when nothing is cached.
+   */
+  readonly codeMask = new Int32Array(PAGES);
   /** How many pages were dropped because of writes (statistics). */
   invalidations = 0;
+  /** Pages that received a slot array since the last flush, so a flush touches only them. */
+  private used: number[] = [];
+  /** 1 while a page is in `used` (a page dropped by a write and refilled is listed once). */
+  private readonly listed = new Uint8Array(PAGES);
+
+  /** Caches `insn`, which starts at `off` in `page` and does not cross the page end. */
+  store(page: number, off: number, insn: Insn): void {
+    this.pageFor(page)[off] = insn;
+    const first = off >>> 7;
+    const last = (off + insn.len - 1) >>> 7;
+    let m = this.codeMask[page]!;
+    for (let k = first; k <= last; k++) m |= 1 << k;
+    this.codeMask[page] = m;
+  }
 
   /** The slot array for `page`, creating it. */
   pageFor(page: number): Insn[] {
@@ -22,7 +41,10 @@ export class CodeCache {
     if (!p) {
       p = new Array<Insn>(4096);
       this.pages[page] = p;
-      this.hasCode[page] = 1;
+      if (this.listed[page] === 0) {
+        this.listed[page] = 1;
+        this.used.push(page);
+      }
     }
     return p;
   }
@@ -32,11 +54,15 @@ export class CodeCache {
       this.pages[page] = null;
       this.invalidations++;
     }
-    this.hasCode[page] = 0;
+    this.codeMask[page] = 0;
   }
 
   flush(): void {
-    this.pages.fill(null);
-    this.hasCode.fill(0);
+    for (const page of this.used) {
+      this.pages[page] = null;
+      this.codeMask[page] = 0;
+      this.listed[page] = 0;
+    }
+    this.used = [];
   }
 }

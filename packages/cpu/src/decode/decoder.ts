@@ -32,11 +32,17 @@ export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn): Insn {
   let seg = -1;
   let rep = 0;
   let lock = false;
+  let sizePrefixes = 0;
   let b: number;
   for (;;) {
     b = next();
-    if (b === 0x66) o16 = code32;
-    else if (b === 0x67) a16 = code32;
+    if (b === 0x66) {
+      o16 = code32;
+      sizePrefixes |= 1;
+    } else if (b === 0x67) {
+      a16 = code32;
+      sizePrefixes |= 2;
+    }
     else if (b === 0xf0) lock = true;
     else if (b === 0xf3) rep = REP_E;
     else if (b === 0xf2) rep = REP_NE;
@@ -48,6 +54,7 @@ export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn): Insn {
 
   insn.opcode = opcode;
   insn.segOverride = seg;
+  insn.sizePrefixes = sizePrefixes;
   insn.rep = rep;
   insn.lock = lock;
   insn.a16 = a16;

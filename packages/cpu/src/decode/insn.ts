@@ -56,6 +56,8 @@ export class Insn {
   /** REP_NONE, REP_E or REP_NE. */
   rep = REP_NONE;
   lock = false;
+  /** Prefixes seen: 1 = operand size (66), 2 = address size (67); for the disassembler. */
+  sizePrefixes = 0;
   /** Family sub-operation from the opcode table (ALU op, condition code, shift kind...). */
   op = 0;
 

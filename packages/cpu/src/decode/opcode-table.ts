@@ -12,6 +12,7 @@ import * as shift from "../exec/shift.js";
 import * as stack from "../exec/stack.js";
 import * as str from "../exec/string.js";
 import * as sys from "../exec/system.js";
+import * as prot from "../exec/protection.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import type { Handler, Insn } from "./insn.js";
 import { always, def, type Group, type OpDef, type TableEntry } from "./opcode-def.js";
@@ -66,7 +67,7 @@ for (let r = 0; r < 8; r++) {
   OPCODES[0x40 + r] = def("inc", "Zv", sel32(alu.incR32, alu.incdecZ), { op: 0 });
   OPCODES[0x48 + r] = def("dec", "Zv", sel32(alu.decR32, alu.incdecZ), { op: 1 });
   OPCODES[0x50 + r] = def("push", "Zv", sel32(stack.pushZ32, stack.pushZ));
-  OPCODES[0x58 + r] = def("pop", "Zv", always(stack.popZ));
+  OPCODES[0x58 + r] = def("pop", "Zv", sel32(stack.popZ32, stack.popZ));
   OPCODES[0x90 + r] = r === 0 ? def("nop", "", always(data.nop)) : def("xchg", "Zv,eAX", always(data.xchgAZ));
   OPCODES[0xb0 + r] = def("mov", "Zb,Ib", always(data.movZI));
   OPCODES[0xb8 + r] = def("mov", "Zv,Iv", (i) => (i.opSize === 32 ? data.movZI32 : data.movZI));
@@ -103,7 +104,7 @@ OPCODES[0x81] = aluGroup("Ev,Iz");
 OPCODES[0x82] = aluGroup("Eb,Ib");
 OPCODES[0x83] = aluGroup("Ev,Ibs");
 OPCODES[0x84] = def("test", "Eb,Gb", always(alu.testEG));
-OPCODES[0x85] = def("test", "Ev,Gv", always(alu.testEG));
+OPCODES[0x85] = def("test", "Ev,Gv", (i) => (reg32(i) ? alu.testRR32 : alu.testEG));
 OPCODES[0x86] = def("xchg", "Eb,Gb", always(data.xchgEG), { lock: true });
 OPCODES[0x87] = def("xchg", "Ev,Gv", always(data.xchgEG), { lock: true });
 OPCODES[0x88] = def("mov", "Eb,Gb", always(data.movEG));
@@ -131,7 +132,7 @@ OPCODES[0xa5] = def("movs", "Yv,Xv", always(str.stringOp), { op: str.MOVS, strin
 OPCODES[0xa6] = def("cmps", "Xb,Yb", always(str.stringOp), { op: str.CMPS, string: true });
 OPCODES[0xa7] = def("cmps", "Xv,Yv", always(str.stringOp), { op: str.CMPS, string: true });
 OPCODES[0xa8] = def("test", "AL,Ib", always(alu.testAI));
-OPCODES[0xa9] = def("test", "eAX,Iz", always(alu.testAI));
+OPCODES[0xa9] = def("test", "eAX,Iz", (i) => (i.opSize === 32 ? alu.testRI32 : alu.testAI));
 OPCODES[0xaa] = def("stos", "Yb,AL", always(str.stringOp), { op: str.STOS, string: true });
 OPCODES[0xab] = def("stos", "Yv,eAX", always(str.stringOp), { op: str.STOS, string: true });
 OPCODES[0xac] = def("lods", "AL,Xb", always(str.stringOp), { op: str.LODS, string: true });
@@ -139,12 +140,18 @@ OPCODES[0xad] = def("lods", "eAX,Xv", always(str.stringOp), { op: str.LODS, stri
 OPCODES[0xae] = def("scas", "AL,Yb", always(str.stringOp), { op: str.SCAS, string: true });
 OPCODES[0xaf] = def("scas", "eAX,Yv", always(str.stringOp), { op: str.SCAS, string: true });
 function shiftGroup(operands: string, h: Handler): Group {
-  return group(shift.SHIFT_MNEMONICS.map((m, op) => def(m, operands, always(h), { op })));
+  // SHL/SHR/SAL/SAR of a 32-bit register by an immediate or 1 take the short path.
+  const fast = operands === "Ev,Ib" || operands === "Ev,One";
+  return group(
+    shift.SHIFT_MNEMONICS.map((m, op) =>
+      def(m, operands, (i) => (fast && op >= shift.SHL && reg32(i) ? shift.shiftR32 : h), { op }),
+    ),
+  );
 }
 OPCODES[0xc0] = shiftGroup("Eb,Ib", shift.shiftI);
 OPCODES[0xc1] = shiftGroup("Ev,Ib", shift.shiftI);
-OPCODES[0xc2] = def("ret", "Iw", always(control.ret));
-OPCODES[0xc3] = def("ret", "", always(control.ret));
+OPCODES[0xc2] = def("ret", "Iw", (i) => (i.opSize === 32 ? control.ret32 : control.ret));
+OPCODES[0xc3] = def("ret", "", (i) => (i.opSize === 32 ? control.ret32 : control.ret));
 OPCODES[0xc4] = def("les", "Gv,Mp", always(data.loadFarPointer), { op: ES });
 OPCODES[0xc5] = def("lds", "Gv,Mp", always(data.loadFarPointer), { op: DS });
 OPCODES[0xc6] = group([def("mov", "Eb,Ib", always(data.movEI)), null, null, null, null, null, null, null]);
@@ -174,7 +181,7 @@ OPCODES[0xe4] = def("in", "AL,Ib", always(io.inI));
 OPCODES[0xe5] = def("in", "eAX,Ib", always(io.inI));
 OPCODES[0xe6] = def("out", "Ib,AL", always(io.outI));
 OPCODES[0xe7] = def("out", "Ib,eAX", always(io.outI));
-OPCODES[0xe8] = def("call", "Jz", always(control.callRel));
+OPCODES[0xe8] = def("call", "Jz", (i) => (i.opSize === 32 ? control.callRel32 : control.callRel));
 OPCODES[0xe9] = def("jmp", "Jz", (i) => (i.opSize === 32 ? control.jmp32 : control.jmpRel));
 OPCODES[0xea] = def("jmp", "Ap", always(control.jmpFarA));
 OPCODES[0xeb] = def("jmp", "Jb", (i) => (i.opSize === 32 ? control.jmp32 : control.jmpRel));
@@ -188,8 +195,8 @@ OPCODES[0xf5] = def("cmc", "", always(flags.cmc));
 function group3(operands: string): Group {
   const imm = operands === "Eb" ? "Eb,Ib" : "Ev,Iz";
   return group([
-    def("test", imm, always(alu.testEI)),
-    def("test", imm, always(alu.testEI)),
+    def("test", imm, (i) => (reg32(i) ? alu.testRI32 : alu.testEI)),
+    def("test", imm, (i) => (reg32(i) ? alu.testRI32 : alu.testEI)),
     def("not", operands, always(alu.notE), { lock: true }),
     def("neg", operands, always(alu.negE), { lock: true }),
     def("mul", operands, always(muldiv.mul)),
@@ -224,12 +231,12 @@ OPCODES[0xff] = group([
 
 // Two-byte (0F) map.
 OPCODES[0x100] = group([
-  def("sldt", "Ew", always(sys.sldt), { op: 0 }),
-  def("str", "Ew", always(sys.sldt), { op: 1 }),
+  def("sldt", "Esw", always(sys.sldt), { op: 0 }),
+  def("str", "Esw", always(sys.sldt), { op: 1 }),
   def("lldt", "Ew", always(sys.lldt), { op: 2, size: 16 }),
   def("ltr", "Ew", always(sys.lldt), { op: 3, size: 16 }),
-  def("verr", "Ew", always(sys.descriptorProbe), { size: 16 }),
-  def("verw", "Ew", always(sys.descriptorProbe), { size: 16 }),
+  def("verr", "Ew", always(prot.verr), { size: 16 }),
+  def("verw", "Ew", always(prot.verw), { size: 16 }),
   null,
   null,
 ]);
@@ -246,12 +253,27 @@ OPCODES[0x101] = group(
   ],
   [null, null, null, null, def("smsw", "Ev", always(sys.smsw)), null, def("lmsw", "Ew", always(sys.lmsw), { size: 16 }), null],
 );
-OPCODES[0x102] = def("lar", "Gv,Ew", always(sys.descriptorProbe));
-OPCODES[0x103] = def("lsl", "Gv,Ew", always(sys.descriptorProbe));
+OPCODES[0x102] = def("lar", "Gv,Esw", always(prot.lar));
+OPCODES[0x103] = def("lsl", "Gv,Esw", always(prot.lsl));
 OPCODES[0x106] = def("clts", "", always(sys.clts));
 OPCODES[0x108] = def("invd", "", always(sys.wbinvd));
 OPCODES[0x109] = def("wbinvd", "", always(sys.wbinvd));
 OPCODES[0x10b] = def("ud2", "", always(sys.ud2));
+// RSM is valid only in system-management mode, which this core does not have: #UD.
+OPCODES[0x1aa] = def("rsm", "", always(sys.ud2));
+// 0F 18-1F: hint NOPs (prefetch hints at 0F 18 /0-3). gcc pads code with 0F 1F /0, so a
+// guest built for i686 runs here too; they touch no memory and raise nothing.
+OPCODES[0x118] = group([
+  def("prefetchnta", "Mb", always(data.nop)),
+  def("prefetcht0", "Mb", always(data.nop)),
+  def("prefetcht1", "Mb", always(data.nop)),
+  def("prefetcht2", "Mb", always(data.nop)),
+  def("nop", "Ev", always(data.nop)),
+  def("nop", "Ev", always(data.nop)),
+  def("nop", "Ev", always(data.nop)),
+  def("nop", "Ev", always(data.nop)),
+]);
+for (let op = 0x119; op <= 0x11f; op++) OPCODES[op] = def("nop", "Ev", always(data.nop));
 OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32 });
 OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32 });
 OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32 });

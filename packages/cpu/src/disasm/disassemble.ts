@@ -2,6 +2,7 @@ import { decode } from "../decode/decoder.js";
 import { Insn, REP_E, REP_NE } from "../decode/insn.js";
 import type { Operand } from "../decode/opcode-def.js";
 import { undefinedOpcode } from "../exec/system.js";
+import { X87_MEMORY, X87_REGISTER } from "./x87-names.js";
 import { REG16_NAMES, REG32_NAMES, REG8_NAMES, SEG_NAMES, ZERO_REG } from "../state/registers.js";
 
 /** One disassembled instruction. */
@@ -35,7 +36,7 @@ export function disassemble(bytes: Uint8Array, org: number, code32 = true): Disa
         code32,
         insn,
       );
-      text = formatInsn(insn, (org + off) >>> 0);
+      text = formatInsn(insn, (org + off) >>> 0, code32);
     } catch {
       insn.len = 1;
       text = "(bad)";
@@ -57,10 +58,23 @@ function unsignedImm(v: number, size: number): string {
   return hex(size === 32 ? v : v & ((1 << size) - 1));
 }
 
+/** Operands whose printed form shows the operand size (so a 66 prefix is "used"). */
+const V_OPERANDS = new Set<Operand>(["Ev", "Gv", "Zv", "Iz", "Iv", "Ibs", "eAX", "Xv", "Yv", "Ov", "Mp", "Ma", "Mv", "Esw", "Jz", "Ap"]);
+/** Operands whose printed form shows the address size (so a 67 prefix is "used"). */
+const A_OPERANDS = new Set<Operand>(["Xb", "Xv", "Yb", "Yv", "Xlat"]);
+/**
+ * Stack and near/far transfer opcodes that objdump marks with a "w" suffix when a 66 prefix
+ * makes them 16-bit in 32-bit code (pushw, retw, callw, enterw...).
+ */
+const W_SUFFIX = new Set([0x06, 0x07, 0x0e, 0x16, 0x17, 0x1e, 0x1f, 0x1a0, 0x1a1, 0x1a8, 0x1a9, 0x68, 0x6a, 0xc2, 0xc3, 0xc8, 0xc9, 0xca, 0xcb, 0xe8]);
+
 /** Formats a decoded instruction at address `addr`. */
-export function formatInsn(i: Insn, addr: number): string {
+export function formatInsn(i: Insn, addr: number, code32 = true): string {
   const d = i.def;
   if (d === null) return "(bad)";
+  if (i.opcode >= 0xd8 && i.opcode <= 0xdf) return formatX87(i);
+  // A memory-only operand encoded with mod = 3 is #UD; objdump prints (bad).
+  if (i.rm >= 0 && d.ops.some((o) => o[0] === "M")) return "(bad)";
   let mnem = d.mnem;
   if (mnem.includes("|")) {
     const [m16, m32] = mnem.split("|") as [string, string];
@@ -69,6 +83,14 @@ export function formatInsn(i: Insn, addr: number): string {
   }
   if (i.opcode === 0x90 && i.rep === REP_E) mnem = "pause";
   let prefix = "";
+  if (code32) {
+    const o16 = (i.sizePrefixes & 1) !== 0;
+    const a16 = (i.sizePrefixes & 2) !== 0;
+    if (o16 && W_SUFFIX.has(i.opcode)) mnem += "w";
+    else if (o16 && (!d.mnem.includes("|") || i.opcode === 0xe3) && !d.ops.some((o) => V_OPERANDS.has(o))) prefix += "data16 ";
+    const usesAddr = (i.modrm >= 0 && i.modrm >> 6 !== 3) || d.ops.some((o) => A_OPERANDS.has(o)) || i.opcode === 0xe3;
+    if (a16 && !usesAddr) prefix += "addr16 ";
+  }
   if (i.lock) prefix += "lock ";
   if (i.rep !== 0 && !(i.opcode === 0x90 && i.rep === REP_E)) {
     if (d.string && i.rep === REP_E) prefix += i.op === 1 || i.op === 4 ? "repz " : "rep ";
@@ -83,6 +105,18 @@ export function formatInsn(i: Insn, addr: number): string {
     return text;
   });
   return prefix + mnem + (ops.length ? " " + ops.join(",") : "");
+}
+
+/** An x87 escape (D8-DF), named from the x87 map though the core cannot execute it. */
+function formatX87(i: Insn): string {
+  const k = (i.opcode - 0xd8) * 8 + ((i.modrm >> 3) & 7);
+  if (i.rm < 0) {
+    const m = X87_MEMORY[k];
+    return m ? m[0] + " " + memOperand(i, m[1] ? m[1] + " PTR " : "") : "(bad)";
+  }
+  const r = X87_REGISTER[k]!;
+  const text = typeof r === "string" ? r.replace("{i}", String(i.rm)) : r[i.rm];
+  return text ?? "(bad)";
 }
 
 function memOperand(i: Insn, sizePtr: string): string {
@@ -160,7 +194,7 @@ function formatOperand(i: Insn, o: Operand, addr: number, imm: number): string {
     case "Cd":
       return "cr" + i.reg;
     case "Dd":
-      return "db" + i.reg;
+      return "dr" + i.reg;
     case "Sw":
       return SEG_NAMES[i.reg] ?? "?";
     case "Ib":

@@ -9,6 +9,11 @@ export class CpuFault {
     readonly vector: number,
     /** The error code, or -1 when the vector pushes none. */
     readonly errorCode: number,
+    /**
+     * EIP the fault reports when it is not the current instruction's: a fault raised after a
+     * task switch committed belongs to the new task (SDM vol.3 §7.3 step 12). -1 = rewind.
+     */
+    readonly eip = -1,
   ) {}
 }
 

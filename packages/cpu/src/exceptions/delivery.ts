@@ -1,7 +1,20 @@
 import type { Cpu } from "../cpu.js";
-import { commitCodeSegment, loadCodeSegmentSamePl } from "../mmu/segmentation.js";
-import { AC, DF, ID, IF, IOPL, NT, RF, STATUS_FLAGS, TF, VM } from "../state/eflags.js";
-import { CS, SS } from "../state/registers.js";
+import {
+  commitCode,
+  commitStack,
+  gateTargetCode,
+  innerStack,
+  nullInaccessibleSegments,
+  outerStack,
+  PendingStack,
+  returnTargetCode,
+  SegmentLoad,
+} from "../exec/privilege.js";
+import { push } from "../exec/stack.js";
+import { sysRd32 } from "../mmu/system-access.js";
+import { taskSwitch, TaskSwitchKind } from "../exec/task-switch.js";
+import { AC, DF, ID, IF, IOPL, NT, RF, STATUS_FLAGS, TF, VIF, VIP, VM } from "../state/eflags.js";
+import { CS, SS, TR } from "../state/registers.js";
 import { fault, unimplemented } from "./cpu-fault.js";
 import { GP, NP } from "./vectors.js";
 
@@ -39,60 +52,131 @@ export function deliverInterrupt(
   returnEip: number,
   source: EventSource,
 ): void {
-  if (!(cpu.cr0 & 1)) unimplemented("real-mode interrupt delivery (IVT)");
+  if (!(cpu.cr0 & 1)) return deliverRealMode(cpu, vector, returnEip);
   if (cpu.eflagsRest & VM) unimplemented("interrupt delivery from virtual-8086 mode");
   const ext = source === EventSource.Software ? 0 : 1;
   const gateErr = vector * 8 + 2 + ext;
   if (vector * 8 + 7 > cpu.idtrLimit) fault(GP, gateErr);
-  const lo = cpu.rd32((cpu.idtrBase + vector * 8) | 0);
-  const hi = cpu.rd32((cpu.idtrBase + vector * 8 + 4) | 0);
+  const lo = sysRd32(cpu, (cpu.idtrBase + vector * 8) | 0);
+  const hi = sysRd32(cpu, (cpu.idtrBase + vector * 8 + 4) | 0);
   // Bits 8-12 of the high dword: the 4-bit type plus S, which must be 0 for a gate.
   const type = (hi >> 8) & 0x1f;
-  if (type !== GATE_INT16 && type !== GATE_TRAP16 && type !== GATE_INT32 && type !== GATE_TRAP32) {
-    if (type === GATE_TASK) unimplemented("task gate in the IDT");
+  if (type !== GATE_INT16 && type !== GATE_TRAP16 && type !== GATE_INT32 && type !== GATE_TRAP32 && type !== GATE_TASK) {
     fault(GP, gateErr);
   }
   const dpl = (hi >> 13) & 3;
   if (source === EventSource.Software && dpl < cpu.cpl) fault(GP, gateErr);
   if (!(hi & 0x8000)) fault(NP, gateErr);
+  if (type === GATE_TASK) {
+    // SDM vol.3 §6.12.2: the handler is a task; the error code goes on the new task's stack.
+    taskSwitch(cpu, lo >>> 16, TaskSwitchKind.Interrupt, returnEip, ext);
+    if (errorCode >= 0) push(cpu, 32, errorCode);
+    return;
+  }
   const selector = lo >>> 16;
   const gate32 = (type & 8) !== 0;
   const offset = gate32 ? ((hi & 0xffff0000) | (lo & 0xffff)) >>> 0 : lo & 0xffff;
-  const d = loadCodeSegmentSamePl(cpu, selector, (a) => cpu.rd32(a), ext, false);
-  if (offset > d.limit) fault(GP, ext);
-
-  // Build the frame below ESP first and commit ESP only when every write succeeded.
+  const newCpl = gateTargetCode(cpu, selector, ext, codeLoad);
+  if (offset > codeLoad.desc.limit >>> 0) fault(GP, ext);
   const n = gate32 ? 4 : 2;
-  const mask = cpu.stackMask;
-  const esp = cpu.regs[4]!;
-  let sp = esp;
-  const write = (v: number): void => {
-    sp = (sp - n) & mask;
-    const lin = cpu.segAddr(SS, sp, n, true);
-    if (n === 4) cpu.wr32(lin, v);
-    else cpu.wr16(lin, v);
-  };
-  write(cpu.getEflags());
-  write(cpu.segSel[CS]!);
-  write(returnEip);
-  if (errorCode >= 0) write(errorCode);
-  cpu.regs[4] = (esp & ~mask) | (sp & mask);
-
-  if (commitCodeSegment(cpu, selector, d)) cpu.codeModeChanged();
-  cpu.eip = offset;
+  const eflags = cpu.getEflags();
+  if (newCpl < cpu.cpl) {
+    // Inter-privilege (SDM vol.3 §6.12.1): switch to SSn:ESPn from the TSS and push the old
+    // SS:ESP first. The frame goes to the new stack before anything is committed.
+    const esp = innerStack(cpu, newCpl, ext, stackLoad);
+    const st = frame.open(stackLoad, esp, ext);
+    st.push(cpu, n, cpu.segSel[SS]!);
+    st.push(cpu, n, cpu.regs[4]!);
+    st.push(cpu, n, eflags);
+    st.push(cpu, n, cpu.segSel[CS]!);
+    st.push(cpu, n, returnEip);
+    if (errorCode >= 0) st.push(cpu, n, errorCode);
+    commitStack(cpu, stackLoad, st.sp);
+  } else {
+    // Build the frame below ESP first and commit ESP only when every write succeeded.
+    const mask = cpu.stackMask;
+    const esp = cpu.regs[4]!;
+    let sp = esp;
+    const write = (v: number): void => {
+      sp = (sp - n) & mask;
+      const lin = cpu.segAddr(SS, sp, n, true);
+      if (n === 4) cpu.wr32(lin, v);
+      else cpu.wr16(lin, v);
+    };
+    write(eflags);
+    write(cpu.segSel[CS]!);
+    write(returnEip);
+    if (errorCode >= 0) write(errorCode);
+    cpu.regs[4] = (esp & ~mask) | (sp & mask);
+  }
+  commitCode(cpu, codeLoad, newCpl, offset);
   let clear = TF | NT | RF | VM;
   if ((type & 1) === 0) clear |= IF; // interrupt gates (not trap gates) clear IF
   cpu.eflagsRest &= ~clear;
 }
 
+const codeLoad = new SegmentLoad();
+const stackLoad = new SegmentLoad();
+const frame = new PendingStack();
+
 /**
- * IRET/IRETD in protected mode to the same privilege level (SDM vol.2 "IRET"). Returns
- * with NT=1 (task return), to virtual-8086 mode or to an outer level are not modelled yet.
+ * Real-mode delivery through the interrupt vector table at IDTR.base (SDM vol.3 §20.1.4):
+ * push FLAGS, CS, IP; clear IF, TF, AC; CS:IP from the 4-byte vector. No error code.
+ */
+function deliverRealMode(cpu: Cpu, vector: number, returnEip: number): void {
+  if (vector * 4 + 3 > cpu.idtrLimit) fault(GP, 0);
+  const entry = cpu.rd32((cpu.idtrBase + vector * 4) | 0);
+  const mask = cpu.stackMask;
+  const esp = cpu.regs[4]!;
+  let sp = esp;
+  const write = (v: number): void => {
+    sp = (sp - 2) & mask;
+    cpu.wr16(cpu.segAddr(SS, sp, 2, true), v);
+  };
+  write(cpu.getEflags());
+  write(cpu.segSel[CS]!);
+  write(returnEip);
+  cpu.regs[4] = (esp & ~mask) | (sp & mask);
+  cpu.segSel[CS] = entry >>> 16;
+  cpu.segBase[CS] = (entry >>> 16) << 4;
+  cpu.eip = entry & 0xffff;
+  cpu.eflagsRest &= ~(IF | TF | AC | RF);
+}
+
+/** Real-mode IRET: pop IP, CS, FLAGS (IRETD pops 32-bit slots; VM/VIP/VIF/IOPL kept). */
+function interruptReturnRealMode(cpu: Cpu, opSize: number): void {
+  const n = opSize >> 3;
+  const mask = cpu.stackMask;
+  const esp = cpu.regs[4]!;
+  const rd = (k: number): number => {
+    const lin = cpu.segAddr(SS, (esp + k * n) & mask, n, false);
+    return n === 4 ? cpu.rd32(lin) : cpu.rd16(lin);
+  };
+  const eip = rd(0);
+  const sel = rd(1) & 0xffff;
+  const flags = rd(2);
+  const target = n === 4 ? eip >>> 0 : eip & 0xffff;
+  if (target > cpu.segLimit[CS]! >>> 0) fault(GP, 0);
+  cpu.regs[4] = (esp & ~mask) | ((esp + 3 * n) & mask);
+  cpu.segSel[CS] = sel;
+  cpu.segBase[CS] = sel << 4;
+  cpu.eip = target;
+  let writable = STATUS_FLAGS | TF | IF | DF | NT | IOPL;
+  if (n === 4) writable |= AC | ID | RF;
+  cpu.writeEflags(flags, writable);
+}
+
+/**
+ * IRET/IRETD in protected mode (SDM vol.2 "IRET"): to the same or an outer privilege level.
+ * Returns with NT=1 (task return) and to or within virtual-8086 mode are not modelled yet.
  */
 export function interruptReturn(cpu: Cpu, opSize: number): void {
-  if (!(cpu.cr0 & 1)) unimplemented("IRET in real mode");
+  if (!(cpu.cr0 & 1)) return interruptReturnRealMode(cpu, opSize);
   if (cpu.eflagsRest & VM) unimplemented("IRET in virtual-8086 mode");
-  if (cpu.eflagsRest & NT) unimplemented("IRET with NT=1 (task return)");
+  if (cpu.eflagsRest & NT) {
+    // Return from a nested task (SDM vol.3 §7.3): switch back to the TSS in the back link.
+    return taskSwitch(cpu, cpu.rd16(cpu.segBase[TR]!), TaskSwitchKind.Iret, cpu.eip, 0);
+  }
   const n = opSize >> 3;
   const mask = cpu.stackMask;
   const esp = cpu.regs[4]!;
@@ -104,18 +188,33 @@ export function interruptReturn(cpu: Cpu, opSize: number): void {
   const sel = rd(1) & 0xffff;
   const flags = rd(2);
   if (n === 4 && flags & VM && cpu.cpl === 0) unimplemented("IRET to virtual-8086 mode");
-  if ((sel & 3) > cpu.cpl) unimplemented("IRET to an outer privilege level");
-  if ((sel & 3) < cpu.cpl) fault(GP, sel & 0xfffc);
-  const d = loadCodeSegmentSamePl(cpu, sel, (a) => cpu.rd32(a), 0, false);
+  returnTargetCode(cpu, sel, codeLoad);
+  const rpl = sel & 3;
   const target = n === 4 ? eip >>> 0 : eip & 0xffff;
-  if (target > d.limit) fault(GP, 0);
-  // Same-level return: IOPL only at CPL 0, IF only when CPL <= IOPL; VM/VIF/VIP unchanged.
-  let writable = STATUS_FLAGS | TF | DF | NT | RF;
-  if (n === 4) writable |= AC | ID;
-  if (cpu.cpl === 0) writable |= IOPL;
+  let newEsp = 0;
+  if (rpl > cpu.cpl) {
+    // Return to an outer level: the frame also holds the outer SS:ESP.
+    newEsp = rd(3);
+    const ss = rd(4) & 0xffff;
+    outerStack(cpu, ss, rpl, stackLoad);
+  }
+  if (target > codeLoad.desc.limit >>> 0) fault(GP, 0);
+  // The old CPL decides what EFLAGS may change: IOPL (and VIF/VIP) only at CPL 0, IF only
+  // when CPL <= IOPL; RF, AC and ID only with a 32-bit frame; VM is never set here.
+  let writable = STATUS_FLAGS | TF | DF | NT;
+  if (n === 4) writable |= RF | AC | ID;
+  if (cpu.cpl === 0) {
+    writable |= IOPL;
+    if (n === 4) writable |= VIF | VIP;
+  }
   if (cpu.cpl <= (cpu.eflagsRest & IOPL) >> 12) writable |= IF;
-  cpu.regs[4] = (esp & ~mask) | ((esp + 3 * n) & mask);
-  if (commitCodeSegment(cpu, sel, d)) cpu.codeModeChanged();
-  cpu.eip = target;
+  if (rpl > cpu.cpl) {
+    commitCode(cpu, codeLoad, rpl, target);
+    commitStack(cpu, stackLoad, n === 4 ? newEsp : newEsp & 0xffff);
+    nullInaccessibleSegments(cpu);
+  } else {
+    cpu.regs[4] = (esp & ~mask) | ((esp + 3 * n) & mask);
+    commitCode(cpu, codeLoad, cpu.cpl, target);
+  }
   cpu.writeEflags(flags, writable);
 }

@@ -234,3 +234,22 @@ export function incR32(cpu: Cpu, i: Insn): void {
   cpu.ccRes = r;
   cpu.regs[i.reg] = r;
 }
+
+/** TEST r32,imm / TEST EAX,imm32 with a register operand. */
+export function testRI32(cpu: Cpu, i: Insn): void {
+  const a = cpu.regs[i.rm >= 0 ? i.rm : 0]!;
+  cpu.ccOp = CC_LOGIC;
+  cpu.ccA = a;
+  cpu.ccB = i.imm;
+  cpu.ccRes = a & i.imm;
+}
+
+/** TEST r32,r32. */
+export function testRR32(cpu: Cpu, i: Insn): void {
+  const a = cpu.regs[i.rm]!;
+  const b = cpu.regs[i.reg]!;
+  cpu.ccOp = CC_LOGIC;
+  cpu.ccA = a;
+  cpu.ccB = b;
+  cpu.ccRes = a & b;
+}

@@ -4,7 +4,7 @@ import { fault } from "../exceptions/cpu-fault.js";
 import { BP, BR, GP, OF_VEC, UD } from "../exceptions/vectors.js";
 import { CC_NONE, getOF, getZF, testCondition } from "../state/lazy-flags.js";
 import { ZF } from "../state/eflags.js";
-import { CS } from "../state/registers.js";
+import { CS, SS } from "../state/registers.js";
 import { loadE, readMem, sext } from "./operand.js";
 import { adjustSp, peek, push } from "./stack.js";
 import { farCall, farJump, farReturn } from "./far-transfer.js";
@@ -188,4 +188,26 @@ function jump32(cpu: Cpu, i: Insn): void {
 /** JMP rel with a 32-bit operand size. */
 export function jmp32(cpu: Cpu, i: Insn): void {
   jump32(cpu, i);
+}
+
+/** CALL rel32 with a 32-bit stack. */
+export function callRel32(cpu: Cpu, i: Insn): void {
+  if (cpu.stackMask !== 0xffffffff) return callRel(cpu, i);
+  const ret = cpu.eip;
+  const target = (ret + i.imm) >>> 0;
+  if (target > cpu.segLimit[CS]! >>> 0) fault(GP, 0);
+  const esp = (cpu.regs[4]! - 4) | 0;
+  cpu.wr32(cpu.segAddr(SS, esp, 4, true), ret);
+  cpu.regs[4] = esp;
+  cpu.eip = target;
+}
+
+/** RET (no immediate) with 32-bit operand size and stack. */
+export function ret32(cpu: Cpu, i: Insn): void {
+  if (cpu.stackMask !== 0xffffffff) return ret(cpu, i);
+  const esp = cpu.regs[4]!;
+  const target = cpu.rd32(cpu.segAddr(SS, esp, 4, false)) >>> 0;
+  if (target > cpu.segLimit[CS]! >>> 0) fault(GP, 0);
+  cpu.regs[4] = (esp + 4 + i.imm) | 0;
+  cpu.eip = target;
 }

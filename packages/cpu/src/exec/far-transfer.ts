@@ -1,58 +1,64 @@
 import type { Cpu } from "../cpu.js";
 import { fault, unimplemented } from "../exceptions/cpu-fault.js";
 import { GP } from "../exceptions/vectors.js";
-import { commitCodeSegment, loadCodeSegmentSamePl } from "../mmu/segmentation.js";
-import { CS } from "../state/registers.js";
 import { VM } from "../state/eflags.js";
+import { CS } from "../state/registers.js";
 import { adjustSp, peek, push } from "./stack.js";
+import { protectedFarCall, protectedFarJump, protectedFarReturn } from "./far-protected.js";
 
 /**
- * Far JMP/CALL/RET in protected mode to a code segment at the current privilege level
- * (SDM vol.2 "JMP", "CALL", "RET"). Call gates, task switches and returns to an outer
- * level are the system-architecture work and stop the run with a clear reason.
+ * Far JMP/CALL/RET: the protected-mode forms (privilege checks, call gates, returns to an
+ * outer level) are in far-protected.ts; real mode is here; virtual-8086 mode is not modelled yet.
  */
 
 function checkMode(cpu: Cpu): void {
-  if (!(cpu.cr0 & 1)) unimplemented("far transfer in real mode");
   if (cpu.eflagsRest & VM) unimplemented("far transfer in virtual-8086 mode");
 }
 
-function enterCode(cpu: Cpu, sel: number, off: number, opSize: number, rplMustMatch: boolean): void {
-  const d = loadCodeSegmentSamePl(cpu, sel, (a) => cpu.rd32(a), 0, rplMustMatch);
+/** Real mode: CS = selector, base = selector * 16; limit and attributes stay (SDM §20.1). */
+function realModeEnter(cpu: Cpu, sel: number, off: number, opSize: number): void {
   const target = opSize === 16 ? off & 0xffff : off >>> 0;
-  if (target > d.limit) fault(GP, 0);
-  if (commitCodeSegment(cpu, sel, d)) cpu.codeModeChanged();
+  if (target > cpu.segLimit[CS]! >>> 0) fault(GP, 0);
+  cpu.segSel[CS] = sel & 0xffff;
+  cpu.segBase[CS] = (sel & 0xffff) << 4;
   cpu.eip = target;
+}
+
+function realMode(cpu: Cpu): boolean {
+  return (cpu.cr0 & 1) === 0;
 }
 
 export function farJump(cpu: Cpu, sel: number, off: number, opSize: number): void {
   checkMode(cpu);
-  enterCode(cpu, sel, off, opSize, true);
+  if (realMode(cpu)) return realModeEnter(cpu, sel, off, opSize);
+  protectedFarJump(cpu, sel, off, opSize);
 }
 
 export function farCall(cpu: Cpu, sel: number, off: number, opSize: number): void {
   checkMode(cpu);
-  const oldCs = cpu.segSel[CS]!;
-  const oldEip = cpu.eip;
-  const oldEsp = cpu.regs[4]!;
-  // Push first so a stack fault leaves CS:EIP untouched; undo the pushes if the load faults.
-  push(cpu, opSize, oldCs);
-  push(cpu, opSize, oldEip);
-  try {
-    enterCode(cpu, sel, off, opSize, true);
-  } catch (e) {
-    cpu.regs[4] = oldEsp;
-    throw e;
+  if (realMode(cpu)) {
+    const oldEsp = cpu.regs[4]!;
+    push(cpu, opSize, cpu.segSel[CS]!);
+    push(cpu, opSize, cpu.eip);
+    try {
+      realModeEnter(cpu, sel, off, opSize);
+    } catch (e) {
+      cpu.regs[4] = oldEsp;
+      throw e;
+    }
+    return;
   }
+  protectedFarCall(cpu, sel, off, opSize);
 }
 
 export function farReturn(cpu: Cpu, opSize: number, imm: number): void {
   checkMode(cpu);
-  const n = opSize >> 3;
-  const off = peek(cpu, opSize, 0);
-  const sel = peek(cpu, opSize, n) & 0xffff;
-  if ((sel & 3) > cpu.cpl) unimplemented("far return to an outer privilege level");
-  if ((sel & 3) < cpu.cpl) fault(GP, sel & 0xfffc);
-  enterCode(cpu, sel, off, opSize, false);
-  adjustSp(cpu, 2 * n + imm);
+  if (realMode(cpu)) {
+    const off = peek(cpu, opSize, 0);
+    const sel = peek(cpu, opSize, opSize >> 3) & 0xffff;
+    realModeEnter(cpu, sel, off, opSize);
+    adjustSp(cpu, 2 * (opSize >> 3) + imm);
+    return;
+  }
+  protectedFarReturn(cpu, opSize, imm);
 }

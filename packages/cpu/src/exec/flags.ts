@@ -7,6 +7,7 @@ import {
 } from "../state/eflags.js";
 import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
 import { pop, push } from "./stack.js";
+import { cliVirtual, stiVirtual } from "./virtual-interrupts.js";
 
 /** Flag-control instructions (SDM vol.1 §7.3.13): CLC..STD, CLI/STI, LAHF/SAHF, PUSHF/POPF. */
 
@@ -34,15 +35,15 @@ function iopl(cpu: Cpu): number {
   return (cpu.eflagsRest & IOPL) >> IOPL_SHIFT;
 }
 
-/** CLI: #GP(0) when CPL > IOPL (protected mode without VME/PVI, SDM vol.2 "CLI"). */
+/** CLI: when CPL > IOPL, #GP(0) or (CR4.PVI) VIF = 0, see virtual-interrupts.ts. */
 export function cli(cpu: Cpu, _i: Insn): void {
-  if (cpu.cr0 & 1 && cpu.cpl > iopl(cpu)) fault(GP, 0);
+  if (cpu.cr0 & 1 && cpu.cpl > iopl(cpu)) return cliVirtual(cpu);
   cpu.eflagsRest &= ~IF;
 }
 
 /** STI: interrupts are recognised only after the next instruction (SDM vol.2 "STI"). */
 export function sti(cpu: Cpu, _i: Insn): void {
-  if (cpu.cr0 & 1 && cpu.cpl > iopl(cpu)) fault(GP, 0);
+  if (cpu.cr0 & 1 && cpu.cpl > iopl(cpu)) return stiVirtual(cpu);
   if (!(cpu.eflagsRest & IF)) {
     cpu.eflagsRest |= IF;
     cpu.inhibitInterrupts();

@@ -1,6 +1,6 @@
 import type { Cpu } from "../cpu.js";
 import type { Insn } from "../decode/insn.js";
-import { unimplemented } from "../exceptions/cpu-fault.js";
+import { checkIoBitmap } from "../mmu/tss.js";
 import { IOPL, IOPL_SHIFT, VM } from "../state/eflags.js";
 import { getReg, setReg } from "./operand.js";
 import type { AccessWidth } from "@ringlab/sdk";
@@ -8,11 +8,11 @@ import type { AccessWidth } from "@ringlab/sdk";
 /**
  * Port I/O (SDM vol.1 ch.18): IN/OUT in every form, through `bus.ports`. Protection: in
  * protected mode with CPL <= IOPL every port is allowed; otherwise the TSS I/O permission
- * bitmap decides, which arrives with the TSS in the system-architecture work.
+ * bitmap decides (mmu/tss.ts).
  */
-export function checkIo(cpu: Cpu, _port: number, _size: number): void {
+export function checkIo(cpu: Cpu, port: number, size: number): void {
   if (cpu.cr0 & 1 && (cpu.cpl > (cpu.eflagsRest & IOPL) >> IOPL_SHIFT || cpu.eflagsRest & VM)) {
-    unimplemented("I/O permission bitmap (CPL > IOPL or virtual-8086 I/O)");
+    checkIoBitmap(cpu, port & 0xffff, size >> 3);
   }
 }
 

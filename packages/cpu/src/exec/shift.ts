@@ -170,3 +170,38 @@ export function shiftDoubleI(cpu: Cpu, i: Insn): void {
 export function shiftDoubleCL(cpu: Cpu, i: Insn): void {
   shiftDouble(cpu, i, cpu.regs[1]! & 0xff);
 }
+
+/**
+ * SHL/SHR/SAR r32 by an immediate or 1: the compiler's favourite forms, without the
+ * generic operand and size handling (same flag recording as shiftValue).
+ */
+export function shiftR32(cpu: Cpu, i: Insn): void {
+  const c = (i.opcode === 0xd1 ? 1 : i.imm) & 31;
+  if (c === 0) return;
+  const regs = cpu.regs;
+  const v = regs[i.rm]!;
+  let a: number;
+  let r: number;
+  switch (i.op) {
+    case SHR:
+      a = v >>> (c - 1);
+      r = a >>> 1;
+      cpu.ccOp = CC_SHR;
+      a |= 0;
+      r |= 0;
+      break;
+    case SAR:
+      a = v >> (c - 1);
+      r = a >> 1;
+      cpu.ccOp = CC_SHR;
+      break;
+    default:
+      a = v << (c - 1);
+      r = a << 1;
+      cpu.ccOp = CC_SHL;
+      break;
+  }
+  cpu.ccA = a;
+  cpu.ccRes = r;
+  regs[i.rm] = r;
+}

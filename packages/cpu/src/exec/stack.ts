@@ -173,3 +173,12 @@ export function leave(cpu: Cpu, i: Insn): void {
     throw e;
   }
 }
+
+/** POP r32 with a 32-bit stack: the common case without the generic size handling. */
+export function popZ32(cpu: Cpu, i: Insn): void {
+  if (cpu.stackMask !== 0xffffffff) return popZ(cpu, i);
+  const esp = cpu.regs[4]!;
+  const v = cpu.rd32(cpu.segAddr(SS, esp, 4, false));
+  cpu.regs[4] = (esp + 4) | 0;
+  cpu.regs[i.reg] = v;
+}

@@ -103,6 +103,7 @@ export function stringOp(cpu: Cpu, i: Insn): void {
       break;
     }
   }
-  if (count !== 0 && !stopped) cpu.eip = cpu.insnEip;
+  // Not finished: stay on this instruction (EIP already points past it).
+  if (count !== 0 && !stopped) cpu.eip = cpu.code32 ? (cpu.eip - i.len) >>> 0 : (cpu.eip - i.len) & 0xffff;
   cpu.retireExtra(done - 1);
 }

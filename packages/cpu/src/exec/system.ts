@@ -7,7 +7,7 @@ import { VM } from "../state/eflags.js";
 import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
 import { LDTR, TR } from "../state/registers.js";
 import { ATTR_P, ATTR_S, type Descriptor } from "../state/segment-cache.js";
-import { getReg, loadE, readE, setReg, storeE, writeE } from "./operand.js";
+import { effOffset, getReg, loadE, readE, setReg, storeE, writeE } from "./operand.js";
 import { ZF } from "../state/eflags.js";
 
 /**
@@ -20,10 +20,11 @@ export const CPUID_VENDOR = "RinglabIA32x";
 /** Family 5 (Pentium-class), model 2, stepping 0. */
 export const CPUID_SIGNATURE = 0x520;
 /**
- * CPUID.1:EDX: TSC (4), MSR (5), CX8 (8), CMOV (15). No FPU (0), no VME/DE/PSE (1-3) yet:
- * only what this core implements.
+ * CPUID.1:EDX: VME (1: it is the flag that announces CR4.PVI), PSE (3), TSC (4), MSR (5),
+ * CX8 (8), PGE (13), CMOV (15). No FPU (0), no DE (2): only what this core implements.
+ * (Virtual-8086 mode itself is not modelled yet; CR4.VME only matters there.)
  */
-export const CPUID_FEATURES_EDX = (1 << 4) | (1 << 5) | (1 << 8) | (1 << 15);
+export const CPUID_FEATURES_EDX = (1 << 1) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
 
 const MSR_TSC = 0x10;
 
@@ -152,13 +153,22 @@ export function movToCr(cpu: Cpu, i: Insn): void {
       cpu.cr2 = v;
       return;
     case 3:
+      // A CR3 load flushes the TLB except global pages with CR4.PGE (SDM vol.3 §4.10.4.1).
       cpu.cr3 = v;
+      if (cpu.pager !== null) {
+        cpu.pager.cr3Loaded(cpu.cr4);
+        cpu.code.flush();
+      }
       return;
-    case 4:
-      // Only CR4.TSD is implemented; other bits name features CPUID does not report.
-      if (v & ~4) fault(GP, 0);
+    case 4: {
+      // Implemented: VME (bit 0, reported so that PVI can be used), PVI (1), TSD (2), PSE (4)
+      // and PGE (7); other bits name features CPUID does not report.
+      if (v & ~0x97) fault(GP, 0);
+      const changed = cpu.cr4 ^ v;
       cpu.cr4 = v;
+      if (changed & 0x90) cpu.pagingChanged();
       return;
+    }
     default:
       fault(UD);
   }
@@ -200,6 +210,11 @@ export function lmsw(cpu: Cpu, i: Insn): void {
 export function invlpg(cpu: Cpu, i: Insn): void {
   requireCpl0(cpu);
   if (i.rm >= 0) fault(UD);
+  if (cpu.pager === null) return;
+  // The page of the operand's linear address; no segment limit check (SDM vol.2 "INVLPG").
+  const lin = (cpu.segBase[i.seg]! + effOffset(cpu, i)) | 0;
+  cpu.pager.invalidate(lin);
+  cpu.code.invalidatePage(lin >>> 12);
 }
 
 export function wbinvd(cpu: Cpu, _i: Insn): void {
@@ -254,10 +269,5 @@ export function arpl(cpu: Cpu, i: Insn): void {
   } else {
     setStatusFlags(cpu, f & ~ZF);
   }
-}
-
-/** LAR, LSL, VERR, VERW: descriptor probing is the system-architecture work. */
-export function descriptorProbe(_cpu: Cpu, i: Insn): void {
-  unimplemented(`${i.def?.mnem ?? "descriptor probe"} (LAR/LSL/VERR/VERW)`);
 }
 

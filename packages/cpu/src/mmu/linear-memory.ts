@@ -3,12 +3,13 @@ import { CodeCache } from "../decode/code-cache.js";
 import type { Insn } from "../decode/insn.js";
 import { CpuState } from "../state/cpu-state.js";
 import { checkSegmentAccess } from "./segmentation.js";
+import { PagingUnit } from "./paging-unit.js";
 
 /**
  * Memory as the CPU sees it: linear addresses, read and written through the bus's per-page
  * direct tables (the fast path) or its slow `read`/`write` (MMIO, unmapped, ROM, accesses
- * crossing a page). Paging is not modelled yet, so linear = physical; the system-architecture
- * work adds translation (paging.ts, tlb.ts) in these methods. Every write checks whether the
+ * crossing a page). With paging on, the fast tables are the paging unit's per-linear-page
+ * ones and the slow path translates (paging-unit.ts). Every write checks whether the
  * page holds decoded code and drops it (self-modifying code).
  *
  * 8/16-bit reads return unsigned values, 32-bit reads a signed int32.
@@ -18,10 +19,13 @@ export class CpuMemory extends CpuState {
   readonly code = new CodeCache();
   /** Linear address of the last memory operand read by a read-modify-write instruction. */
   eaddr = 0;
-  private readonly rp: (Uint8Array | null)[];
-  private readonly wp: (Uint8Array | null)[];
-  private readonly po: Int32Array;
-  private readonly hasCode: Uint8Array;
+  // The fast path's page tables: the bus's physical ones, or the paging unit's linear ones.
+  private rp: (Uint8Array | null)[];
+  private wp: (Uint8Array | null)[];
+  private po: Int32Array;
+  /** Paging (CR0.PG = 1), or null: linear = physical. */
+  pager: PagingUnit | null = null;
+  private readonly codeMask: Int32Array;
 
   constructor(bus: Bus) {
     super();
@@ -29,7 +33,7 @@ export class CpuMemory extends CpuState {
     this.rp = bus.memory.readPages;
     this.wp = bus.memory.writePages;
     this.po = bus.memory.pageOffsets;
-    this.hasCode = this.code.hasCode;
+    this.codeMask = this.code.codeMask;
   }
 
   /**
@@ -51,11 +55,37 @@ export class CpuMemory extends CpuState {
     return (this.segBase[seg]! + off) | 0;
   }
 
+  /** The slow path's physical address for `lin` (translated, with #PF, when paging is on). */
+  private phys(lin: number, write: boolean): number {
+    return this.pager === null ? lin >>> 0 : this.pager.translate(this, lin, write);
+  }
+
+  /**
+   * CR0.PG or WP, CR4.PSE or PGE changed: switches the fast path between the bus's physical
+   * page tables and the paging unit's linear ones and drops every cached translation and
+   * decoded instruction (the code cache is indexed by linear page).
+   */
+  pagingChanged(): void {
+    if (this.cr0 & 0x80000000) {
+      this.pager ??= new PagingUnit(this.bus.memory);
+      this.pager.flushAll();
+      this.rp = this.pager.rp;
+      this.wp = this.pager.wp;
+      this.po = this.pager.po;
+    } else {
+      this.pager = null;
+      this.rp = this.bus.memory.readPages;
+      this.wp = this.bus.memory.writePages;
+      this.po = this.bus.memory.pageOffsets;
+    }
+    this.code.flush();
+  }
+
   rd8(lin: number): number {
     const page = lin >>> 12;
     const b = this.rp[page]!;
     if (b !== null) return b[this.po[page]! + (lin & 0xfff)]!;
-    return this.bus.memory.read(lin >>> 0, 1);
+    return this.bus.memory.read(this.phys(lin, false), 1);
   }
 
   rd16(lin: number): number {
@@ -82,10 +112,11 @@ export class CpuMemory extends CpuState {
 
   wr8(lin: number, v: number): void {
     const page = lin >>> 12;
-    if (this.hasCode[page] !== 0) this.code.invalidatePage(page);
+    const m = this.codeMask[page]!;
+    if (m !== 0 && (m >>> ((lin & 0xfff) >>> 7)) & 1) this.code.invalidatePage(page);
     const b = this.wp[page]!;
     if (b !== null) b[this.po[page]! + (lin & 0xfff)] = v;
-    else this.bus.memory.write(lin >>> 0, 1, v & 0xff);
+    else this.bus.memory.write(this.phys(lin, true), 1, v & 0xff);
   }
 
   wr16(lin: number, v: number): void {
@@ -93,7 +124,8 @@ export class CpuMemory extends CpuState {
     const off = lin & 0xfff;
     const b = this.wp[page]!;
     if (b !== null && off !== 0xfff) {
-      if (this.hasCode[page] !== 0) this.code.invalidatePage(page);
+      const m = this.codeMask[page]!;
+      if (m !== 0 && ((m >>> (off >>> 7)) | (m >>> ((off + 1) >>> 7))) & 1) this.code.invalidatePage(page);
       const o = this.po[page]! + off;
       b[o] = v;
       b[o + 1] = v >> 8;
@@ -107,7 +139,8 @@ export class CpuMemory extends CpuState {
     const off = lin & 0xfff;
     const b = this.wp[page]!;
     if (b !== null && off <= 0xffc) {
-      if (this.hasCode[page] !== 0) this.code.invalidatePage(page);
+      const m = this.codeMask[page]!;
+      if (m !== 0 && ((m >>> (off >>> 7)) | (m >>> ((off + 3) >>> 7))) & 1) this.code.invalidatePage(page);
       const o = this.po[page]! + off;
       b[o] = v;
       b[o + 1] = v >> 8;
@@ -121,7 +154,7 @@ export class CpuMemory extends CpuState {
   /** Reads `len` bytes that cross a page or touch a page without a direct array. */
   private rdSlow(lin: number, len: 2 | 4): number {
     const a = lin >>> 0;
-    if ((a & 0xfff) + len <= 0x1000) return this.bus.memory.read(a, len);
+    if ((a & 0xfff) + len <= 0x1000) return this.bus.memory.read(this.phys(a, false), len);
     let v = 0;
     for (let k = 0; k < len; k++) v |= this.rd8((lin + k) | 0) << (8 * k);
     return len === 4 ? v >>> 0 : v;
@@ -131,8 +164,8 @@ export class CpuMemory extends CpuState {
     const a = lin >>> 0;
     if ((a & 0xfff) + len <= 0x1000) {
       const page = a >>> 12;
-      if (this.hasCode[page] !== 0) this.code.invalidatePage(page);
-      this.bus.memory.write(a, len, len === 4 ? v >>> 0 : v & 0xffff);
+      if (this.codeMask[page] !== 0) this.code.invalidatePage(page);
+      this.bus.memory.write(this.phys(a, true), len, len === 4 ? v >>> 0 : v & 0xffff);
       return;
     }
     for (let k = 0; k < len; k++) this.wr8((lin + k) | 0, (v >>> (8 * k)) & 0xff);

@@ -1,7 +1,7 @@
-import { fault, unimplemented } from "../exceptions/cpu-fault.js";
+import { fault } from "../exceptions/cpu-fault.js";
 import { GP, NP, SS_VEC } from "../exceptions/vectors.js";
 import type { CpuState } from "../state/cpu-state.js";
-import { CS, LDTR, SS } from "../state/registers.js";
+import { LDTR, SS } from "../state/registers.js";
 import {
   ATTR_CODE,
   ATTR_DB,
@@ -131,47 +131,4 @@ export function loadDataSegment(
   }
   setSegmentCache(s, seg, selector, d);
   if (seg === SS) s.stackMask = attr & ATTR_DB ? 0xffffffff : 0xffff;
-}
-
-/**
- * Loads CS for a far JMP/CALL/RET or an interrupt gate at the *same* privilege level (SDM
- * vol.2 "JMP", protected mode, "conforming/non-conforming code segment"). `ext` is 1 when an
- * external event caused the load (error codes get the EXT bit). Returns the descriptor.
- * Call gates, task gates/TSS and privilege changes belong to the system-architecture work.
- */
-export function loadCodeSegmentSamePl(
-  s: CpuState,
-  selector: number,
-  read32: (lin: number) => number,
-  ext: number,
-  rplMustMatch: boolean,
-): Descriptor {
-  selector &= 0xffff;
-  if ((selector & 0xfffc) === 0) fault(GP, ext);
-  const err = (selector & 0xfffc) | ext;
-  const d = readDescriptor(s, selector, read32, scratch);
-  const attr = d.attr;
-  if (!(attr & ATTR_S)) unimplemented(`far transfer through system descriptor type ${attr & 0xf} (call/task gate, TSS)`);
-  if (!(attr & ATTR_CODE)) fault(GP, err);
-  const dpl = (attr >> ATTR_DPL_SHIFT) & 3;
-  const rpl = selector & 3;
-  if (attr & ATTR_DC) {
-    if (dpl > s.cpl) fault(GP, err);
-  } else {
-    if (rplMustMatch && rpl > s.cpl) fault(GP, err);
-    if (dpl !== s.cpl) {
-      if (dpl < s.cpl) unimplemented("privilege-level change (inter-privilege far transfer)");
-      fault(GP, err);
-    }
-  }
-  if (!(attr & ATTR_P)) fault(NP, err);
-  return d;
-}
-
-/** Commits a CS load: cache, CPL stays, selector RPL becomes CPL. */
-export function commitCodeSegment(s: CpuState, selector: number, d: Descriptor): boolean {
-  setSegmentCache(s, CS, (selector & 0xfffc) | s.cpl, d);
-  const was32 = s.code32;
-  s.code32 = (d.attr & ATTR_DB) !== 0;
-  return was32 !== s.code32;
 }

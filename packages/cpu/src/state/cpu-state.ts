@@ -82,6 +82,12 @@ export class CpuState implements LazyFlags {
   halted = false;
 
   /**
+   * Set while the CPU itself accesses a system structure (GDT/LDT, IDT, TSS, an inner
+   * stack): paging treats those as supervisor accesses whatever the CPL (SDM vol.3 §4.6).
+   */
+  sysAccess = false;
+
+  /**
    * Optional host hook: called for every exception and interrupt before the guest IDT sees
    * it. Returning true claims the event: `run()` stops with `{kind:"exception"}` and the
    * guest state is left as at the event (EIP per {@link ExitEvent.eip}, nothing pushed).

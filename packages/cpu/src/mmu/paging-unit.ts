@@ -1,0 +1,96 @@
+import type { MemoryMap } from "@ringlab/sdk";
+import type { CpuState } from "../state/cpu-state.js";
+import { allowed, CR4_PGE, type PageAccess, Tlb, type TlbEntry } from "./paging.js";
+
+const PAGES = 1 << 20;
+
+/**
+ * Paging as the CPU's memory path sees it (SDM vol.3 ch.4). While CR0.PG = 1, CpuMemory's
+ * fast path reads these per-*linear*-page tables instead of the bus's physical ones; a miss
+ * takes the slow path, which calls {@link PagingUnit.translate}: a TLB lookup or page walk
+ * with the U/S, R/W and WP checks (#PF), then, when the current privilege class may use the
+ * page directly, a fast-table fill. A fast read entry is filled only if the page is readable
+ * at the current class (user at CPL 3, supervisor otherwise), a write entry only if it is
+ * also writable and already dirty, so the fast path never needs a check. Entries are
+ * dropped on INVLPG, CR3 loads, paging-mode changes and changes between CPL 3 and CPL 0-2.
+ */
+export class PagingUnit {
+  readonly rp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  readonly wp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  readonly po = new Int32Array(PAGES);
+  readonly tlb = new Tlb();
+  private filled: number[] = [];
+  private readonly access: PageAccess = { write: false, user: false };
+  private readonly classAccess: PageAccess = { write: false, user: false };
+
+  constructor(private readonly mem: MemoryMap) {}
+
+  /**
+   * The physical address of `lin` for a read or write by `cpu` (a supervisor access when
+   * `cpu.sysAccess` is set: descriptor tables, IDT, TSS, inner stacks). Faults #PF.
+   */
+  translate(cpu: CpuState, lin: number, write: boolean): number {
+    const a = this.access;
+    a.write = write;
+    a.user = cpu.cpl === 3 && !cpu.sysAccess;
+    const e = this.tlb.lookup(this.mem, cpu, lin, a);
+    this.fill(cpu, lin >>> 12, e);
+    return (e.phys | (lin & 0xfff)) >>> 0;
+  }
+
+  private fill(cpu: CpuState, page: number, e: TlbEntry): void {
+    const c = this.classAccess;
+    c.user = cpu.cpl === 3;
+    c.write = false;
+    if (!allowed(e, c, cpu.cr0)) return;
+    const phys = e.phys >>> 12;
+    const r = this.mem.readPages[phys] ?? null;
+    if (r === null) return;
+    if (this.rp[page] === null && this.wp[page] === null) this.filled.push(page);
+    this.rp[page] = r;
+    this.po[page] = this.mem.pageOffsets[phys]!;
+    c.write = true;
+    if (e.dirty && allowed(e, c, cpu.cr0)) this.wp[page] = this.mem.writePages[phys] ?? null;
+  }
+
+  /** Drops the fast-table entries (the TLB keeps its translations). */
+  flushFast(): void {
+    for (const page of this.filled) {
+      this.rp[page] = null;
+      this.wp[page] = null;
+    }
+    this.filled = [];
+  }
+
+  /** INVLPG. */
+  invalidate(lin: number): void {
+    const page = lin >>> 12;
+    this.rp[page] = null;
+    this.wp[page] = null;
+    this.tlb.invalidatePage(lin);
+  }
+
+  /** MOV CR3: everything but global pages when CR4.PGE = 1. */
+  cr3Loaded(cr4: number): void {
+    this.flushFast();
+    this.tlb.flush((cr4 & CR4_PGE) !== 0);
+  }
+
+  /** CR0.PG/WP or CR4.PSE/PGE changed: nothing cached is valid. */
+  flushAll(): void {
+    this.flushFast();
+    this.tlb.flush(false);
+  }
+}
+
+/**
+ * Called before CPL changes to `newCpl`: the fast tables and the decoded code (which skips
+ * fetch checks) were filled for user or supervisor rights, so a change between CPL 3 and
+ * CPL 0-2 drops them while paging is on.
+ */
+export function privilegeClassChanging(cpu: CpuState & { pager: PagingUnit | null; code: { flush(): void } }, newCpl: number): void {
+  if (cpu.pager !== null && (newCpl === 3) !== (cpu.cpl === 3)) {
+    cpu.pager.flushFast();
+    cpu.code.flush();
+  }
+}
