@@ -1,3 +1,4 @@
 import { ringlabProject } from "../../vitest.shared.js";
 
-export default ringlabProject("cpu");
+// The differential tests run Unicorn in child processes: give them room on a busy machine.
+export default ringlabProject("cpu", { testTimeout: 120_000 });

@@ -1,6 +1,11 @@
 import type { Bus, VirtualClock } from "@ringlab/sdk";
 import { decode } from "./decode/decoder.js";
 import { Insn } from "./decode/insn.js";
+import { addRR32, aluRI32, decR32, incR32, logicRR32, subRR32, testRI32, testRR32 } from "./exec/alu.js";
+import { callRel32, jcc32, jmp32, jnz32, jz32, ret32 } from "./exec/control.js";
+import { lea, movMR32, movRM32, movRR32, movRR32Rev, movZI32 } from "./exec/data.js";
+import { shiftR32 } from "./exec/shift.js";
+import { popZ32, pushZ32 } from "./exec/stack.js";
 import { CpuFault, fault, Unimplemented, unimplemented } from "./exceptions/cpu-fault.js";
 import { deliverInterrupt, EventSource } from "./exceptions/delivery.js";
 import { DB, DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
@@ -126,10 +131,12 @@ export class Cpu extends CpuMemory {
     this.code.flush();
   }
 
+  /** General register `i` (0=EAX 1=ECX 2=EDX 3=EBX 4=ESP 5=EBP 6=ESI 7=EDI), unsigned. */
   getReg32(i: number): number {
     return this.regs[i & 7]! >>> 0;
   }
 
+  /** Sets general register `i` (same numbering as {@link getReg32}). */
   setReg32(i: number, v: number): void {
     this.regs[i & 7] = v;
   }
@@ -227,7 +234,33 @@ export class Cpu extends CpuMemory {
         let insn = p !== null ? p![lin & 0xfff] : undefined;
         if (insn === undefined) insn = this.decodeAt(eip, lin);
         this.eip = ((eip + insn.len) & this.ipMask) >>> 0;
-        insn.handler(this, insn);
+        // Hot handlers are called directly (see decode/hot-handlers.ts for the numbering).
+        switch (insn.fast) {
+          case 1: movRR32(this, insn); break;
+          case 2: movRR32Rev(this, insn); break;
+          case 3: movRM32(this, insn); break;
+          case 4: movMR32(this, insn); break;
+          case 5: movZI32(this, insn); break;
+          case 6: addRR32(this, insn); break;
+          case 7: subRR32(this, insn); break;
+          case 8: logicRR32(this, insn); break;
+          case 9: aluRI32(this, insn); break;
+          case 10: incR32(this, insn); break;
+          case 11: decR32(this, insn); break;
+          case 12: testRR32(this, insn); break;
+          case 13: testRI32(this, insn); break;
+          case 14: jz32(this, insn); break;
+          case 15: jnz32(this, insn); break;
+          case 16: jcc32(this, insn); break;
+          case 17: jmp32(this, insn); break;
+          case 18: callRel32(this, insn); break;
+          case 19: ret32(this, insn); break;
+          case 20: pushZ32(this, insn); break;
+          case 21: popZ32(this, insn); break;
+          case 22: shiftR32(this, insn); break;
+          case 23: lea(this, insn); break;
+          default: insn.handler(this, insn);
+        }
         this.n++;
         if (this.pending !== 0) return;
       }
@@ -246,7 +279,7 @@ export class Cpu extends CpuMemory {
     if (eip + insn.len - 1 > limit) fault(GP, 0);
     const page = lin >>> 12;
     const off = lin & 0xfff;
-    if (off + insn.len <= 0x1000 && this.bus.memory.readPages[page] !== null) this.code.store(page, off, insn);
+    if (off + insn.len <= 0x1000 && this.directPage(page)) this.code.store(page, off, insn);
     return insn;
   }
 

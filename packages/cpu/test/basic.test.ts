@@ -51,4 +51,24 @@ describe("run loop", () => {
     m.cpu.setReg32(5, 0x80000000);
     expect(m.cpu.getReg32(5)).toBe(0x80000000);
   });
+
+  it("requestStop() from inside an OUT ends the slice after that instruction", () => {
+    // out 0xf4,al; inc eax; hlt
+    const m = machine([0xe6, 0xf4, 0x40, 0xf4]);
+    m.bus.ports.claim({ owner: "exit", base: 0xf4, count: 1, handlers: { write8: () => m.cpu.requestStop() } });
+    expect(m.cpu.run(100)).toEqual({ kind: "budget" });
+    expect(m.cpu.eip).toBe(CODE + 2);
+    expect(m.clock.instructions).toBe(1);
+    runToHalt(m.cpu);
+    expect(m.cpu.getReg32(0)).toBe(1);
+  });
+
+  it("interruptsEnabled() is false inside the STI shadow and true after it", () => {
+    const m = machine([0xfb, 0x90, 0x90, 0xf4]); // sti; nop; nop; hlt
+    expect(m.cpu.interruptsEnabled()).toBe(false);
+    m.cpu.run(1);
+    expect(m.cpu.interruptsEnabled()).toBe(false); // the NOP after STI is still shadowed
+    m.cpu.run(1);
+    expect(m.cpu.interruptsEnabled()).toBe(true);
+  });
 });

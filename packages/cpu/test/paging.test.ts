@@ -238,6 +238,30 @@ describe("the CPU with paging on", () => {
     expect(m.cpu.getReg32(0)).toBe(0xcafe);
   });
 
+  it("runs higher-half code from the decode cache and sees a store into it (self-modifying)", () => {
+    // at linear 0xC0001000: mov ecx,2; top: inc eax; mov byte [top],0x42 (inc edx); loop top; hlt
+    const code = [0xb9, 0x02, 0x00, 0x00, 0x00, 0x40, 0xc6, 0x05, 0x05, 0x10, 0x00, 0xc0, 0x42, 0xe2, 0xf6, 0xf4];
+    const m = paged(code);
+    const high = 0x22000;
+    wr32(m, DIR + 4 * 0x300, high | PTE_P | PTE_RW);
+    wr32(m, high + 4, 0x1000 | PTE_P | PTE_RW); // 0xC0001000 -> 0x1000
+    m.cpu.eip = 0xc0001000;
+    m.cpu.setReg32(2, 0);
+    runToHalt(m.cpu);
+    expect([m.cpu.getReg32(0), m.cpu.getReg32(2)]).toEqual([1, 1]);
+    expect(m.cpu.code.pages[0xc0001]).not.toBeNull(); // cached under its linear page
+  });
+
+  it("ENTER faults (#PF) when a write at its final stack pointer would, before writing", () => {
+    // ring 3: enter 4,0 with ESP = 0x61002: the push lands in page 0x61, the final ESP in 0x60
+    const m = paged([], [0xc8, 0x04, 0x00, 0x00], (pte) => pte(0x60, DATA | PTE_P | PTE_RW));
+    toRing3(m);
+    m.cpu.setReg32(4, 0x61002);
+    expect(firstEvent(m)).toMatchObject({ vector: 14, errorCode: 7, eip: RING3_CODE });
+    expect(m.cpu.cr2 >>> 0).toBe(0x60ffe);
+    expect(m.cpu.getReg32(4)).toBe(0x61002);
+  });
+
   it("turning paging off goes back to physical addressing", () => {
     const m = paged([0xf4], [], (pte) => pte(0x60, 0x70000 | PTE_P | PTE_RW | PTE_US));
     wr32(m, DATA, 5);

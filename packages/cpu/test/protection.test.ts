@@ -194,6 +194,20 @@ describe("segment-register loads", () => {
     expect(m.cpu.getReg32(4)).toBe(RING3_STACK);
   });
 
+  it("ARPL writes memory only when the RPL changes (a read-only segment faults only then)", () => {
+    const ro = (m: TestMachine) => {
+      m.ram[0x100] = 0x13;
+      m.cpu.segSel[DS] = 0x60;
+      m.cpu.segAttr[DS] = 0xc091;
+      m.cpu.segCheck[DS] = 1;
+    };
+    // arpl [0x100],bx
+    const arplMem = [0x63, 0x1d, 0x00, 0x01, 0x00, 0x00];
+    const m = run(arplMem, { ebx: 0x10, setup: ro });
+    expect(m.cpu.getEflags() & ZF).toBe(0);
+    expect(fault(arplMem, { ebx: 0x1b, setup: (mm) => (ro(mm), (mm.ram[0x100] = 0x10)) })).toEqual({ vector: 13, errorCode: 0 });
+  });
+
   it("ARPL raises the destination RPL to the source's and sets ZF", () => {
     const m = run([0x63, 0xcb], { ebx: 0x10, ecx: 0x1b });
     expect(m.cpu.getReg32(3)).toBe(0x13);
@@ -318,5 +332,20 @@ describe("protected-mode virtual interrupts (CR4.PVI)", () => {
     const ok = run([0x0f, 0x22, 0xe0], { setup: (m) => m.cpu.setReg32(0, 0x97) });
     expect(ok.cpu.cr4).toBe(0x97);
     expect(fault([0x0f, 0x22, 0xe0], { setup: (m) => m.cpu.setReg32(0, 0x20) })).toEqual({ vector: 13, errorCode: 0 }); // PAE
+  });
+});
+
+describe("ENTER on a 16-bit stack (test386 stage 1A)", () => {
+  it("a 32-bit ENTER pushes all of ESP as the frame pointer but loads only BP", () => {
+    // mov ss,bx; mov esp,0x10000; mov ebp,0x1fff0; enter 8,1; hlt   (SS: 16-bit, B=0)
+    const code = [0x8e, 0xd3, 0xbc, 0x00, 0x00, 0x01, 0x00, 0xbd, 0xf0, 0xff, 0x01, 0x00, 0xc8, 0x08, 0x00, 0x01, 0xf4];
+    const m = pm(code);
+    writeDescriptor(m, GDT, 0x58, seg(0, 0xfffff, 0x93, 0x8));
+    m.cpu.setReg32(3, 0x58);
+    m.cpu.run(4);
+    expect(m.cpu.getReg32(4)).toBe(0x1fff0);
+    expect(m.cpu.getReg32(5)).toBe(0x1fffc);
+    expect(rd32(m, 0xfff8)).toBe(0x1fffc); // the frame pointer pushed: all 32 bits of ESP
+    expect(rd32(m, 0xfffc)).toBe(0x1fff0); // the old EBP
   });
 });

@@ -35,6 +35,12 @@ const CASES: Case[] = [
   { name: "shld r16 by 20", asm: "shld ax, bx, cl", code: [0x66, 0x0f, 0xa5, 0xd8], init: { eax: 0x1234, ebx: 0xabcd, ecx: 0x14 }, expect: { eax: 0xbcd1, ecx: 0x14, ebx: 0xabcd }, flags: 0x884 },
   { name: "shrd r16 by 20", asm: "shrd ax, bx, cl", code: [0x66, 0x0f, 0xad, 0xd8], init: { eax: 0x1234, ebx: 0xabcd, ecx: 0x14 }, expect: { eax: 0x4abc, ecx: 0x14, ebx: 0xabcd }, flags: 0x801 },
   { name: "shld memory", asm: "shld [0x2000], ecx, 4", code: [0x0f, 0xa4, 0x0d, 0x00, 0x20, 0x00, 0x00, 0x04], init: { ecx: 0xf0000000, "m0x2000": 0xfffffff }, expect: { ecx: 0xf0000000, "m0x2000": 0xffffffff }, flags: 0x884 },
+  { name: "rol r32 imm", asm: "rol eax, 4", code: [0xc1, 0xc0, 0x04], init: { eax: 0xf0000001 }, expect: { eax: 0x1f }, flags: 0x801 },
+  { name: "rol r32 by 1", asm: "rol eax, 1", code: [0xd1, 0xc0], init: { eax: 0x40000000 }, expect: { eax: 0x80000000 }, flags: 0x800 },
+  { name: "ror r32 imm", asm: "ror eax, 4", code: [0xc1, 0xc8, 0x04], init: { eax: 0xf }, expect: { eax: 0xf0000000 }, flags: 0x1 },
+  { name: "ror r32 by 1", asm: "ror eax, 1", code: [0xd1, 0xc8], init: { eax: 0x1 }, expect: { eax: 0x80000000 }, flags: 0x801 },
+  { name: "rol keeps ZF SF", asm: "xor ebx, ebx; rol eax, 3", code: [0x31, 0xdb, 0xc1, 0xc0, 0x03], init: { eax: 0x20000000 }, expect: { eax: 0x1 }, flags: 0x845 },
+  { name: "ror by 32 masked to 0", asm: "stc; ror eax, 32", code: [0xf9, 0xc1, 0xc8, 0x20], init: { eax: 0x1 }, expect: { eax: 0x1 }, flags: 0x1 },
 ];
 
 describe("shifts and rotates (group 2, SHLD, SHRD)", () => {

@@ -120,6 +120,47 @@ describe("hardware task switch", () => {
     expect(firstEvent(tasks([0x9a, 0, 0, 0, 0, 0x28, 0]))).toMatchObject({ vector: 13, errorCode: 0x28 });
   });
 
+  it("a task whose EFLAGS.VM = 1 resumes in virtual-8086 mode", () => {
+    const m = tasks([0xea, 0, 0, 0, 0, SEL_B, 0]);
+    wr32(m, TSS_B + 0x20, 0x10); // IP
+    wr32(m, TSS_B + 0x24, 0x20002); // VM
+    wr32(m, TSS_B + 0x4c, 0x0270); // CS
+    wr32(m, TSS_B + 0x50, 0x0600); // SS
+    wr32(m, TSS_B + 0x54, 0x0110); // DS
+    m.cpu.run(1);
+    const c = m.cpu;
+    expect([c.cpl, c.getEflags() & 0x20000, c.segBase[CS], c.eip, c.segBase[SS], c.segBase[DS]]).toEqual([3, 0x20000, 0x2700, 0x10, 0x6000, 0x1100]);
+    expect(c.code32).toBe(false);
+  });
+
+  it("CALL to a 16-bit (286) TSS: word fields, upper register words FFFFh, FS/GS null; IRET back", () => {
+    const m = tasks([0x9a, 0, 0, 0, 0, SEL_B, 0, 0xf4], [0xcf]);
+    writeDescriptor(m, GDT, SEL_B, seg(TSS_B, 0x2b, 0x81, 0));
+    m.ram.fill(0, TSS_B, TSS_B + 0x2c);
+    const w = (off: number, v: number) => {
+      m.ram[TSS_B + off] = v & 0xff;
+      m.ram[TSS_B + off + 1] = v >> 8;
+    };
+    w(0x0e, B_CODE); // IP
+    w(0x10, 0x0002); // FLAGS
+    w(0x12, 0x1234); // AX
+    w(0x1a, B_STACK); // SP
+    w(0x22, SEL.data0); // ES
+    w(0x24, SEL.code0); // CS
+    w(0x26, SEL.data0); // SS
+    w(0x28, SEL.data0); // DS
+    m.cpu.run(1);
+    const c = m.cpu;
+    expect([c.segSel[TR], c.eip, c.getReg32(0), c.getReg32(4)]).toEqual([SEL_B, B_CODE, 0xffff1234, (0xffff0000 | B_STACK) >>> 0]);
+    expect([c.segSel[4], c.segSel[5]]).toEqual([0, 0]);
+    expect(m.ram[TSS_B] | (m.ram[TSS_B + 1]! << 8)).toBe(0x28); // back link
+    expect(m.ram[GDT + SEL_B + 5]).toBe(0x83); // busy 286 TSS
+    expect(c.getEflags() & 0x4000).toBe(0x4000);
+    runToHalt(c);
+    expect([c.segSel[TR], c.eip, c.getReg32(0)]).toEqual([0x28, 0x1008, 0xaaaa]);
+    expect(m.ram[TSS_B + 0x0e] | (m.ram[TSS_B + 0x0f]! << 8)).toBe(B_CODE + 1); // B's IP saved in words
+  });
+
   it("a bad segment in the new task faults #TS after the switch, in the new task", () => {
     const m = tasks([0xea, 0, 0, 0, 0, SEL_B, 0]);
     wr32(m, TSS_B + 0x50, SEL.data3); // SS with RPL 3 for CPL 0

@@ -2,6 +2,7 @@ import { CpuFault } from "../exceptions/cpu-fault.js";
 import { GP } from "../exceptions/vectors.js";
 import { undefinedOpcode } from "../exec/system.js";
 import { DS, SS, ZERO_REG } from "../state/registers.js";
+import { hotId } from "./hot-handlers.js";
 import { Insn, REP_E, REP_NE } from "./insn.js";
 import { isGroup, type OpDef } from "./opcode-def.js";
 import { OPCODES, PREFIX_SEG } from "./opcode-table.js";
@@ -85,6 +86,7 @@ export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn): Insn {
   if (d === null) {
     insn.len = pos;
     insn.handler = undefinedOpcode;
+    insn.fast = 0;
     return insn;
   }
   insn.def = d;
@@ -134,6 +136,7 @@ export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn): Insn {
   let ud = lock && (!d.lockable || insn.rm >= 0);
   if (!ud && insn.rm >= 0) for (const o of d.ops) if (o[0] === "M") ud = true;
   insn.handler = ud ? undefinedOpcode : d.select(insn);
+  insn.fast = hotId(insn.handler);
   return insn;
 }
 

@@ -58,6 +58,11 @@ export class Insn {
   lock = false;
   /** Prefixes seen: 1 = operand size (66), 2 = address size (67); for the disassembler. */
   sizePrefixes = 0;
+  /**
+   * Index of the handler in the run loop's direct-dispatch switch (hot-handlers.ts), or 0
+   * to call `handler` indirectly.
+   */
+  fast = 0;
   /** Family sub-operation from the opcode table (ALU op, condition code, shift kind...). */
   op = 0;
 

@@ -140,11 +140,11 @@ OPCODES[0xad] = def("lods", "eAX,Xv", always(str.stringOp), { op: str.LODS, stri
 OPCODES[0xae] = def("scas", "AL,Yb", always(str.stringOp), { op: str.SCAS, string: true });
 OPCODES[0xaf] = def("scas", "eAX,Yv", always(str.stringOp), { op: str.SCAS, string: true });
 function shiftGroup(operands: string, h: Handler): Group {
-  // SHL/SHR/SAL/SAR of a 32-bit register by an immediate or 1 take the short path.
+  // ROL/ROR/SHL/SHR/SAL/SAR of a 32-bit register by an immediate or 1 take a short path.
   const fast = operands === "Ev,Ib" || operands === "Ev,One";
   return group(
     shift.SHIFT_MNEMONICS.map((m, op) =>
-      def(m, operands, (i) => (fast && op >= shift.SHL && reg32(i) ? shift.shiftR32 : h), { op }),
+      def(m, operands, (i) => (fast && reg32(i) && op !== shift.RCL && op !== shift.RCR ? (op >= shift.SHL ? shift.shiftR32 : shift.rotR32) : h), { op }),
     ),
   );
 }

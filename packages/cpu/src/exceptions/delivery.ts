@@ -11,10 +11,11 @@ import {
   SegmentLoad,
 } from "../exec/privilege.js";
 import { push } from "../exec/stack.js";
-import { sysRd32 } from "../mmu/system-access.js";
+import { sysRd16, sysRd32 } from "../mmu/system-access.js";
+import { nullDataSegmentsAfterV86, returnToV86, v86InterruptReturn } from "../exec/v86.js";
 import { taskSwitch, TaskSwitchKind } from "../exec/task-switch.js";
 import { AC, DF, ID, IF, IOPL, NT, RF, STATUS_FLAGS, TF, VIF, VIP, VM } from "../state/eflags.js";
-import { CS, SS, TR } from "../state/registers.js";
+import { CS, DS, ES, FS, GS, SS, TR } from "../state/registers.js";
 import { fault, unimplemented } from "./cpu-fault.js";
 import { GP, NP } from "./vectors.js";
 
@@ -53,7 +54,7 @@ export function deliverInterrupt(
   source: EventSource,
 ): void {
   if (!(cpu.cr0 & 1)) return deliverRealMode(cpu, vector, returnEip);
-  if (cpu.eflagsRest & VM) unimplemented("interrupt delivery from virtual-8086 mode");
+  const v86 = (cpu.eflagsRest & VM) !== 0;
   const ext = source === EventSource.Software ? 0 : 1;
   const gateErr = vector * 8 + 2 + ext;
   if (vector * 8 + 7 > cpu.idtrLimit) fault(GP, gateErr);
@@ -70,7 +71,7 @@ export function deliverInterrupt(
   if (type === GATE_TASK) {
     // SDM vol.3 §6.12.2: the handler is a task; the error code goes on the new task's stack.
     taskSwitch(cpu, lo >>> 16, TaskSwitchKind.Interrupt, returnEip, ext);
-    if (errorCode >= 0) push(cpu, 32, errorCode);
+    if (errorCode >= 0) push(cpu, cpu.segAttr[TR]! & 8 ? 32 : 16, errorCode);
     return;
   }
   const selector = lo >>> 16;
@@ -85,6 +86,11 @@ export function deliverInterrupt(
     // SS:ESP first. The frame goes to the new stack before anything is committed.
     const esp = innerStack(cpu, newCpl, ext, stackLoad);
     const st = frame.open(stackLoad, esp, ext);
+    if (v86) {
+      // Leaving virtual-8086 mode (SDM vol.3 §20.3.1.1): only to ring 0, saving GS, FS, DS, ES.
+      if (newCpl !== 0) fault(GP, (selector & 0xfffc) | ext);
+      for (const seg of [GS, FS, DS, ES]) st.push(cpu, n, cpu.segSel[seg]!);
+    }
     st.push(cpu, n, cpu.segSel[SS]!);
     st.push(cpu, n, cpu.regs[4]!);
     st.push(cpu, n, eflags);
@@ -93,6 +99,7 @@ export function deliverInterrupt(
     if (errorCode >= 0) st.push(cpu, n, errorCode);
     commitStack(cpu, stackLoad, st.sp);
   } else {
+    if (v86) fault(GP, (selector & 0xfffc) | ext); // a handler must be ring-0, non-conforming code
     // Build the frame below ESP first and commit ESP only when every write succeeded.
     const mask = cpu.stackMask;
     const esp = cpu.regs[4]!;
@@ -110,6 +117,7 @@ export function deliverInterrupt(
     cpu.regs[4] = (esp & ~mask) | (sp & mask);
   }
   commitCode(cpu, codeLoad, newCpl, offset);
+  if (v86) nullDataSegmentsAfterV86(cpu);
   let clear = TF | NT | RF | VM;
   if ((type & 1) === 0) clear |= IF; // interrupt gates (not trap gates) clear IF
   cpu.eflagsRest &= ~clear;
@@ -168,14 +176,14 @@ function interruptReturnRealMode(cpu: Cpu, opSize: number): void {
 
 /**
  * IRET/IRETD in protected mode (SDM vol.2 "IRET"): to the same or an outer privilege level.
- * Returns with NT=1 (task return) and to or within virtual-8086 mode are not modelled yet.
+ * With NT = 1 it is a task return; to and within virtual-8086 mode see exec/v86.ts.
  */
 export function interruptReturn(cpu: Cpu, opSize: number): void {
   if (!(cpu.cr0 & 1)) return interruptReturnRealMode(cpu, opSize);
-  if (cpu.eflagsRest & VM) unimplemented("IRET in virtual-8086 mode");
+  if (cpu.eflagsRest & VM) return v86InterruptReturn(cpu, opSize);
   if (cpu.eflagsRest & NT) {
     // Return from a nested task (SDM vol.3 §7.3): switch back to the TSS in the back link.
-    return taskSwitch(cpu, cpu.rd16(cpu.segBase[TR]!), TaskSwitchKind.Iret, cpu.eip, 0);
+    return taskSwitch(cpu, sysRd16(cpu, cpu.segBase[TR]!), TaskSwitchKind.Iret, cpu.eip, 0);
   }
   const n = opSize >> 3;
   const mask = cpu.stackMask;
@@ -187,7 +195,9 @@ export function interruptReturn(cpu: Cpu, opSize: number): void {
   const eip = rd(0);
   const sel = rd(1) & 0xffff;
   const flags = rd(2);
-  if (n === 4 && flags & VM && cpu.cpl === 0) unimplemented("IRET to virtual-8086 mode");
+  if (n === 4 && flags & VM && cpu.cpl === 0) {
+    return returnToV86(cpu, [eip, sel, flags, rd(3), rd(4), rd(5), rd(6), rd(7), rd(8)]);
+  }
   returnTargetCode(cpu, sel, codeLoad);
   const rpl = sel & 3;
   const target = n === 4 ? eip >>> 0 : eip & 0xffff;

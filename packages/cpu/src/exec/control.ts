@@ -9,6 +9,7 @@ import { loadE, readMem, sext } from "./operand.js";
 import { adjustSp, peek, push } from "./stack.js";
 import { farCall, farJump, farReturn } from "./far-transfer.js";
 import { interruptReturn } from "../exceptions/delivery.js";
+import { checkV86IntN } from "./v86.js";
 
 /**
  * Control transfer (SDM vol.1 §6.3, §7.3.8): Jcc, JMP, CALL, RET, LOOPcc, JeCXZ, INT n,
@@ -93,6 +94,7 @@ export function jcxz(cpu: Cpu, i: Insn): void {
 
 /** INT Ib. */
 export function intN(cpu: Cpu, i: Insn): void {
+  checkV86IntN(cpu);
   cpu.softwareInterrupt(i.imm & 0xff);
 }
 

@@ -1,5 +1,5 @@
 import type { Cpu } from "../cpu.js";
-import { fault, unimplemented } from "../exceptions/cpu-fault.js";
+import { fault } from "../exceptions/cpu-fault.js";
 import { GP } from "../exceptions/vectors.js";
 import { VM } from "../state/eflags.js";
 import { CS } from "../state/registers.js";
@@ -8,12 +8,10 @@ import { protectedFarCall, protectedFarJump, protectedFarReturn } from "./far-pr
 
 /**
  * Far JMP/CALL/RET: the protected-mode forms (privilege checks, call gates, returns to an
- * outer level) are in far-protected.ts; real mode is here; virtual-8086 mode is not modelled yet.
+ * outer level) are in far-protected.ts; real and virtual-8086 mode are here.
  */
 
-function checkMode(cpu: Cpu): void {
-  if (cpu.eflagsRest & VM) unimplemented("far transfer in virtual-8086 mode");
-}
+function checkMode(_cpu: Cpu): void {}
 
 /** Real mode: CS = selector, base = selector * 16; limit and attributes stay (SDM §20.1). */
 function realModeEnter(cpu: Cpu, sel: number, off: number, opSize: number): void {
@@ -24,8 +22,9 @@ function realModeEnter(cpu: Cpu, sel: number, off: number, opSize: number): void
   cpu.eip = target;
 }
 
+/** Real mode, or virtual-8086 mode, where far transfers work the same way (SDM vol.3 §20.2). */
 function realMode(cpu: Cpu): boolean {
-  return (cpu.cr0 & 1) === 0;
+  return (cpu.cr0 & 1) === 0 || (cpu.eflagsRest & VM) !== 0;
 }
 
 export function farJump(cpu: Cpu, sel: number, off: number, opSize: number): void {

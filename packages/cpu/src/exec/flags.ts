@@ -75,7 +75,7 @@ export function pushf(cpu: Cpu, i: Insn): void {
  * changes only the low 16 bits.
  */
 export function popf(cpu: Cpu, i: Insn): void {
-  if (cpu.eflagsRest & VM) fault(GP, 0); // V86 POPF belongs to the system-architecture work.
+  if (cpu.eflagsRest & VM && iopl(cpu) < 3) fault(GP, 0); // IOPL-sensitive in virtual-8086 mode
   const v = pop(cpu, i.opSize);
   let mask = CF | PF | AF | ZF | SF | TF | DF | OF | NT;
   if (i.opSize === 32) mask |= AC | ID;

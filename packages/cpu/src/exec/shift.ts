@@ -205,3 +205,26 @@ export function shiftR32(cpu: Cpu, i: Insn): void {
   cpu.ccRes = r;
   regs[i.rm] = r;
 }
+
+/** ROL/ROR r32 by an immediate or 1: CF and OF as `shiftValue` sets them, others kept. */
+export function rotR32(cpu: Cpu, i: Insn): void {
+  const c = (i.opcode === 0xd1 ? 1 : i.imm) & 31;
+  if (c === 0) return;
+  const regs = cpu.regs;
+  const v = regs[i.rm]!;
+  const rest = getStatusFlags(cpu) & ~(CF | OF);
+  let r: number;
+  let cf: number;
+  let of: number;
+  if (i.op === ROL) {
+    r = (v << c) | (v >>> (32 - c));
+    cf = r & 1;
+    of = (r >>> 31) ^ cf;
+  } else {
+    r = (v >>> c) | (v << (32 - c));
+    cf = r >>> 31;
+    of = cf ^ ((r >>> 30) & 1);
+  }
+  setStatusFlags(cpu, rest | cf | (of << 11));
+  regs[i.rm] = r;
+}

@@ -139,7 +139,9 @@ export function enter(cpu: Cpu, i: Insn): void {
   const oldEbp = cpu.regs[5]!;
   try {
     push(cpu, size, oldEbp);
-    const frame = cpu.regs[4]! & mask;
+    // A 32-bit ENTER on a 16-bit stack still saves all of ESP as the frame pointer (as Bochs;
+    // test386 stage 1A, checked on a real 386).
+    const frame = size === 32 ? cpu.regs[4]! : cpu.regs[4]! & mask;
     if (level > 0) {
       let ebp = oldEbp;
       for (let k = 1; k < level; k++) {
@@ -150,10 +152,12 @@ export function enter(cpu: Cpu, i: Insn): void {
     }
     const esp = cpu.regs[4]!;
     const newSp = (esp - i.imm) & mask;
-    // The final stack pointer must be writable (the processor checks the frame's end).
-    cpu.segAddr(SS, newSp, 1, true);
+    // The final stack pointer must be writable (the processor checks the frame's end, for
+    // the segment and for paging: test386 stage 1A expects the #PF).
+    cpu.probeWrite(cpu.segAddr(SS, newSp, 1, true));
     cpu.regs[4] = (esp & ~mask) | newSp;
-    setReg(cpu, 5, size === 32 ? 32 : 16, frame);
+    // BP or EBP by the stack size, not the operand size (SDM vol.2 "ENTER"; test386 stage 1A).
+    setReg(cpu, 5, mask === 0xffff ? 16 : 32, frame);
   } catch (e) {
     cpu.regs[4] = oldEsp;
     cpu.regs[5] = oldEbp;

@@ -260,11 +260,13 @@ export function lldt(cpu: Cpu, i: Insn): void {
 /** ARPL Ew,Gw: raises the RPL of the destination selector to the source's (ZF = 1 if changed). */
 export function arpl(cpu: Cpu, i: Insn): void {
   if (!(cpu.cr0 & 1) || cpu.eflagsRest & VM) fault(UD);
-  const dst = readE(cpu, i, true);
+  // The destination is written only when its RPL changes: a read-only segment faults only
+  // then (a 386 does not write otherwise; test386 checks it).
+  const dst = readE(cpu, i, false);
   const src = getReg(cpu, i.reg, 16);
   const f = getStatusFlags(cpu);
   if ((dst & 3) < (src & 3)) {
-    writeE(cpu, i, (dst & ~3) | (src & 3));
+    storeE(cpu, i, 16, (dst & ~3) | (src & 3));
     setStatusFlags(cpu, f | ZF);
   } else {
     setStatusFlags(cpu, f & ~ZF);

@@ -1,5 +1,5 @@
 import type { Cpu } from "../cpu.js";
-import { CpuFault, fault, unimplemented } from "../exceptions/cpu-fault.js";
+import { CpuFault, fault } from "../exceptions/cpu-fault.js";
 import { GP, NP, SS_VEC, TS } from "../exceptions/vectors.js";
 import {
   dplOf,
@@ -21,6 +21,7 @@ import {
 } from "../mmu/descriptor.js";
 import { setSegmentCache } from "../mmu/segmentation.js";
 import { privilegeClassChanging } from "../mmu/paging-unit.js";
+import { enterV86Segments } from "./v86.js";
 import { NT, VM } from "../state/eflags.js";
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from "../state/registers.js";
 import { ATTR_DB, type Descriptor } from "../state/segment-cache.js";
@@ -30,8 +31,7 @@ import { ATTR_DB, type Descriptor } from "../state/segment-cache.js";
  * an interrupt or exception through a task gate, and IRET with NT = 1 back to the task in
  * the back link. The outgoing task's state goes into its TSS, the incoming one's is loaded
  * from its TSS, with the busy bits, back link, NT and CR0.TS handled as the SDM's table 7-2
- * says. Only 32-bit TSSs are modelled; a 16-bit TSS or a switch into virtual-8086 mode
- * stops the run as not implemented.
+ * says, for 32-bit and 16-bit (80286) TSSs.
  */
 
 export const enum TaskSwitchKind {
@@ -60,11 +60,11 @@ function checkNewTss(cpu: Cpu, selector: number, kind: TaskSwitchKind, ext: numb
   const type = attr & 0x1f; // S and type: S must be 0
   const want32 = kind === TaskSwitchKind.Iret ? SYS_TSS32_BUSY : SYS_TSS32_AVAIL;
   const want16 = kind === TaskSwitchKind.Iret ? SYS_TSS16_BUSY : SYS_TSS16_AVAIL;
-  if (type === want16) unimplemented("task switch to a 16-bit TSS");
-  if (type !== want32) fault(bad, err);
+  if (type !== want32 && type !== want16) fault(bad, err);
   if (!isPresent(attr)) fault(NP, err);
   toDescriptor(raw, desc);
-  if (desc.limit >>> 0 < 0x67) fault(TS, err);
+  // The smallest TSS: 104 bytes (32-bit), 44 bytes (16-bit, SDM vol.3 §7.6).
+  if (desc.limit >>> 0 < (type === want32 ? 0x67 : 0x2b)) fault(TS, err);
 }
 
 /**
@@ -84,28 +84,39 @@ export function taskSwitch(cpu: Cpu, selector: number, kind: TaskSwitchKind, ret
 
 function switchTask(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip: number, ext: number): void {
   selector &= 0xffff;
-  if (!(cpu.segAttr[TR]! & 8)) unimplemented("task switch from a 16-bit TSS");
   checkNewTss(cpu, selector, kind, ext);
   const newBase = desc.base | 0;
+  const new32 = (desc.attr & 8) !== 0;
 
-  // Save the outgoing task (dynamic fields only, SDM §7.2.1).
+  // Save the outgoing task (dynamic fields only, SDM §7.2.1; a 16-bit TSS keeps the low
+  // words and no FS/GS).
   const old = cpu.segBase[TR]!;
   let eflags = cpu.getEflags();
   if (kind === TaskSwitchKind.Iret) eflags &= ~NT;
-  cpu.wr32((old + 0x20) | 0, returnEip);
-  cpu.wr32((old + 0x24) | 0, eflags);
-  for (let r = 0; r < 8; r++) cpu.wr32((old + 0x28 + 4 * r) | 0, cpu.regs[r]!);
-  for (let s = 0; s < 6; s++) cpu.wr16((old + 0x48 + 4 * s) | 0, cpu.segSel[s]!);
+  if (cpu.segAttr[TR]! & 8) {
+    cpu.wr32((old + 0x20) | 0, returnEip);
+    cpu.wr32((old + 0x24) | 0, eflags);
+    for (let r = 0; r < 8; r++) cpu.wr32((old + 0x28 + 4 * r) | 0, cpu.regs[r]!);
+    for (let s = 0; s < 6; s++) cpu.wr16((old + 0x48 + 4 * s) | 0, cpu.segSel[s]!);
+  } else {
+    cpu.wr16((old + 0x0e) | 0, returnEip);
+    cpu.wr16((old + 0x10) | 0, eflags);
+    for (let r = 0; r < 8; r++) cpu.wr16((old + 0x12 + 2 * r) | 0, cpu.regs[r]!);
+    for (let s = 0; s < 4; s++) cpu.wr16((old + 0x22 + 2 * s) | 0, cpu.segSel[s]!);
+  }
   if (kind === TaskSwitchKind.Jump || kind === TaskSwitchKind.Iret) setBusy(cpu, cpu.segSel[TR]!, false);
 
-  // Read the incoming task's state before touching its TSS.
+  // Read the incoming task's state before touching its TSS. From a 16-bit TSS the upper
+  // words of the registers read as FFFFh, of EIP and EFLAGS as 0, and FS/GS are null (as
+  // QEMU and Bochs do; the SDM leaves them undefined).
   const rd = (off: number): number => cpu.rd32((newBase + off) | 0);
-  const cr3 = rd(0x1c);
-  const eip = rd(0x20) >>> 0;
-  let newFlags = rd(0x24);
-  const gpr = [0, 0, 0, 0, 0, 0, 0, 0].map((_, r) => rd(0x28 + 4 * r));
-  const sels = [0, 1, 2, 3, 4, 5].map((s) => cpu.rd16((newBase + 0x48 + 4 * s) | 0));
-  const ldt = cpu.rd16((newBase + 0x60) | 0);
+  const rw = (off: number): number => cpu.rd16((newBase + off) | 0);
+  const cr3 = new32 ? rd(0x1c) : cpu.cr3;
+  const eip = new32 ? rd(0x20) >>> 0 : rw(0x0e);
+  let newFlags = new32 ? rd(0x24) : rw(0x10);
+  const gpr = [0, 0, 0, 0, 0, 0, 0, 0].map((_, r) => (new32 ? rd(0x28 + 4 * r) : rw(0x12 + 2 * r) | 0xffff0000));
+  const sels = [0, 1, 2, 3, 4, 5].map((s) => (new32 ? rw(0x48 + 4 * s) : s < 4 ? rw(0x22 + 2 * s) : 0));
+  const ldt = new32 ? rw(0x60) : rw(0x2a);
 
   if (kind === TaskSwitchKind.Call || kind === TaskSwitchKind.Interrupt) {
     cpu.wr16(newBase, cpu.segSel[TR]!);
@@ -120,7 +131,6 @@ function switchTask(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip:
     cpu.pager.cr3Loaded(cpu.cr4);
     cpu.code.flush();
   }
-  if (newFlags & VM) unimplemented("task switch into virtual-8086 mode");
 
   // From here on the switch is committed: faults belong to the new task (SDM §7.3 step 12).
   cpu.setEflags(newFlags);
@@ -128,11 +138,14 @@ function switchTask(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip:
   for (let r = 0; r < 8; r++) cpu.regs[r] = gpr[r]!;
   for (let s = 0; s < 6; s++) cpu.segSel[s] = sels[s]!;
   cpu.segSel[LDTR] = ldt;
-  privilegeClassChanging(cpu, sels[CS]! & 3);
-  cpu.cpl = sels[CS]! & 3;
+  // A task whose EFLAGS.VM = 1 resumes in virtual-8086 mode at CPL 3 (SDM vol.3 §20.2.5).
+  const v86 = (newFlags & VM) !== 0;
+  privilegeClassChanging(cpu, v86 ? 3 : sels[CS]! & 3);
+  cpu.cpl = v86 ? 3 : sels[CS]! & 3;
   try {
     loadTaskLdt(cpu, ldt, ext);
-    loadTaskSegments(cpu, sels, ext);
+    if (v86) enterV86Segments(cpu, sels);
+    else loadTaskSegments(cpu, sels, ext);
   } catch (e) {
     if (e instanceof CpuFault) throw new CpuFault(e.vector, e.errorCode, eip);
     throw e;

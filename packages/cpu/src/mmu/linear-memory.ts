@@ -81,6 +81,23 @@ export class CpuMemory extends CpuState {
     this.code.flush();
   }
 
+  /**
+   * Checks that a write to `lin` would not page-fault, without writing (ENTER's check of its
+   * final stack pointer). Faults #PF like the write would; sets the accessed/dirty bits.
+   */
+  probeWrite(lin: number): void {
+    if (this.pager !== null) this.pager.translate(this, lin, true);
+  }
+
+  /**
+   * True when linear page `page` is RAM the fast path reaches directly (under paging: a
+   * translation already filled for the current privilege class), i.e. decoded code from it
+   * may be cached: writes to it go through the code-cache checks.
+   */
+  directPage(page: number): boolean {
+    return this.rp[page] !== null;
+  }
+
   rd8(lin: number): number {
     const page = lin >>> 12;
     const b = this.rp[page]!;
