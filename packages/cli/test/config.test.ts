@@ -44,6 +44,14 @@ describe("ringlab config --print", () => {
     expect(cfg.devices).toEqual([{ plugin: "debugcon", id: "con", options: { port: 0x402 } }]);
   });
 
+  it("resolves boot modules' files against the config file's folder, keeping their arguments", () => {
+    const vm = file("mods.toml", `[kernel]\nmodules = ["initrd.img quiet root=/dev/ram0"]\n`);
+    const cfg = parse(ringlab("config", "-c", vm).stdout) as Record<string, any>;
+    expect(cfg.kernel.modules).toEqual([`${join(dir, "initrd.img")} quiet root=/dev/ram0`]);
+    const flags = parse(ringlab("config", "--module", "a.img x", "--module", "b.img").stdout) as Record<string, any>;
+    expect(flags.kernel.modules).toEqual([`${join(dir, "a.img")} x`, join(dir, "b.img")]);
+  });
+
   it("names the file, the key and what was expected for a bad file", () => {
     const cases: [string, string, RegExp][] = [
       ["unknown.toml", "memroy = 1\n", /^ringlab: .*unknown\.toml: unknown key 'memroy'\n$/],

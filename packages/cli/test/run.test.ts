@@ -78,6 +78,7 @@ describe("ringlab run", () => {
       [["run", "--load", `${junk}@0xA0000`], 65, /^ringlab: .*junk\.bin: segment 0xA0000\.\.0xA003F overlaps the PC hole/],
       [["run", "--screen", "vga"], 64, /^ringlab: option '--screen <mode>' argument 'vga' is invalid\. Allowed choices are ansi, text, none\./],
       [["run", junk, "--entry", "0x10"], 64, /^ringlab: --entry: only applies to a raw image/],
+      [["run", "--load", `${junk}@0x100000`, "--module", junk], 65, /^ringlab: .*junk\.bin: boot modules need a Multiboot kernel, not a raw image\n$/],
     ];
     for (const [args, status, re] of cases) {
       const r = ringlab(...args);

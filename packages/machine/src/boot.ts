@@ -1,7 +1,10 @@
 import {
+  ImageError,
   type LoadPlan,
   MULTIBOOT_BOOTLOADER_MAGIC,
+  type PlacedModule,
   buildMultibootInfo,
+  pageAlign,
   placeImage,
 } from "./loaders/index.js";
 import type { Machine } from "./machine.js";
@@ -16,6 +19,17 @@ export interface BootSummary {
   entry: number;
   /** Address of the Multiboot information structure (Multiboot kernels only). */
   infoAddr?: number;
+  /** Where the boot modules went. */
+  modules?: PlacedModule[];
+}
+
+/** A Multiboot boot module: a file's bytes and its string. */
+export interface BootModule {
+  /** For messages (the file name). */
+  name: string;
+  data: Uint8Array;
+  /** The module's string: by convention its path and arguments, as GRUB passes them. */
+  cmdline: string;
 }
 
 /**
@@ -28,23 +42,44 @@ export function bootKernel(
   machine: Machine,
   cpu: BootableProcessor,
   plan: LoadPlan,
-  options: { cmdline?: string; loaderName?: string } = {},
+  options: { cmdline?: string; loaderName?: string; modules?: BootModule[] } = {},
 ): BootSummary {
-  placeImage(plan, machine.bus.memory.ram8);
+  const ram = machine.bus.memory.ram8;
+  placeImage(plan, ram);
   cpu.setFlat32(plan.entry);
   if (plan.format === "raw") {
+    if (options.modules?.length) throw new ImageError(plan.image, "boot modules need a Multiboot kernel, not a raw image");
     cpu.setReg32(EAX, 0);
     cpu.setReg32(EBX, 0);
     return { format: plan.format, entry: plan.entry };
   }
+  const modules = placeModules(plan, options.modules ?? [], ram);
   const info = buildMultibootInfo({
-    ramSize: machine.bus.memory.ram8.length,
+    ramSize: ram.length,
     cmdline: options.cmdline ?? "",
     loaderName: options.loaderName ?? "ringlab",
     plan,
+    modules,
   });
   machine.bus.memory.ram8.set(info.bytes, info.addr);
   cpu.setReg32(EAX, MULTIBOOT_BOOTLOADER_MAGIC);
   cpu.setReg32(EBX, info.addr);
-  return { format: plan.format, entry: plan.entry, infoAddr: info.addr };
+  return { format: plan.format, entry: plan.entry, infoAddr: info.addr, modules };
+}
+
+/**
+ * Places boot modules one after another on page boundaries above the kernel (Multiboot
+ * §3.3: modules are page aligned when the header's flag 0 asks; ringlab always aligns).
+ */
+function placeModules(plan: LoadPlan, modules: BootModule[], ram: Uint8Array): PlacedModule[] {
+  let at = pageAlign(Math.max(...plan.segments.map((s) => s.addr + s.memSize)));
+  return modules.map((m) => {
+    if (at + m.data.length > ram.length) {
+      throw new ImageError(m.name, `no room for this ${m.data.length}-byte module above the kernel in ${ram.length / (1024 * 1024)} MiB of RAM (raise --mem)`);
+    }
+    ram.set(m.data, at);
+    const placed = { start: at, end: at + m.data.length, cmdline: m.cmdline };
+    at = pageAlign(placed.end);
+    return placed;
+  });
 }

@@ -15,5 +15,5 @@ export {
   parseSize,
 } from "./machine-config.js";
 export { type BootableProcessor, CPU, type Processor, type ProcessorStop } from "./processor.js";
-export { type BootSummary, bootKernel } from "./boot.js";
+export { type BootModule, type BootSummary, bootKernel } from "./boot.js";
 export * from "./loaders/index.js";

@@ -114,8 +114,13 @@ export function runCommand(
     mapRomImage(machine.bus, file, readImage(file), addr);
   }
   // Without a kernel the CPU keeps its reset state: F000:FFF0, CS base 0xFFFF0000.
+  const modules = config.kernel.modules.map((spec) => {
+    const file = spec.split(/\s/)[0]!;
+    return { name: file, data: readInputFile(file, "the module"), cmdline: spec };
+  });
+  if (!loadPlan && modules.length) throw new UserError("--module: boot modules need a Multiboot kernel");
   const entry = loadPlan
-    ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab" }).entry
+    ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab", modules }).entry
     : 0xfffffff0;
   const outcome = machine.run();
   if (flags.postPort !== undefined) {

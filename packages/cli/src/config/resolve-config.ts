@@ -18,6 +18,7 @@ export interface MachineFlags {
   tscHz?: number;
   cpi?: number;
   vgaReplay?: string;
+  module?: string[];
 }
 
 /** Adds the {@link MachineFlags} options to `cmd`. */
@@ -27,6 +28,11 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .option("-m, --mem <size>", "RAM size, e.g. 32M (memory.size)")
     .option("--max-instructions <n>", "stop after N guest instructions (maxInstructions)", parseNumber)
     .option("--cmdline <text>", "Multiboot command line (kernel.cmdline)")
+    .option(
+      "--module <file-and-args>",
+      'Multiboot boot module, e.g. "initrd.img quiet" (repeatable; kernel.modules)',
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .addOption(new Option("--tsc-hz <hz>", "TSC frequency in Hz (clock.tscHz)").argParser(parseNumber))
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
     .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
@@ -44,16 +50,24 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
     const file = readConfigFile(flags.config);
     base = file.data;
     source = flags.config;
-    const kernel = base.kernel as { file?: unknown } | undefined;
+    const kernel = base.kernel as { file?: unknown; modules?: unknown } | undefined;
     if (kernel && typeof kernel.file === "string") base = deepMerge(base, { kernel: { file: resolve(file.dir, kernel.file) } });
+    if (kernel && Array.isArray(kernel.modules)) {
+      const modules = kernel.modules.map((m) => (typeof m === "string" ? resolveModule(file.dir, m) : m));
+      base = deepMerge(base, { kernel: { modules } });
+    }
   }
   const overrides: Record<string, unknown> = {
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,
     kernel:
-      kernelArg !== undefined || flags.cmdline !== undefined
-        ? { file: kernelArg !== undefined ? resolve(kernelArg) : undefined, cmdline: flags.cmdline }
+      kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined
+        ? {
+            file: kernelArg !== undefined ? resolve(kernelArg) : undefined,
+            cmdline: flags.cmdline,
+            modules: flags.module?.map((m) => resolveModule(process.cwd(), m)),
+          }
         : undefined,
   };
   if (flags.vgaReplay !== undefined) {
@@ -89,6 +103,14 @@ function withVgaReplay(devices: unknown, replay: string): unknown[] {
   });
   if (!found) throw new UserError("--vga-replay: this machine has no 'vga' device");
   return out;
+}
+
+/** "FILE ARGS" with FILE made absolute against `dir`; the arguments are kept as written. */
+function resolveModule(dir: string, spec: string): string {
+  const trimmed = spec.trim();
+  const space = trimmed.search(/\s/);
+  const file = space < 0 ? trimmed : trimmed.slice(0, space);
+  return resolve(dir, file) + (space < 0 ? "" : trimmed.slice(space));
 }
 
 /** The flag that sets each config key, to name it in errors. */

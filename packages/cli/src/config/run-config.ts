@@ -12,9 +12,14 @@ export const runConfigSchema = machineConfigSchema.extend({
       file: z.string().min(1).optional(),
       /** The Multiboot command line. */
       cmdline: z.string().default(""),
+      /**
+       * Boot modules, each "FILE [ARGS...]" as GRUB writes them: the file (relative to the
+       * config file's folder) is loaded, the whole string is the module's string.
+       */
+      modules: z.array(z.string().min(1)).default([]),
     })
     .strict()
-    .default({ cmdline: "" }),
+    .default({ cmdline: "", modules: [] }),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;

@@ -8,7 +8,7 @@ export {
   findMultibootHeader,
   planMultiboot,
 } from "./multiboot.js";
-export { type MultibootInfo, type MultibootInfoInput, buildMultibootInfo } from "./multiboot-info.js";
+export { type MultibootInfo, type MultibootInfoInput, type PlacedModule, buildMultibootInfo, pageAlign } from "./multiboot-info.js";
 export { planRaw } from "./raw.js";
 export { checkPlanFits, placeImage, ramRanges } from "./place-image.js";
 export { ROM_AREA_START, mapRomImage } from "./rom.js";

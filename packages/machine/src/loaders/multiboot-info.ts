@@ -14,14 +14,27 @@ const INFO_SIZE = 88;
 const MMAP_ENTRY_SIZE = 24;
 const MMAP_AVAILABLE = 1;
 const MMAP_RESERVED = 2;
+/** §3.3 module entry: mod_start, mod_end, string, reserved. */
+const MODULE_ENTRY_SIZE = 16;
 /** Where the info block goes unless the kernel occupies it: low memory, as GRUB does. */
 const PREFERRED_INFO_ADDR = 0x9000;
+
+/** A boot module already placed in guest memory. */
+export interface PlacedModule {
+  /** First byte's physical address (page aligned: ringlab always honours header flag 0). */
+  start: number;
+  /** One past the last byte. */
+  end: number;
+  /** The module's string (its command line). */
+  cmdline: string;
+}
 
 export interface MultibootInfoInput {
   ramSize: number;
   cmdline: string;
   loaderName: string;
   plan: LoadPlan;
+  modules?: PlacedModule[];
 }
 
 /** The info block and where it must be written. */
@@ -33,8 +46,8 @@ export interface MultibootInfo {
 /**
  * Builds the Multiboot information structure (§3.3) for a PC of `ramSize` bytes: mem_lower /
  * mem_upper, a memory map describing the configured layout (640 KiB, the reserved hole, RAM
- * above 1 MiB), the command line, the boot loader's name and an empty module list. It is
- * placed at 0x9000, or above the kernel's last byte when the kernel uses that area.
+ * above 1 MiB), the command line, the boot loader's name and the module list. It is placed
+ * at 0x9000, or above the kernel and modules when they use that area.
  */
 export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfo {
   const enc = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0) & 0xff).concat(0));
@@ -45,20 +58,37 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfo {
     [CONVENTIONAL_RAM_END, EXTENDED_RAM_START - CONVENTIONAL_RAM_END, MMAP_RESERVED],
     [EXTENDED_RAM_START, input.ramSize - EXTENDED_RAM_START, MMAP_AVAILABLE],
   ];
+  const modules = input.modules ?? [];
+  const modStrings = modules.map((m) => enc(m.cmdline));
   const mmapOff = INFO_SIZE;
-  const cmdOff = mmapOff + mmap.length * MMAP_ENTRY_SIZE;
+  const modsOff = mmapOff + mmap.length * MMAP_ENTRY_SIZE;
+  const cmdOff = modsOff + modules.length * MODULE_ENTRY_SIZE;
   const nameOff = cmdOff + cmdline.length;
-  const total = nameOff + loader.length;
+  const modStringsOff = nameOff + loader.length;
+  const total = modStringsOff + modStrings.reduce((n, s) => n + s.length, 0);
 
-  const addr = chooseAddress(input.plan, total, input.ramSize);
+  const used: [number, number][] = [
+    ...input.plan.segments.map((s): [number, number] => [s.addr, s.addr + s.memSize]),
+    ...modules.map((m): [number, number] => [m.start, m.end]),
+  ];
+  const addr = chooseAddress(input.plan.image, used, total, input.ramSize);
   const bytes = new Uint8Array(total);
   const v = new DataView(bytes.buffer);
   v.setUint32(0, INFO_MEMORY | INFO_CMDLINE | INFO_MODS | INFO_MMAP | INFO_LOADER_NAME, true);
   v.setUint32(4, CONVENTIONAL_RAM_END / 1024, true); // mem_lower: KiB from 0
   v.setUint32(8, (input.ramSize - EXTENDED_RAM_START) / 1024, true); // mem_upper: KiB from 1 MiB
   v.setUint32(16, addr + cmdOff, true);
-  v.setUint32(20, 0, true); // mods_count
-  v.setUint32(24, 0, true); // mods_addr
+  v.setUint32(20, modules.length, true); // mods_count
+  v.setUint32(24, addr + modsOff, true); // mods_addr
+  let strAt = modStringsOff;
+  modules.forEach((m, i) => {
+    const o = modsOff + i * MODULE_ENTRY_SIZE;
+    v.setUint32(o, m.start, true);
+    v.setUint32(o + 4, m.end, true);
+    v.setUint32(o + 8, addr + strAt, true);
+    bytes.set(modStrings[i]!, strAt);
+    strAt += modStrings[i]!.length;
+  });
   v.setUint32(44, mmap.length * MMAP_ENTRY_SIZE, true);
   v.setUint32(48, addr + mmapOff, true);
   v.setUint32(64, addr + nameOff, true);
@@ -74,11 +104,15 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfo {
   return { addr, bytes };
 }
 
-function chooseAddress(plan: LoadPlan, size: number, ramSize: number): number {
-  const overlaps = (a: number) => plan.segments.some((s) => a < s.addr + s.memSize && s.addr < a + size);
-  if (!overlaps(PREFERRED_INFO_ADDR)) return PREFERRED_INFO_ADDR;
-  const end = Math.max(...plan.segments.map((s) => s.addr + s.memSize));
-  const above = Math.ceil(end / 4096) * 4096;
+function chooseAddress(image: string, used: [number, number][], size: number, ramSize: number): number {
+  const overlaps = (a: number) => used.some(([s, e]) => a < e && s < a + size);
+  if (PREFERRED_INFO_ADDR + size <= CONVENTIONAL_RAM_END && !overlaps(PREFERRED_INFO_ADDR)) return PREFERRED_INFO_ADDR;
+  const above = pageAlign(Math.max(...used.map(([, e]) => e)));
   if (above + size <= ramSize && !overlaps(above)) return above;
-  throw new ImageError(plan.image, `no room in RAM for the ${size}-byte Multiboot information after the kernel (raise --mem)`);
+  throw new ImageError(image, `no room in RAM for the ${size}-byte Multiboot information after the kernel (raise --mem)`);
+}
+
+/** `n` rounded up to a 4 KiB page boundary. */
+export function pageAlign(n: number): number {
+  return Math.ceil(n / 4096) * 4096;
 }
