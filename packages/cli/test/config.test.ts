@@ -40,7 +40,7 @@ describe("ringlab config --print", () => {
     expect(cfg.memory.size).toBe("16M");
     expect(cfg.maxInstructions).toBe(1000);
     expect(cfg.clock.cyclesPerInstruction).toBe(2);
-    expect(cfg.kernel).toEqual({ file: join(dir, "guests/k.bin"), cmdline: "a b" });
+    expect(cfg.kernel).toEqual({ file: join(dir, "guests/k.bin"), cmdline: "a b", modules: [] });
     expect(cfg.devices).toEqual([{ plugin: "debugcon", id: "con", options: { port: 0x402 } }]);
   });
 
