@@ -252,14 +252,14 @@ describe("the CPU with paging on", () => {
     expect(m.cpu.code.pages[0xc0001]).not.toBeNull(); // cached under its linear page
   });
 
-  it("ENTER faults (#PF) when a write at its final stack pointer would, before writing", () => {
-    // ring 3: enter 4,0 with ESP = 0x61002: the push lands in page 0x61, the final ESP in 0x60
+  it("ENTER faults (#PF) when a write at its final stack pointer would", () => {
+    // ring 3: enter 4,0 with ESP = 0x61004: the push lands in page 0x61, the final ESP in 0x60
     const m = paged([], [0xc8, 0x04, 0x00, 0x00], (pte) => pte(0x60, DATA | PTE_P | PTE_RW));
     toRing3(m);
-    m.cpu.setReg32(4, 0x61002);
+    m.cpu.setReg32(4, 0x61004);
     expect(firstEvent(m)).toMatchObject({ vector: 14, errorCode: 7, eip: RING3_CODE });
-    expect(m.cpu.cr2 >>> 0).toBe(0x60ffe);
-    expect(m.cpu.getReg32(4)).toBe(0x61002);
+    expect(m.cpu.cr2 >>> 0).toBe(0x60ffc);
+    expect(m.cpu.getReg32(4)).toBe(0x61004);
   });
 
   it("turning paging off goes back to physical addressing", () => {

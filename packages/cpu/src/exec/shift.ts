@@ -62,7 +62,11 @@ function shiftValue(cpu: Cpu, kind: number, v: number, c: number, size: number):
           cf = out;
         }
       }
-      setCfOf(cpu, cf, ((v ^ r) >>> (size - 1)) & 1);
+      // OF is defined for a count of 1 only (SDM vol.2 RCL/RCR); for larger counts ringlab
+      // applies the count-1 rule to the final result, as a 386 does (test386.asm's stage EE
+      // reference): RCL: MSB(result) XOR CF; RCR: the two most significant result bits XORed.
+      const msb = (r >>> (size - 1)) & 1;
+      setCfOf(cpu, cf, kind === RCL ? msb ^ cf : msb ^ ((r >>> (size - 2)) & 1));
       return r;
     }
     case SHR: {
