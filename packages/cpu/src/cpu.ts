@@ -10,6 +10,7 @@ import { CpuFault, fault, Unimplemented, unimplemented } from "./exceptions/cpu-
 import { deliverInterrupt, EventSource } from "./exceptions/delivery.js";
 import { DB, DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
 import { undefinedOpcode, CPUID_SIGNATURE } from "./exec/system.js";
+import { peekLinear } from "./mmu/debug-read.js";
 import { CpuMemory } from "./mmu/linear-memory.js";
 import { loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
 import { setAccessedBit } from "./mmu/descriptor.js";
@@ -34,6 +35,15 @@ const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
 const STOP_HALT: StopReason = Object.freeze({ kind: "halt" });
 
 /** `pending` bits: something to look at between instructions. */
+/** How many recently started instructions the CPU remembers for reports (a power of 2). */
+export const RECENT_COUNT = 32;
+
+/**
+ * Marks an unused slot of the recent-instruction ring. An instruction could start at linear
+ * 0xFFFFFFFF, but only as the last byte of the address space; a report would then omit it.
+ */
+const NO_RECENT = -1;
+
 const P_STOP = 1;
 const P_IRQ = 2;
 /** EFLAGS.TF is set: run one instruction at a time and trap (#DB) after each. */
@@ -58,6 +68,13 @@ export class Cpu extends CpuMemory {
   /** Absolute instruction count before which interrupts stay inhibited (STI, MOV/POP SS). */
   private shadowEnd = -1;
   private shutdownWhy: string | null = null;
+  /**
+   * Linear addresses of the last {@link RECENT_COUNT} instructions started, a ring whose next
+   * slot is {@link recentNext}; unused slots hold {@link NO_RECENT}. What a crash report
+   * disassembles; it costs one store per instruction.
+   */
+  private readonly recent = new Int32Array(RECENT_COUNT).fill(NO_RECENT);
+  private recentNext = 0;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
   private stepSoftInt = false;
@@ -70,6 +87,8 @@ export class Cpu extends CpuMemory {
 
   /** Power-on state (SDM vol.3 table 9-1): real mode at F000:FFF0. */
   reset(): void {
+    this.recent.fill(NO_RECENT);
+    this.recentNext = 0;
     this.regs.fill(0);
     this.regs[2] = CPUID_SIGNATURE;
     this.setEflags(EFLAGS_FIXED1);
@@ -177,6 +196,27 @@ export class Cpu extends CpuMemory {
     }
   }
 
+  /**
+   * Linear addresses of the last instructions started (at most {@link RECENT_COUNT}), oldest
+   * first; the last one is the instruction that was executing when the run stopped.
+   */
+  recentInstructions(): number[] {
+    const out: number[] = [];
+    for (let k = 0; k < RECENT_COUNT; k++) {
+      const lin = this.recent[(this.recentNext + k) & (RECENT_COUNT - 1)]!;
+      if (lin !== NO_RECENT) out.push(lin >>> 0);
+    }
+    return out;
+  }
+
+  /**
+   * Reads guest memory at a linear address through the current page tables without any side
+   * effect (no A/D bits, no faults): for reports and debuggers. Stops at an unmapped page.
+   */
+  peekLinear(lin: number, length: number): Uint8Array {
+    return peekLinear(this.bus.memory, this.cr0, this.cr3, this.cr4, lin, length);
+  }
+
   /** Drops every decoded instruction (e.g. after the host wrote guest memory directly). */
   flushCodeCache(): void {
     this.code.flush();
@@ -233,6 +273,8 @@ export class Cpu extends CpuMemory {
         const p = pages[lin >>> 12];
         let insn = p !== null ? p![lin & 0xfff] : undefined;
         if (insn === undefined) insn = this.decodeAt(eip, lin);
+        this.recent[this.recentNext] = lin;
+        this.recentNext = (this.recentNext + 1) & (RECENT_COUNT - 1);
         this.eip = ((eip + insn.len) & this.ipMask) >>> 0;
         // Hot handlers are called directly (see decode/hot-handlers.ts for the numbering).
         switch (insn.fast) {

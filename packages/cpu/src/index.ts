@@ -2,7 +2,7 @@
  * `@ringlab/cpu`: the IA-32 core. The hardware — it knows nothing of monitors; a host may
  * claim exceptions and interrupts through `Cpu.exitHook`.
  */
-export { Cpu, type StopReason } from "./cpu.js";
+export { Cpu, RECENT_COUNT, type StopReason } from "./cpu.js";
 export type { ExitEvent, ExitKind } from "./state/cpu-state.js";
 export { disassemble, type DisassembledInsn } from "./disasm/disassemble.js";
 export { CPUID_FEATURES_EDX, CPUID_SIGNATURE, CPUID_VENDOR } from "./exec/system.js";

@@ -2,6 +2,8 @@ import { disassemble } from "@ringlab/cpu";
 import type { Machine, RunOutcome } from "@ringlab/machine";
 import { hex } from "@ringlab/sdk";
 
+/** How many of the CPU's recent instructions the report shows. */
+const RECENT_SHOWN = 12;
 const REG_NAMES = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"];
 const SEG_NAMES = ["ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR"];
 const VECTOR_NAMES: Record<number, string> = {
@@ -45,10 +47,12 @@ export function formatRunReport(m: Machine, outcome: RunOutcome): string {
     `  GDTR=${h8(cpu.gdtrBase)}/${(cpu.gdtrLimit & 0xffff).toString(16).toUpperCase()} IDTR=${h8(cpu.idtrBase)}/${(cpu.idtrLimit & 0xffff).toString(16).toUpperCase()}`,
     `  instructions retired: ${m.clock.instructions}`,
   );
-  const at = (cpu.segBase[1]! + cpu.eip) >>> 0;
-  const bytes = m.bus.memory.readBytes(at, 32);
-  const code = disassemble(bytes, at, cpu.code32).slice(0, 5);
-  lines.push(`  code at CS:EIP (linear ${h8(at)}):`);
-  for (const insn of code) lines.push(`    ${h8(insn.addr)}  ${insn.text}`);
+  // The last instructions the CPU started, oldest first; the last one was executing.
+  const recent = cpu.recentInstructions().slice(-RECENT_SHOWN);
+  lines.push(`  last ${recent.length} instructions (linear address):`);
+  for (const lin of recent) {
+    const text = disassemble(cpu.peekLinear(lin, 16), lin, cpu.code32)[0]?.text ?? "(not mapped)";
+    lines.push(`    ${h8(lin)}  ${text}`);
+  }
   return lines.join("\n") + "\n";
 }
