@@ -75,7 +75,8 @@ export function buildProgram(version: string, io: Io): Command {
           .default(io.isTty ? "ansi" : "text", io.isTty ? "ansi on a terminal" : "text when not a terminal"),
       )
       .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end")
-      .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr"),
+      .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr")
+      .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow"),
     parseNumberOption,
   ).action((kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);

@@ -40,6 +40,17 @@ describe("ringlab run", () => {
     expect(r.status).toBe(7);
   });
 
+  it("writes a trace with one line per instruction executed", () => {
+    const trace = join(dir, "trace.txt");
+    const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--stats", "--trace", trace);
+    expect(r.status).toBe(7);
+    const lines = readFileSync(trace, "utf8").trimEnd().split("\n");
+    const retired = Number(/instructions retired: (\d+)/.exec(r.stderr)![1]);
+    expect(lines).toHaveLength(retired);
+    expect(lines[0]).toMatch(/^ +1 {2}0008:00100000 {2}00100000 {2}mov dx,0xe9$/);
+    expect(lines.at(-1)).toMatch(/out 0xf4,al$/);
+  });
+
   it("prints stats on request", () => {
     const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--stats");
     expect(r.stderr).toMatch(/^\[stats\] instructions retired: \d+$/m);

@@ -74,6 +74,11 @@ export class Cpu extends CpuMemory {
    * disassembles; it costs one store per instruction.
    */
   private readonly recent = new Int32Array(RECENT_COUNT).fill(NO_RECENT);
+  /**
+   * Called before each instruction with its linear address and EIP, when set (`--trace`).
+   * Setting it makes the CPU step one instruction at a time: slow, for debugging only.
+   */
+  traceHook: ((lin: number, eip: number) => void) | undefined = undefined;
   private recentNext = 0;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
@@ -249,11 +254,27 @@ export class Cpu extends CpuMemory {
       if (this.n >= this.budget) return STOP_BUDGET;
       if ((this.pending & P_STEP) !== 0) continue; // single-stepping: service() runs each one
       try {
-        this.loop();
+        if (this.traceHook === undefined) this.loop();
+        else this.tracedStep(this.traceHook);
       } catch (e) {
         const r = this.onThrow(e);
         if (r !== null) return r;
       }
+    }
+  }
+
+  /**
+   * Tracing: one instruction at a time through the same loop, telling the hook about each
+   * before it runs (each REP iteration counts as one). The untraced path pays nothing.
+   */
+  private tracedStep(hook: (lin: number, eip: number) => void): void {
+    const saved = this.budget;
+    this.budget = this.n + 1;
+    try {
+      hook((this.segBase[CS]! + this.eip) >>> 0, this.eip);
+      this.loop();
+    } finally {
+      this.budget = saved;
     }
   }
 

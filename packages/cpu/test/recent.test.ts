@@ -44,3 +44,22 @@ describe("recent instructions (for crash reports)", () => {
     expect([...cpu.peekLinear(0x200ffe, 4)]).toEqual([0xde, 0xad, 0xbe, 0xef]);
   });
 });
+
+describe("trace hook", () => {
+  it("sees every instruction before it runs, REP iterations one by one, with the same results", () => {
+    const { bus, cpu } = machine();
+    // mov ecx,3; rep stosb; inc eax; hlt
+    bus.memory.ram8.set([0xb9, 0x03, 0x00, 0x00, 0x00, 0xf3, 0xaa, 0x40, 0xf4], 0x1000);
+    cpu.setFlat32(0x1000);
+    cpu.setReg32(7, 0x2000);
+    const seen: number[] = [];
+    cpu.traceHook = (lin, eip) => {
+      expect(lin).toBe(eip);
+      seen.push(lin);
+    };
+    expect(cpu.run(100)).toEqual({ kind: "halt" });
+    expect(seen).toEqual([0x1000, 0x1005, 0x1005, 0x1005, 0x1007, 0x1008]);
+    expect(cpu.getReg32(0)).toBe(1);
+    expect(cpu.getReg32(7)).toBe(0x2003);
+  });
+});

@@ -18,6 +18,7 @@ import { machinePart, type RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
 import { readInputFile } from "../read-input.js";
 import { type RgbaImage, encodePng } from "./png.js";
+import { startTrace } from "./trace.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 
@@ -30,6 +31,7 @@ export interface RunFlags extends MachineFlags {
   screen: "ansi" | "text" | "none";
   screenshot?: string;
   stats?: boolean;
+  trace?: string;
 }
 
 /** The guest `ringlab run` boots when given no kernel. */
@@ -122,7 +124,13 @@ export function runCommand(
   const entry = loadPlan
     ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab", modules }).entry
     : 0xfffffff0;
-  const outcome = machine.run();
+  const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
+  let outcome;
+  try {
+    outcome = machine.run();
+  } finally {
+    stopTrace?.();
+  }
   if (flags.postPort !== undefined) {
     const post = machine.device<PostCodes>("post-codes");
     const codes = post.codes().map((c) => c.toString(16).toUpperCase().padStart(2, "0"));

@@ -1,0 +1,41 @@
+import { closeSync, openSync, writeSync } from "node:fs";
+import { disassemble } from "@ringlab/cpu";
+import type { Machine } from "@ringlab/machine";
+import { ExitCode } from "../exit-codes.js";
+import { UserError } from "../user-error.js";
+
+/** Lines buffered before a write: tracing is slow anyway, but not one syscall a line. */
+const FLUSH_LINES = 4096;
+
+/**
+ * `--trace FILE`: one line per instruction before it runs — its number, CS:EIP, linear
+ * address and disassembly. The CPU steps one instruction at a time while tracing.
+ * Returns a function that flushes and closes the file.
+ */
+export function startTrace(machine: Machine, path: string): () => void {
+  let fd: number;
+  try {
+    fd = openSync(path, "w");
+  } catch (e) {
+    throw new UserError(`--trace: cannot write ${path} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.cannotWrite);
+  }
+  const cpu = machine.cpu;
+  const hex = (v: number, n: number) => (v >>> 0).toString(16).toUpperCase().padStart(n, "0");
+  let count = 0;
+  let lines: string[] = [];
+  const flush = () => {
+    if (lines.length) writeSync(fd, lines.join("\n") + "\n");
+    lines = [];
+  };
+  cpu.traceHook = (lin, eip) => {
+    count++;
+    const text = disassemble(cpu.peekLinear(lin, 16), lin, cpu.code32)[0]?.text ?? "(not mapped)";
+    lines.push(`${String(count).padStart(10)}  ${hex(cpu.segSel[1]!, 4)}:${hex(eip, cpu.code32 ? 8 : 4)}  ${hex(lin, 8)}  ${text}`);
+    if (lines.length >= FLUSH_LINES) flush();
+  };
+  return () => {
+    cpu.traceHook = undefined;
+    flush();
+    closeSync(fd);
+  };
+}
