@@ -115,6 +115,15 @@ describe("ringlab run --rom", () => {
     expect(r.stderr).toBe("ringlab: POST codes at port 0x80: 42 43\n");
   });
 
+  it("takes ROMs from the config file, relative to its folder", () => {
+    const rom = resetRom();
+    const vm = join(dir, "rom-vm.toml");
+    writeFileSync(vm, `roms = ["${rom.split("/").pop()}@0xFF800"]\n`);
+    const r = ringlab("run", "-c", vm, "--post-port", "0x80", "--screen", "none");
+    expect(r.status).toBe(3);
+    expect(r.stderr).toBe("ringlab: POST codes at port 0x80: 42 43\n");
+  });
+
   it("names the file and the rule for a misplaced ROM", () => {
     const r = ringlab("run", "--rom", `${resetRom()}@0x100000`, "--screen", "none");
     expect(r.status).toBe(65);

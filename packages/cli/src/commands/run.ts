@@ -72,7 +72,7 @@ function plan(config: RunConfig, flags: RunFlags, parseNumber: (v: string) => nu
   }
   if (flags.entry !== undefined) throw new UserError("--entry: only applies to a raw image given with --load FILE@ADDR");
   // ROMs and no kernel: the CPU starts from its reset vector, as a PC does.
-  if (!config.kernel.file && flags.rom?.length) return undefined;
+  if (!config.kernel.file && (flags.rom?.length || config.roms.length)) return undefined;
   const file = config.kernel.file ?? DEMO_KERNEL;
   return planMultiboot(file, readImage(file));
 }
@@ -111,7 +111,7 @@ export function runCommand(
   const machine: Machine = createMachine(machineConfig, builtinRegistry(), {
     console: { write: (bytes) => io.stdout(bytes) },
   });
-  for (const spec of flags.rom ?? []) {
+  for (const spec of [...config.roms, ...(flags.rom ?? [])]) {
     const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");
     mapRomImage(machine.bus, file, readImage(file), addr);
   }

@@ -52,6 +52,10 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
     source = flags.config;
     const kernel = base.kernel as { file?: unknown; modules?: unknown } | undefined;
     if (kernel && typeof kernel.file === "string") base = deepMerge(base, { kernel: { file: resolve(file.dir, kernel.file) } });
+    if (Array.isArray(base.roms)) {
+      const roms = base.roms.map((r) => (typeof r === "string" && r.includes("@") ? resolveAt(file.dir, r) : r));
+      base = { ...base, roms };
+    }
     if (kernel && Array.isArray(kernel.modules)) {
       const modules = kernel.modules.map((m) => (typeof m === "string" ? resolveModule(file.dir, m) : m));
       base = deepMerge(base, { kernel: { modules } });
@@ -103,6 +107,12 @@ function withVgaReplay(devices: unknown, replay: string): unknown[] {
   });
   if (!found) throw new UserError("--vga-replay: this machine has no 'vga' device");
   return out;
+}
+
+/** "FILE@ADDR" with FILE made absolute against `dir`. */
+function resolveAt(dir: string, spec: string): string {
+  const at = spec.lastIndexOf("@");
+  return resolve(dir, spec.slice(0, at)) + spec.slice(at);
 }
 
 /** "FILE ARGS" with FILE made absolute against `dir`; the arguments are kept as written. */

@@ -20,6 +20,10 @@ export const runConfigSchema = machineConfigSchema.extend({
     })
     .strict()
     .default({ cmdline: "", modules: [] }),
+  /** ROM images, each "FILE@ADDRESS" (FILE relative to the config file's folder). */
+  roms: z
+    .array(z.string().regex(/^.+@(0x[0-9a-fA-F]+|\d+)$/, "expected FILE@ADDRESS such as test386.bin@0xE0000"))
+    .default([]),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
@@ -33,6 +37,6 @@ export function parseRunConfig(input: unknown, source: string): RunConfig {
 
 /** The machine part of a run configuration. */
 export function machinePart(config: RunConfig): MachineConfig {
-  const { kernel: _kernel, ...machine } = config;
+  const { kernel: _kernel, roms: _roms, ...machine } = config;
   return machine;
 }
