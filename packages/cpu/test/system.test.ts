@@ -161,6 +161,22 @@ describe("control registers and descriptor tables", () => {
     expect(m.cpu.getReg32(3)).toBe(CODE + 6);
   });
 
+  it("DR4/DR5 alias DR6/DR7 with CR4.DE clear and are #UD with it set (SDM vol.3 §17.2.2)", () => {
+    // mov eax,0x11223344; mov dr7,eax; mov ebx,dr5; mov esi,ebx;
+    // mov eax,cr4; or eax,8; mov cr4,eax; mov edx,dr4 (#UD); hlt
+    const m = machine([
+      0xb8, 0x44, 0x33, 0x22, 0x11, 0x0f, 0x23, 0xf8, 0x0f, 0x21, 0xeb, 0x89, 0xde, 0x0f, 0x20, 0xe0, 0x83, 0xc8, 0x08,
+      0x0f, 0x22, 0xe0, 0x0f, 0x21, 0xe2, 0xf4,
+    ]);
+    installIdt(m);
+    m.ram.set(RECORD_EIP, HANDLER);
+    setGate(m, 6, HANDLER);
+    runToHalt(m.cpu);
+    expect(m.cpu.getReg32(6)).toBe(0x11223344);
+    expect(m.cpu.getReg32(3)).toBe(CODE + 22);
+    expect(m.cpu.cr4 & 8).toBe(8);
+  });
+
   it("LGDT/SGDT and LIDT/SIDT", () => {
     const m = machine([
       0x0f, 0x01, 0x15, 0x00, 0x20, 0x00, 0x00, 0x0f, 0x01, 0x05, 0x00, 0x30, 0x00, 0x00, 0x0f, 0x01, 0x1d, 0x10, 0x20, 0x00,

@@ -20,11 +20,11 @@ export const CPUID_VENDOR = "RinglabIA32x";
 /** Family 5 (Pentium-class), model 2, stepping 0. */
 export const CPUID_SIGNATURE = 0x520;
 /**
- * CPUID.1:EDX: VME (1: it is the flag that announces CR4.PVI), PSE (3), TSC (4), MSR (5),
- * CX8 (8), PGE (13), CMOV (15). No FPU (0), no DE (2): only what this core implements.
- * (Virtual-8086 mode itself is not modelled yet; CR4.VME only matters there.)
+ * CPUID.1:EDX: VME (1: it is the flag that announces CR4.PVI), DE (2), PSE (3), TSC (4),
+ * MSR (5), CX8 (8), PGE (13), CMOV (15). No FPU (0): only what this core implements. CR4.VME's
+ * virtual-8086 extensions themselves are not modelled yet (plain virtual-8086 mode is).
  */
-export const CPUID_FEATURES_EDX = (1 << 1) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
+export const CPUID_FEATURES_EDX = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
 
 const MSR_TSC = 0x10;
 
@@ -161,9 +161,9 @@ export function movToCr(cpu: Cpu, i: Insn): void {
       }
       return;
     case 4: {
-      // Implemented: VME (bit 0, reported so that PVI can be used), PVI (1), TSD (2), PSE (4)
-      // and PGE (7); other bits name features CPUID does not report.
-      if (v & ~0x97) fault(GP, 0);
+      // Implemented: VME (bit 0, reported so that PVI can be used), PVI (1), TSD (2), DE (3),
+      // PSE (4) and PGE (7); other bits name features CPUID does not report.
+      if (v & ~0x9f) fault(GP, 0);
       const changed = cpu.cr4 ^ v;
       cpu.cr4 = v;
       if (changed & 0x90) cpu.pagingChanged();
@@ -174,17 +174,29 @@ export function movToCr(cpu: Cpu, i: Insn): void {
   }
 }
 
+/** CR4.DE: debugging extensions (SDM vol.3 §2.5). */
+export const CR4_DE = 8;
+
+/**
+ * The debug register a MOV names. SDM vol.3 §17.2.2: DR4 and DR5 alias DR6 and DR7 while
+ * CR4.DE = 0; with CR4.DE = 1 naming them is #UD (checked after the privilege check, as the
+ * SDM's MOV DRn pseudo-code orders them).
+ */
+function debugRegister(cpu: Cpu, n: number): number {
+  if (n !== 4 && n !== 5) return n;
+  if (cpu.cr4 & CR4_DE) fault(UD);
+  return n + 2;
+}
+
 /** MOV Rd,Dd / Dd,Rd (0F 21 / 0F 23): stored only; breakpoints are not modelled yet. */
 export function movFromDr(cpu: Cpu, i: Insn): void {
   requireCpl0(cpu);
-  const n = i.reg === 4 || i.reg === 5 ? i.reg + 2 : i.reg;
-  cpu.regs[i.rm] = cpu.dr[n]!;
+  cpu.regs[i.rm] = cpu.dr[debugRegister(cpu, i.reg)]!;
 }
 
 export function movToDr(cpu: Cpu, i: Insn): void {
   requireCpl0(cpu);
-  const n = i.reg === 4 || i.reg === 5 ? i.reg + 2 : i.reg;
-  cpu.dr[n] = cpu.regs[i.rm]!;
+  cpu.dr[debugRegister(cpu, i.reg)] = cpu.regs[i.rm]!;
 }
 
 /** CLTS: clears CR0.TS. */
