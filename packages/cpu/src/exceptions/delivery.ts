@@ -16,6 +16,7 @@ import { nullDataSegmentsAfterV86, returnToV86, v86InterruptReturn } from "../ex
 import { taskSwitch, TaskSwitchKind } from "../exec/task-switch.js";
 import { AC, DF, ID, IF, IOPL, NT, RF, STATUS_FLAGS, TF, VIF, VIP, VM } from "../state/eflags.js";
 import { CS, DS, ES, FS, GS, SS, TR } from "../state/registers.js";
+import { stackSlots } from "../exec/stack-slots.js";
 import { fault, unimplemented } from "./cpu-fault.js";
 import { GP, NP } from "./vectors.js";
 
@@ -156,10 +157,7 @@ function interruptReturnRealMode(cpu: Cpu, opSize: number): void {
   const n = opSize >> 3;
   const mask = cpu.stackMask;
   const esp = cpu.regs[4]!;
-  const rd = (k: number): number => {
-    const lin = cpu.segAddr(SS, (esp + k * n) & mask, n, false);
-    return n === 4 ? cpu.rd32(lin) : cpu.rd16(lin);
-  };
+  const rd = stackSlots(cpu, n, mask);
   const eip = rd(0);
   const sel = rd(1) & 0xffff;
   const flags = rd(2);
@@ -188,10 +186,7 @@ export function interruptReturn(cpu: Cpu, opSize: number): void {
   const n = opSize >> 3;
   const mask = cpu.stackMask;
   const esp = cpu.regs[4]!;
-  const rd = (k: number): number => {
-    const lin = cpu.segAddr(SS, (esp + k * n) & mask, n, false);
-    return n === 4 ? cpu.rd32(lin) : cpu.rd16(lin);
-  };
+  const rd = stackSlots(cpu, n, mask);
   const eip = rd(0);
   const sel = rd(1) & 0xffff;
   const flags = rd(2);

@@ -1,5 +1,6 @@
 import type { Cpu } from "../cpu.js";
 import { fault } from "../exceptions/cpu-fault.js";
+import { stackSlots } from "./stack-slots.js";
 import { GP } from "../exceptions/vectors.js";
 import { privilegeClassChanging } from "../mmu/paging-unit.js";
 import { refreshSegCheck } from "../mmu/segmentation.js";
@@ -65,10 +66,7 @@ export function v86InterruptReturn(cpu: Cpu, opSize: number): void {
   if (iopl(cpu) < 3) fault(GP, 0);
   const n = opSize >> 3;
   const esp = cpu.regs[4]! & 0xffff;
-  const rd = (k: number): number => {
-    const lin = cpu.segAddr(SS, (esp + k * n) & 0xffff, n, false);
-    return n === 4 ? cpu.rd32(lin) : cpu.rd16(lin);
-  };
+  const rd = stackSlots(cpu, n, 0xffff);
   const eip = rd(0);
   const sel = rd(1) & 0xffff;
   const flags = rd(2);
