@@ -40,7 +40,9 @@ export class CollectingConsole implements ConsoleSink {
 
   /** All bytes written so far, decoded as Latin-1 (the debug console is a byte stream). */
   text(): string {
-    return this.chunks.map((c) => String.fromCharCode(...c)).join("");
+    let out = "";
+    for (const c of this.chunks) for (let i = 0; i < c.length; i++) out += String.fromCharCode(c[i]!);
+    return out;
   }
 }
 
