@@ -11,14 +11,19 @@ stdin: one JSON document
               "regs": [EAX, ECX, EDX, EBX, ESP, EBP, ESI, EDI],
               "eflags": int,
               "fill": [[addr, hex], ...],              # pre-filled memory, applied in order
-              "count": int}]}                          # instruction budget (stop early at org+len(code))
+              "count": int,                            # instruction budget (stop early at org+len(code))
+              "gdt": [base, limit],                    # optional: GDTR, then CS=0x08, SS/DS/ES/FS/GS=0x10
+                                                       # loaded from that GDT (ringlab's setFlat32 selectors)
+              "paging": bool}]}                        # optional: the case enables paging itself (MOV CR3/CR4/CR0)
 stdout: JSON lines, one per case as soon as it has run (flushed, so that if Unicorn kills the
 process on some case, the cases before it are not lost and the crashing one is known):
   {"id": str, "regs": [...8], "eip": int, "eflags": int,
    "mem": [[addr, hex], ...],   # every run of bytes that differs from the initial memory image
    "executed": int,             # instructions Unicorn reported through its code hook
    "stop": {"kind": "end"} | {"kind": "count"} | {"kind": "exception", "vector": int}
-         | {"kind": "error", "message": str}}
+         | {"kind": "error", "message": str},
+   "sregs": [ES, CS, SS, DS, FS, GS],                    # selectors (compared for "gdt" cases only)
+   "cr2": int}                                           # CR2 (compared for "paging" cases only)
 
 See Engine for how one Unicorn instance is reused safely across the cases of a batch.
 """
@@ -33,6 +38,8 @@ try:
 except ImportError as e:  # the TS side turns this into a loud failure with the apt-get hint
     sys.stderr.write("unicorn_runner: cannot import unicorn (%s); install it with: apt-get install -y python3-unicorn\n" % e)
     sys.exit(3)
+
+SREGS = [X.UC_X86_REG_ES, X.UC_X86_REG_CS, X.UC_X86_REG_SS, X.UC_X86_REG_DS, X.UC_X86_REG_FS, X.UC_X86_REG_GS]
 
 GPRS = [X.UC_X86_REG_EAX, X.UC_X86_REG_ECX, X.UC_X86_REG_EDX, X.UC_X86_REG_EBX,
         X.UC_X86_REG_ESP, X.UC_X86_REG_EBP, X.UC_X86_REG_ESI, X.UC_X86_REG_EDI]
@@ -116,6 +123,14 @@ def run_case(engine, case):
     for reg, v in zip(GPRS, case["regs"]):
         uc.reg_write(reg, v & 0xFFFFFFFF)
     uc.reg_write(X.UC_X86_REG_EFLAGS, case["eflags"] & 0xFFFFFFFF)
+    if "gdt" in case:
+        # Protected mode with the case's own GDT: writing a selector makes Unicorn load the
+        # descriptor (checks included) from it, like ringlab's setFlat32 state (CS=08, data=10).
+        base, limit = case["gdt"]
+        uc.reg_write(X.UC_X86_REG_GDTR, (0, base, limit, 0))
+        uc.reg_write(X.UC_X86_REG_CS, 0x08)
+        for reg in (X.UC_X86_REG_SS, X.UC_X86_REG_DS, X.UC_X86_REG_ES, X.UC_X86_REG_FS, X.UC_X86_REG_GS):
+            uc.reg_write(reg, 0x10)
     uc.reg_write(X.UC_X86_REG_EIP, org)
     engine.vector = None
     engine.executed = 0
@@ -145,7 +160,8 @@ def run_case(engine, case):
         mem.extend(changed_runs(base, bytes(buf), after))
     return {"id": case["id"], "regs": [uc.reg_read(r) for r in GPRS], "eip": eip,
             "eflags": uc.reg_read(X.UC_X86_REG_EFLAGS), "mem": mem,
-            "executed": engine.executed, "stop": stop}
+            "executed": engine.executed, "stop": stop, "sregs": [uc.reg_read(r) for r in SREGS],
+            "cr2": uc.reg_read(X.UC_X86_REG_CR2)}
 
 
 def main():
@@ -157,7 +173,9 @@ def main():
             if engine is None:
                 engine = Engine(regions)
             res = run_case(engine, case)
-            if res["stop"]["kind"] not in ("end", "count"):
+            # A case that loaded segment registers or control registers leaves them behind:
+            # start the next one on a fresh engine.
+            if res["stop"]["kind"] not in ("end", "count") or "gdt" in case or case.get("paging"):
                 engine = None
         except Exception as e:  # a harness bug for one case must not hide the others
             engine = None

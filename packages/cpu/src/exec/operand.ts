@@ -57,7 +57,15 @@ export function readE(cpu: Cpu, i: Insn, forWrite: boolean): number {
   if (i.rm >= 0) return getReg(cpu, i.rm, size);
   const lin = cpu.addr(i, size >> 3, forWrite);
   cpu.eaddr = lin;
-  return readMem(cpu, lin, size);
+  const v = readMem(cpu, lin, size);
+  // A read-modify-write must fault on its write before it changes anything (SDM vol.3
+  // §6.5: a fault leaves the state as before the instruction): with paging on, check the
+  // write now, after the read (so a not-present page still faults as a read, as QEMU does).
+  if (forWrite && cpu.pager !== null) {
+    cpu.probeWrite(lin);
+    if ((lin & 0xfff) + (size >> 3) > 0x1000) cpu.probeWrite((lin + (size >> 3) - 1) | 0);
+  }
+  return v;
 }
 
 /** Writes the r/m operand; for memory, at the address of the preceding `readE`. */

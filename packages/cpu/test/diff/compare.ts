@@ -2,6 +2,8 @@ import type { DiffCase, MachineResult } from "./diff-case.js";
 import { hex, REG32 } from "./encoding.js";
 import { AF, CF, COMPARED_FLAGS, DF, IF, OF, PF, SF, TF, ZF } from "./layout.js";
 
+const SREG_NAMES = ["es", "cs", "ss", "ds", "fs", "gs"] as const;
+
 /** One field where the two machines disagree. */
 export interface FieldDiff {
   field: string;
@@ -44,6 +46,17 @@ export function compareResults(c: DiffCase, u: MachineResult, r: MachineResult):
   const fm = COMPARED_FLAGS & ~c.mask.flags;
   if ((u.eflags & fm) !== (r.eflags & fm)) {
     diffs.push({ field: "eflags", unicorn: flagText(u.eflags & fm), cpu: flagText(r.eflags & fm) + ` (differ: ${flagText((u.eflags ^ r.eflags) & fm)})` });
+  }
+  if (c.gdt) {
+    for (let i = 0; i < 6; i++) {
+      const a = u.sregs?.[i], b = r.sregs?.[i];
+      if (a !== b) diffs.push({ field: SREG_NAMES[i]!, unicorn: a === undefined ? "?" : hex(a), cpu: b === undefined ? "?" : hex(b) });
+    }
+  }
+  if (c.paging && u.cr2 !== r.cr2) diffs.push({ field: "cr2", unicorn: u.cr2 === undefined ? "?" : hex(u.cr2), cpu: r.cr2 === undefined ? "?" : hex(r.cr2) });
+  if (c.expectErrorCode !== undefined && r.stop.kind === "exception" && r.errorCode !== c.expectErrorCode) {
+    // Unicorn's interrupt hook has no error code: ringlab is checked against the SDM's.
+    diffs.push({ field: "error code (vs the SDM; Unicorn cannot report it)", unicorn: hex(c.expectErrorCode), cpu: r.errorCode === undefined ? "none" : hex(r.errorCode) });
   }
   const addrs = new Set([...u.mem.keys(), ...r.mem.keys()]);
   const bad = [...addrs].filter((a) => !inMasked(c, a) && u.mem.get(a) !== r.mem.get(a)).sort((a, b) => a - b);

@@ -56,10 +56,19 @@ export class CpuHarness {
     cpu.setFlat32(c.org);
     for (let i = 0; i < 8; i++) cpu.setReg32(i, c.regs[i]!);
     cpu.setEflags(c.eflags);
+    // Unicorn's fresh engine has CR2-CR4 = 0; setFlat32 turned paging off but leaves them.
+    cpu.cr2 = cpu.cr3 = cpu.cr4 = 0;
+    if (c.gdt) {
+      // setFlat32 already holds CS=0x08 and data selectors 0x10 with flat caches, which the
+      // case's GDT describes identically (accessed bits set, so no descriptor write is owed).
+      cpu.gdtrBase = c.gdt[0];
+      cpu.gdtrLimit = c.gdt[1];
+    }
     cpu.flushCodeCache();
     const end = c.org + c.code.length;
     let stop: StopInfo;
     let eip: number;
+    let errorCode: number | undefined;
     try {
       let s = cpu.run(slice > 0 ? slice : c.count);
       for (let used = slice; slice > 0 && s.kind === "budget" && used < c.count; used += slice) s = cpu.run(slice);
@@ -69,7 +78,10 @@ export class CpuHarness {
         eip = end; // Unicorn stops *at* the end address; ringlab retires the sentinel HLT.
       } else if (s.kind === "halt") stop = { kind: "error", message: `halted at 0x${eip.toString(16)} (not at the end sentinel)` };
       else if (s.kind === "budget") stop = { kind: "count" };
-      else if (s.kind === "exception") stop = { kind: "exception", vector: s.vector };
+      else if (s.kind === "exception") {
+        stop = { kind: "exception", vector: s.vector };
+        errorCode = s.errorCode;
+      }
       else stop = { kind: "error", message: `shutdown: ${s.why}` };
     } catch (e) {
       eip = cpu.eip >>> 0;
@@ -88,6 +100,9 @@ export class CpuHarness {
       eflags: cpu.getEflags() >>> 0,
       mem,
       stop,
+      cr2: cpu.cr2 >>> 0,
+      sregs: Array.from({ length: 6 }, (_, i) => cpu.segSel[i]! & 0xffff),
+      ...(errorCode !== undefined ? { errorCode } : {}),
     };
   }
 }

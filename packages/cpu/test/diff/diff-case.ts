@@ -37,6 +37,20 @@ export interface DiffCase {
   mask: UndefinedMask;
   /** Set when the sequence is expected to end with this exception (e.g. #DE = 0). */
   expectVector?: number;
+  /**
+   * The error code the SDM gives that exception (e.g. the selector for #GP/#NP on a segment
+   * load). Unicorn does not report error codes, so only ringlab is checked against it.
+   */
+  expectErrorCode?: number;
+  /**
+   * A GDT the case filled in (`fill`): both machines start with GDTR = [base, limit], CS =
+   * 0x08 and SS/DS/ES/FS/GS = 0x10 loaded from it, and their final selectors are compared.
+   */
+  gdt?: [number, number];
+  /** The case turns paging on itself (MOV CR3/CR4/CR0): both start with CR2-CR4 = 0 and CR2 is compared. */
+  paging?: boolean;
+  /** Facts the generator knows about the case that known-issue exclusions match on. */
+  tags?: string[];
 }
 
 export type StopInfo =
@@ -57,4 +71,10 @@ export interface MachineResult {
   stop: StopInfo;
   /** Instructions executed, where the engine reports it. */
   executed?: number;
+  /** ES, CS, SS, DS, FS, GS selectors. */
+  sregs?: number[];
+  /** CR2 at the end. */
+  cr2?: number;
+  /** Error code of the exception that stopped the run (ringlab only; Unicorn cannot say). */
+  errorCode?: number;
 }

@@ -3,7 +3,7 @@ import { disassemble } from "../../src/index.js";
 import { compareDisassembly, formatDisasmMismatch, type DisasmItem } from "./disasm-compare.js";
 import { NOT_ON_MODELLED_CPU, TRICKY_ENCODINGS } from "./disasm-corpus.js";
 import { normaliseDisasm } from "./disasm-normalise.js";
-import { ALL_FAMILIES } from "./family-registry.js";
+import { ALL_FAMILIES, PROTECTED_MODE_FAMILIES } from "./family-registry.js";
 import { DISASM_IN_SUITE } from "./families.js";
 import { generateCases } from "./generator.js";
 import { assertObjdumpAvailable } from "./objdump.js";
@@ -13,7 +13,13 @@ const fromHex = (h: string) => [...Buffer.from(h, "hex")];
 function corpus(): DisasmItem[] {
   const items: DisasmItem[] = TRICKY_ENCODINGS.map(([h, why]) => ({ group: "tricky", bytes: fromHex(h), why }));
   const seen = new Set<string>();
-  for (const c of generateCases(Number(process.env.RINGLAB_DISASM_SEED ?? 99), Number(process.env.RINGLAB_DISASM_CASES ?? 1800), ALL_FAMILIES.map((f) => f.name))) {
+  const seed = Number(process.env.RINGLAB_DISASM_SEED ?? 99);
+  const flat = ALL_FAMILIES.filter((f) => !PROTECTED_MODE_FAMILIES.includes(f)).map((f) => f.name);
+  const cases = [
+    ...generateCases(seed, Number(process.env.RINGLAB_DISASM_CASES ?? 1800), flat),
+    ...generateCases(seed, 240, PROTECTED_MODE_FAMILIES.map((f) => f.name)),
+  ];
+  for (const c of cases) {
     for (const i of c.insns) {
       const k = Buffer.from(i.bytes).toString("hex");
       if (seen.has(k)) continue;

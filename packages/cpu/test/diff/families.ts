@@ -19,6 +19,9 @@ export const IN_SUITE_FAMILIES: readonly string[] = [
   "exceptions",
   "mixed",
   "smc",
+  "segload",
+  "farxfer",
+  "paging",
 ];
 
 /**

@@ -8,6 +8,9 @@ import { moveFamily } from "./templates/move.js";
 import { divideErrorFamily, muldivFamily } from "./templates/muldiv.js";
 import { exceptionsFamily } from "./templates/exceptions.js";
 import { smcFamily } from "./templates/smc.js";
+import { farxferFamily } from "./templates/farxfer.js";
+import { pagingFamily } from "./templates/paging.js";
+import { segloadFamily } from "./templates/segload.js";
 import { shiftFamily } from "./templates/shift.js";
 import { stackFamily } from "./templates/stack.js";
 import { stringFamily } from "./templates/string.js";
@@ -41,8 +44,15 @@ const mixedFamily: Family = {
   maxLength: 6,
 };
 
+/**
+ * Families that set up system state of their own (a GDT: DiffCase.gdt; paging). Listed apart
+ * so that corpora drawn round-robin from the flat families (the disassembler test's) stay
+ * the same cases when these are added.
+ */
+export const PROTECTED_MODE_FAMILIES: readonly Family[] = [segloadFamily, farxferFamily, pagingFamily];
+
 /** Every family the generator knows, by name. */
-export const ALL_FAMILIES: readonly Family[] = [...BASE_FAMILIES, mixedFamily];
+export const ALL_FAMILIES: readonly Family[] = [...BASE_FAMILIES, mixedFamily, ...PROTECTED_MODE_FAMILIES];
 
 export function familyByName(name: string): Family {
   const f = ALL_FAMILIES.find((x) => x.name === name);

@@ -1,7 +1,8 @@
 /**
  * The flat address space every differential case runs in (same on Unicorn and on ringlab).
  * Everything lies below 64 KiB so that 16-bit addressing forms ([bx+si+disp16] ...) can
- * reach the data region; paging is off and segments are flat, so linear = physical.
+ * reach the data region. Segments are flat and paging is off (linear = physical), except in the
+ * system families (segload/farxfer load other segments; paging maps every page to itself).
  */
 export const CODE_BASE = 0x1000;
 /** Two pages, so that code blocks can straddle a page boundary (decode across pages). */
@@ -13,11 +14,16 @@ export const STACK_SIZE = 0x1000;
 /** Initial ESP, mid-page so pushes and pops both stay in the stack region. */
 export const STACK_TOP = STACK_BASE + 0x800;
 
+/** Page directory and one page table of the paging family (compared like any memory: A/D bits). */
+export const PAGING_BASE = 0xa000;
+export const PAGING_SIZE = 0x2000;
+
 /** Pages mapped in Unicorn; anything else faults there (a generator bug, reported as such). */
 export const REGIONS = [
   { addr: CODE_BASE, size: CODE_SIZE },
   { addr: DATA_BASE, size: DATA_SIZE },
   { addr: STACK_BASE, size: STACK_SIZE },
+  { addr: PAGING_BASE, size: PAGING_SIZE },
 ] as const;
 
 /** Register numbering used everywhere in the harness (= ModRM reg numbering, = Cpu.getReg32). */

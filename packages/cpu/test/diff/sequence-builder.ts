@@ -88,6 +88,14 @@ export class SequenceBuilder {
   private readonly maskMem: [number, number][] = [];
   ended = false;
   expectVector: number | undefined;
+  /** The SDM's error code for `expectVector` (checked on ringlab only). */
+  expectErrorCode: number | undefined;
+  /** GDTR of a case that set up its own GDT (segment families). */
+  gdt: [number, number] | undefined;
+  /** Set by the paging family (see DiffCase.paging). */
+  paging = false;
+  /** Facts for known-issue exclusions (see DiffCase.tags). */
+  readonly tags: string[] = [];
 
   constructor(readonly rng: Prng, readonly id: string, readonly family: string, readonly org: number = CODE_BASE) {
     for (let r = 0; r < 8; r++) this.regs.push(rng.edge(32));
@@ -448,6 +456,10 @@ export class SequenceBuilder {
       count: 20000,
       mask: { flags: this.taint, regs: [...this.maskRegs], mem: this.maskMem },
       ...(this.expectVector !== undefined ? { expectVector: this.expectVector } : {}),
+      ...(this.expectErrorCode !== undefined ? { expectErrorCode: this.expectErrorCode } : {}),
+      ...(this.gdt ? { gdt: this.gdt } : {}),
+      ...(this.paging ? { paging: true } : {}),
+      ...(this.tags.length ? { tags: [...this.tags] } : {}),
     };
   }
 }

@@ -88,6 +88,7 @@ export const UNDEFINED_FLAGS: Record<string, UndefinedFlagsRule> = {
   aas: { undef: always(OF | SF | ZF | PF), sdm: "AAS: AF, CF set on decimal borrow; OF, SF, ZF, PF undefined" },
   aam: { undef: always(OF | AF | CF), sdm: "AAM: SF, ZF, PF per AL; OF, AF, CF undefined" },
   aad: { undef: always(OF | AF | CF), sdm: "AAD: SF, ZF, PF per AL; OF, AF, CF undefined" },
+  "mov cr": { undef: always(CF | OF | SF | ZF | AF | PF), sdm: "MOV—Move to/from Control Registers: the OF, SF, ZF, AF, PF, and CF flags are undefined" },
 };
 
 /** Undefined-flag mask for one executed instruction. */

@@ -60,6 +60,34 @@ export const UNICORN_KNOWN_ISSUES: readonly UnicornKnownIssue[] = [
       return (b[0] === 0xf6 || b[0] === 0xf7) && (((b[1] ?? 0) >> 3) & 7) === 1;
     }),
   },
+  {
+    id: "unicorn-no-seg-limit",
+    reason:
+      "Unicorn (QEMU TCG) adds the segment base but never checks the segment limit on data accesses; SDM vol.3 5.3: an offset outside the limit (expand-up: > limit; expand-down: <= limit) is #GP(0), #SS(0) through SS.",
+    matches: (c) => c.tags?.includes("seg-limit") === true,
+  },
+  {
+    id: "unicorn-no-seg-writability",
+    reason: "Unicorn ignores segment writability on data accesses; SDM vol.3 5.4.1: a write through a read-only data or a code segment is #GP(0).",
+    matches: (c) => c.tags?.includes("seg-readonly-write") === true,
+  },
+  {
+    id: "unicorn-null-seg-access",
+    reason: "Unicorn lets an access through DS/ES/FS/GS holding a null selector go ahead; SDM vol.3 5.4.1: it is #GP(0).",
+    matches: (c) => c.tags?.includes("null-seg-access") === true,
+  },
+  {
+    id: "unicorn-cs-accessed-bit",
+    reason:
+      "A far JMP/CALL/RET that loads CS from a descriptor whose accessed bit is clear leaves the bit clear in Unicorn; SDM vol.3 3.4.5.1: the processor sets it when it loads the selector into a segment register (Unicorn does set it for data-segment loads).",
+    matches: (c) => c.tags?.includes("cs-accessed-bit") === true,
+  },
+  {
+    id: "unicorn-retf-no-limit-check",
+    reason:
+      "Unicorn's far RET loads CS without checking the return EIP against the new CS limit, and then fetches past the limit; SDM vol.2 RET: 'IF the return instruction pointer is not within the return code segment limit THEN #GP(0)'.",
+    matches: (c) => c.tags?.includes("retf-limit") === true,
+  },
 ];
 
 /**

@@ -30,6 +30,8 @@ interface RawResult {
   mem: [number, string][];
   executed: number;
   stop: StopInfo;
+  sregs?: number[];
+  cr2?: number;
 }
 
 /**
@@ -62,13 +64,13 @@ function parseResult(line: string): MachineResult {
     const bytes = Buffer.from(hx, "hex");
     bytes.forEach((v, i) => mem.set(addr + i, v));
   }
-  return { regs: r.regs.map((v) => v >>> 0), eip: r.eip >>> 0, eflags: r.eflags >>> 0, mem, stop: r.stop, executed: r.executed };
+  return { regs: r.regs.map((v) => v >>> 0), eip: r.eip >>> 0, eflags: r.eflags >>> 0, mem, stop: r.stop, executed: r.executed, ...(r.sregs ? { sregs: r.sregs } : {}), ...(r.cr2 !== undefined ? { cr2: r.cr2 >>> 0 } : {}) };
 }
 
 function runBatchOnce(cases: readonly DiffCase[]): Promise<{ results: MachineResult[]; signal?: string }> {
   const input = JSON.stringify({
     regions: REGIONS,
-    cases: cases.map((c) => ({ id: c.id, org: c.org, code: toHex(c.code), regs: c.regs, eflags: c.eflags, fill: c.fill.map(([a, b]) => [a, toHex(b)]), count: c.count })),
+    cases: cases.map((c) => ({ id: c.id, org: c.org, code: toHex(c.code), regs: c.regs, eflags: c.eflags, fill: c.fill.map(([a, b]) => [a, toHex(b)]), count: c.count, ...(c.gdt ? { gdt: c.gdt } : {}), ...(c.paging ? { paging: true } : {}) })),
   });
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [RUNNER], { stdio: ["pipe", "pipe", "pipe"] });
