@@ -12,7 +12,7 @@ import { DB, DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js"
 import { undefinedOpcode, CPUID_SIGNATURE } from "./exec/system.js";
 import { peekLinear } from "./mmu/debug-read.js";
 import { CpuMemory } from "./mmu/linear-memory.js";
-import { loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
+import { CR0_AM, loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
 import { setAccessedBit } from "./mmu/descriptor.js";
 import { sysRd32 } from "./mmu/system-access.js";
 import type { ExitEvent, ExitKind } from "./state/cpu-state.js";
@@ -532,6 +532,8 @@ export class Cpu extends CpuMemory {
     this.cr0 = v | 0x10;
     // PG and WP decide every translation (mmu/paging-unit.ts).
     if ((was ^ this.cr0) & 0x80010000) this.pagingChanged();
+    // AM sends every access through the checked path (alignment checks, #AC).
+    if ((was ^ this.cr0) & CR0_AM) for (let s = 0; s < 6; s++) refreshSegCheck(this, s);
   }
 
   /** CS.D changed: decoded instructions depend on it, so drop them. */

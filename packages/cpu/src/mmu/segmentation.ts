@@ -1,6 +1,7 @@
 import { fault } from "../exceptions/cpu-fault.js";
-import { GP, NP, SS_VEC } from "../exceptions/vectors.js";
+import { AC_VEC, GP, NP, SS_VEC } from "../exceptions/vectors.js";
 import type { CpuState } from "../state/cpu-state.js";
+import { AC } from "../state/eflags.js";
 import { LDTR, SS } from "../state/registers.js";
 import {
   ATTR_CODE,
@@ -26,7 +27,23 @@ export function refreshSegCheck(s: CpuState, seg: number): void {
   const flatData =
     (attr & (ATTR_P | ATTR_S | ATTR_CODE | ATTR_RW | ATTR_DC)) === (ATTR_P | ATTR_S | ATTR_RW) &&
     s.segLimit[seg] === -1;
-  s.segCheck[seg] = flatData ? 0 : 1;
+  // With CR0.AM set every access takes the checked path, where alignment checking lives: the
+  // flat fast path stays free of it, and most systems leave AM clear.
+  s.segCheck[seg] = flatData && !(s.cr0 & CR0_AM) ? 0 : 1;
+}
+
+/** CR0.AM: alignment mask, the enable of #AC (SDM vol.3 §2.5). */
+export const CR0_AM = 0x40000;
+
+/**
+ * SDM vol.3 §6.15, interrupt 17 (#AC) and table 6-7: with CR0.AM = 1 and EFLAGS.AC = 1, a
+ * data access at CPL 3 that is not aligned to its size faults #AC(0): words on 2 bytes,
+ * doublewords and 48-bit far pointers on 4, quadwords on 8.
+ */
+function checkAlignment(s: CpuState, seg: number, off: number, len: number): void {
+  if (len < 2 || !(s.cr0 & CR0_AM) || s.cpl !== 3 || !(s.eflagsRest & AC)) return;
+  const align = len === 6 ? 4 : len >= 8 ? 8 : len;
+  if (((s.segBase[seg]! + off) & (align - 1)) !== 0) fault(AC_VEC, 0);
 }
 
 /**
@@ -54,6 +71,7 @@ export function checkSegmentAccess(s: CpuState, seg: number, offset: number, len
   } else if (last > limit) {
     fault(vector, 0);
   }
+  checkAlignment(s, seg, off, len);
 }
 
 /** Reads the descriptor a selector names from the GDT or LDT, or faults #GP(selector). */
