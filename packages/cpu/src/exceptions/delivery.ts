@@ -16,7 +16,7 @@ import { nullDataSegmentsAfterV86, returnToV86, v86InterruptReturn } from "../ex
 import { taskSwitch, TaskSwitchKind } from "../exec/task-switch.js";
 import { AC, DF, ID, IF, IOPL, NT, RF, STATUS_FLAGS, TF, VIF, VIP, VM } from "../state/eflags.js";
 import { CS, DS, ES, FS, GS, SS, TR } from "../state/registers.js";
-import { stackSlots } from "../exec/stack-slots.js";
+import { iretFrame } from "../exec/stack-slots.js";
 import { fault, unimplemented } from "./cpu-fault.js";
 import { GP, NP } from "./vectors.js";
 
@@ -157,10 +157,7 @@ function interruptReturnRealMode(cpu: Cpu, opSize: number): void {
   const n = opSize >> 3;
   const mask = cpu.stackMask;
   const esp = cpu.regs[4]!;
-  const rd = stackSlots(cpu, n, mask);
-  const eip = rd(0);
-  const sel = rd(1) & 0xffff;
-  const flags = rd(2);
+  const { eip, sel, flags } = iretFrame(cpu, n, mask);
   const target = n === 4 ? eip >>> 0 : eip & 0xffff;
   if (target > cpu.segLimit[CS]! >>> 0) fault(GP, 0);
   cpu.regs[4] = (esp & ~mask) | ((esp + 3 * n) & mask);
@@ -186,10 +183,7 @@ export function interruptReturn(cpu: Cpu, opSize: number): void {
   const n = opSize >> 3;
   const mask = cpu.stackMask;
   const esp = cpu.regs[4]!;
-  const rd = stackSlots(cpu, n, mask);
-  const eip = rd(0);
-  const sel = rd(1) & 0xffff;
-  const flags = rd(2);
+  const { eip, sel, flags, slot: rd } = iretFrame(cpu, n, mask);
   if (n === 4 && flags & VM && cpu.cpl === 0) {
     return returnToV86(cpu, [eip, sel, flags, rd(3), rd(4), rd(5), rd(6), rd(7), rd(8)]);
   }

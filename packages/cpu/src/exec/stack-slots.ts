@@ -13,3 +13,19 @@ export function stackSlots(cpu: Cpu, n: number, mask: number = cpu.stackMask): (
     return n === 4 ? cpu.rd32(lin) : cpu.rd16(lin);
   };
 }
+
+/** The frame every IRET pops first: EIP, CS and EFLAGS in `n`-byte slots. */
+export interface IretFrame {
+  eip: number;
+  /** The CS selector (low 16 bits of its slot). */
+  sel: number;
+  flags: number;
+  /** Reads further slots (SS:ESP, V86 segment registers) of the same frame. */
+  slot: (k: number) => number;
+}
+
+/** Reads (without popping) the EIP, CS, EFLAGS slots an IRET of `n`-byte slots returns through. */
+export function iretFrame(cpu: Cpu, n: number, mask: number = cpu.stackMask): IretFrame {
+  const slot = stackSlots(cpu, n, mask);
+  return { eip: slot(0), sel: slot(1) & 0xffff, flags: slot(2), slot };
+}

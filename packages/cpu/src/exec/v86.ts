@@ -1,6 +1,6 @@
 import type { Cpu } from "../cpu.js";
 import { fault } from "../exceptions/cpu-fault.js";
-import { stackSlots } from "./stack-slots.js";
+import { iretFrame } from "./stack-slots.js";
 import { GP } from "../exceptions/vectors.js";
 import { privilegeClassChanging } from "../mmu/paging-unit.js";
 import { refreshSegCheck } from "../mmu/segmentation.js";
@@ -66,10 +66,7 @@ export function v86InterruptReturn(cpu: Cpu, opSize: number): void {
   if (iopl(cpu) < 3) fault(GP, 0);
   const n = opSize >> 3;
   const esp = cpu.regs[4]! & 0xffff;
-  const rd = stackSlots(cpu, n, 0xffff);
-  const eip = rd(0);
-  const sel = rd(1) & 0xffff;
-  const flags = rd(2);
+  const { eip, sel, flags } = iretFrame(cpu, n, 0xffff);
   const target = n === 4 ? eip >>> 0 : eip & 0xffff;
   if (target > 0xffff) fault(GP, 0);
   cpu.regs[4] = (cpu.regs[4]! & ~0xffff) | ((esp + 3 * n) & 0xffff);
