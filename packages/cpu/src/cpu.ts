@@ -1,6 +1,6 @@
 import type { Bus, VirtualClock } from "@ringlab/sdk";
 import { decode } from "./decode/decoder.js";
-import { Insn } from "./decode/insn.js";
+import { type DecodedInsn, Insn } from "./decode/insn.js";
 import { addRR32, aluRI32, decR32, incR32, logicRR32, subRR32, testRI32, testRR32 } from "./exec/alu.js";
 import { callRel32, jcc32, jmp32, jnz32, jz32, ret32 } from "./exec/control.js";
 import { lea, movMR32, movRM32, movRR32, movRR32Rev, movZI32 } from "./exec/data.js";
@@ -21,6 +21,7 @@ import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, TF, VM } from "./stat
 /** DR6.BS: the #DB came from single-stepping. */
 const DR6_BS = 0x4000;
 import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
+import { privilegeClassChanging } from "./mmu/paging-unit.js";
 import { CS, LDTR, SS, TR } from "./state/registers.js";
 import { ATTR_ACCESSED, ATTR_P, ATTR_RW, ATTR_S, FLAT_CODE32_ATTR, FLAT_DATA32_ATTR } from "./state/segment-cache.js";
 
@@ -79,6 +80,15 @@ export class Cpu extends CpuMemory {
    * Setting it makes the CPU step one instruction at a time: slow, for debugging only.
    */
   traceHook: ((lin: number, eip: number) => void) | undefined = undefined;
+  /**
+   * Host hook consulted for each instruction decoded into the decoded-instruction cache (the
+   * CPU's instruction view of guest memory), before it first runs: returning bytes makes the
+   * CPU decode and run those bytes at that address instead, until the page's decoded code is
+   * dropped (a guest write into it, a flush). Guest reads of the page still see the guest's
+   * own bytes. This is where a scan-and-patch monitor puts its patches (a trapping opcode over
+   * each sensitive instruction); {@link executeOne} ignores it.
+   */
+  patchHook: ((lin: number, insn: DecodedInsn) => Uint8Array | null) | undefined = undefined;
   private recentNext = 0;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
@@ -87,6 +97,9 @@ export class Cpu extends CpuMemory {
   constructor(bus: Bus, clock: VirtualClock) {
     super(bus);
     this.clock = clock;
+    // Devices read the clock in the middle of a slice (a PIT counter read): it counts what
+    // this slice has retired so far.
+    clock.setInFlight(() => this.n);
     this.reset();
   }
 
@@ -337,9 +350,14 @@ export class Cpu extends CpuMemory {
     this.insnEip = eip;
     const limit = this.segLimit[CS]! >>> 0;
     if (eip > limit) fault(GP, 0);
-    const insn = new Insn(undefinedOpcode);
+    let insn = new Insn(undefinedOpcode);
     decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
     if (eip + insn.len - 1 > limit) fault(GP, 0);
+    const patch = this.patchHook?.(lin >>> 0, insn);
+    if (patch) {
+      insn = new Insn(undefinedOpcode);
+      decode((k) => (k < patch.length ? patch[k]! : 0x90), this.code32, insn);
+    }
     const page = lin >>> 12;
     const off = lin & 0xfff;
     if (off + insn.len <= 0x1000 && this.directPage(page)) this.code.store(page, off, insn);
@@ -451,7 +469,99 @@ export class Cpu extends CpuMemory {
   }
 
   private retiredTotal(): number {
-    return this.clock.instructions + this.n;
+    return this.clock.instructions; // includes this slice's (setInFlight)
+  }
+
+  // ---- Host API: what a monitor (or a debugger) uses to run a guest deprivileged ----
+
+  /**
+   * Runs exactly one instruction at CS:EIP, decoded straight from guest memory: the decoded
+   * cache and {@link patchHook} are bypassed, so a patched site runs the guest's own
+   * instruction. A fault it raises is delivered like any other (offered to the exit hook,
+   * then through the IDT). Interrupts are not sampled before it. Returns why it stopped:
+   * `budget` once it retired or delivered its fault, else halt / exception / shutdown.
+   */
+  executeOne(): StopReason {
+    if (this.shutdownWhy !== null) return { kind: "shutdown", why: this.shutdownWhy };
+    this.budget = 1;
+    this.n = 0;
+    this.stepFaulted = false;
+    try {
+      const eip = this.eip;
+      this.insnEip = eip;
+      try {
+        const lin = (this.segBase[CS]! + eip) | 0;
+        const limit = this.segLimit[CS]! >>> 0;
+        if (eip > limit) fault(GP, 0);
+        const insn = new Insn(undefinedOpcode);
+        decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
+        if (eip + insn.len - 1 > limit) fault(GP, 0);
+        this.recent[this.recentNext] = lin;
+        this.recentNext = (this.recentNext + 1) & (RECENT_COUNT - 1);
+        this.eip = ((eip + insn.len) & this.ipMask) >>> 0;
+        insn.handler(this, insn);
+        this.n++;
+      } catch (e) {
+        this.stepFaulted = true;
+        const r = this.onThrow(e);
+        if (r !== null) return r;
+      }
+      if (this.pending & P_STOP) {
+        this.pending &= ~P_STOP;
+        const r = this.stopReason;
+        this.stopReason = null;
+        if (r !== null) return r;
+      }
+      return STOP_BUDGET;
+    } finally {
+      this.clock.retire(this.n);
+      this.n = 0;
+      this.budget = 0;
+    }
+  }
+
+  /** True when the last {@link executeOne} ended in a fault (delivered or claimed). */
+  get lastStepFaulted(): boolean {
+    return this.stepFaulted;
+  }
+
+  /**
+   * Delivers an event now, as the hardware would at an instruction boundary (an event
+   * injected on entry to the guest): through the IDT, with the double-fault rules; it is not
+   * offered to the exit hook. `errorCode` < 0 pushes none. Wakes a halted CPU. Returns a stop
+   * reason when delivery ended in a shutdown (triple fault) or was claimed, else null.
+   */
+  inject(vector: number, errorCode: number, kind: ExitKind): StopReason | null {
+    const source =
+      kind === "software" ? EventSource.Software : kind === "external" ? EventSource.External : EventSource.Exception;
+    const hook = this.exitHook;
+    this.exitHook = undefined;
+    try {
+      const r = this.raise(vector & 0xff, errorCode, kind, this.eip, source);
+      if (r === null) this.halted = false;
+      return r;
+    } finally {
+      this.exitHook = hook;
+    }
+  }
+
+  /**
+   * Sets the current privilege level as a world switch does: CPL, and the RPL of CS and SS
+   * (which always equal it in protected mode), dropping user/supervisor translations when
+   * the privilege class changes. Nothing is checked: the caller owns the consequences.
+   */
+  setCpl(cpl: number): void {
+    cpl &= 3;
+    if (cpl === this.cpl) return;
+    privilegeClassChanging(this, cpl);
+    this.cpl = cpl;
+    this.segSel[CS] = (this.segSel[CS]! & 0xfffc) | cpl;
+    this.segSel[SS] = (this.segSel[SS]! & 0xfffc) | cpl;
+  }
+
+  /** True while an STI / MOV SS shadow holds off interrupts for one more instruction. */
+  inInterruptShadow(): boolean {
+    return this.retiredTotal() < this.shadowEnd;
   }
 
   // ---- Services for instruction handlers ----
@@ -516,13 +626,13 @@ export class Cpu extends CpuMemory {
     refreshSegCheck(this, seg);
   }
 
-  /** The guest's TSC: virtual-clock ticks including this slice's retired instructions. */
+  /** The guest's TSC: the virtual clock's ticks (this slice's instructions included). */
   readTsc(): number {
-    return this.clock.ticks + this.n * this.clock.cyclesPerInstruction + this.tscOffset;
+    return this.clock.ticks + this.tscOffset;
   }
 
   writeTsc(v: number): void {
-    this.tscOffset = v - (this.clock.ticks + this.n * this.clock.cyclesPerInstruction);
+    this.tscOffset = v - this.clock.ticks;
   }
 
   /** MOV CR0 / LMSW (SDM vol.3 §2.5): PG without PE, or NW without CD, is #GP(0). */

@@ -4,6 +4,8 @@
  */
 export { Cpu, RECENT_COUNT, type StopReason } from "./cpu.js";
 export type { ExitEvent, ExitKind } from "./state/cpu-state.js";
+export type { DecodedInsn } from "./decode/insn.js";
+export { decodeInstruction, mnemonicOf } from "./decode/decode-bytes.js";
 export { disassemble, type DisassembledInsn } from "./disasm/disassemble.js";
 export { CPUID_FEATURES_EDX, CPUID_SIGNATURE, CPUID_VENDOR } from "./exec/system.js";
 export * as vectors from "./exceptions/vectors.js";

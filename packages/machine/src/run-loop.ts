@@ -30,6 +30,24 @@ export interface LoopContext {
  * virtual time to the next deadline instead of spinning.
  */
 export function runLoop(ctx: LoopContext, cpu: Processor, limit: number): RunOutcome {
+  const { clock } = ctx;
+  // A device that schedules a timer in the middle of a slice (the guest programmed the PIT)
+  // may need it before the slice would end: the slice then stops after that instruction.
+  let sliceEnd = -Infinity;
+  clock.setDeadlineListener((deadline) => {
+    if (deadline < sliceEnd) {
+      sliceEnd = -Infinity;
+      cpu.requestStop?.();
+    }
+  });
+  try {
+    return loop(ctx, cpu, limit, (end) => (sliceEnd = end));
+  } finally {
+    clock.setDeadlineListener(null);
+  }
+}
+
+function loop(ctx: LoopContext, cpu: Processor, limit: number, setSliceEnd: (tick: number) => void): RunOutcome {
   const { clock, bus } = ctx;
   for (;;) {
     const exit = ctx.pendingExit();
@@ -41,7 +59,9 @@ export function runLoop(ctx: LoopContext, cpu: Processor, limit: number): RunOut
       clock.runDueTimers();
       continue;
     }
+    setSliceEnd(clock.ticks + budget * clock.cyclesPerInstruction);
     const stop = cpu.run(budget);
+    setSliceEnd(-Infinity);
     clock.runDueTimers();
     switch (stop.kind) {
       case "budget":

@@ -6,6 +6,20 @@ import type { OpDef } from "./opcode-def.js";
 /** Executes one decoded instruction. `cpu.eip` already points at the next instruction. */
 export type Handler = (cpu: Cpu, i: Insn) => void;
 
+/**
+ * What a host sees of a decoded instruction (the patch hook's argument): its opcode
+ * (0x00-0xFF, or 0x100-0x1FF for the 0F map), ModRM.reg, ModRM (-1 when none), length,
+ * operand size and mnemonic.
+ */
+export interface DecodedInsn {
+  readonly opcode: number;
+  readonly reg: number;
+  readonly modrm: number;
+  readonly len: number;
+  readonly opSize: number;
+  readonly def: { readonly mnem: string } | null;
+}
+
 /** REP prefix kinds. */
 export const REP_NONE = 0;
 /** F3: REP / REPE / REPZ. */

@@ -32,6 +32,8 @@ export class VirtualClock {
   private retired = 0;
   private seq = 0;
   private readonly queue = new TimerQueue();
+  private inFlight: (() => number) | null = null;
+  private deadlineListener: ((deadline: number) => void) | null = null;
 
   constructor(options: ClockOptions = {}) {
     const tscHz = options.tscHz ?? DEFAULT_TSC_HZ;
@@ -46,19 +48,41 @@ export class VirtualClock {
     this.cyclesPerInstruction = cpi;
   }
 
-  /** The time-stamp counter: TSC ticks since reset. */
+  /**
+   * The time-stamp counter: TSC ticks since reset, including the instructions the CPU has
+   * retired in its current slice (see {@link setInFlight}), so a device read in the middle
+   * of a slice sees the exact time of the instruction that reads it.
+   */
   get ticks(): number {
-    return this.tsc;
+    return this.inFlight === null ? this.tsc : this.tsc + this.inFlight() * this.cyclesPerInstruction;
   }
 
-  /** Guest instructions retired since reset. */
+  /** Guest instructions retired since reset, the current slice's included. */
   get instructions(): number {
-    return this.retired;
+    return this.inFlight === null ? this.retired : this.retired + this.inFlight();
   }
 
   /** Virtual nanoseconds since reset. */
   get nanoseconds(): number {
-    return this.ticksToNs(this.tsc);
+    return this.ticksToNs(this.ticks);
+  }
+
+  /**
+   * The CPU tells the clock how to count the instructions it has retired in the slice it is
+   * running but not yet reported with {@link retire} (it reports them when the slice ends,
+   * keeping its hot loop free of clock calls). Null: none.
+   */
+  setInFlight(source: (() => number) | null): void {
+    this.inFlight = source;
+  }
+
+  /**
+   * Called with the deadline of every timer scheduled from then on: the machine loop uses it
+   * to end a CPU slice early when a device, in the middle of the slice, schedules a timer
+   * that falls before the slice's end. Null: none.
+   */
+  setDeadlineListener(listener: ((deadline: number) => void) | null): void {
+    this.deadlineListener = listener;
   }
 
   ticksToNs(ticks: number): number {
@@ -93,6 +117,7 @@ export class VirtualClock {
     if (!Number.isFinite(deadline)) throw new RangeError(`${label}: timer deadline ${deadline} is not a finite tick`);
     const timer: Timer = { deadline, label, seq: this.seq++, callback, cancelled: false };
     this.queue.push(timer);
+    this.deadlineListener?.(deadline);
     return {
       deadline: timer.deadline,
       cancel: () => {
@@ -103,12 +128,12 @@ export class VirtualClock {
 
   /** Schedules `callback` `ticks` TSC ticks from now. */
   scheduleIn(ticks: number, callback: (now: number) => void, label?: string): TimerHandle {
-    return this.scheduleAt(this.tsc + ticks, callback, label);
+    return this.scheduleAt(this.ticks + ticks, callback, label);
   }
 
   /** Schedules `callback` `ns` virtual nanoseconds from now. */
   scheduleInNs(ns: number, callback: (now: number) => void, label?: string): TimerHandle {
-    return this.scheduleAt(this.tsc + this.nsToTicks(ns), callback, label);
+    return this.scheduleAt(this.ticks + this.nsToTicks(ns), callback, label);
   }
 
   /** The earliest pending deadline, or `Infinity`. */

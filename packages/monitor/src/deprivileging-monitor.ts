@@ -1,0 +1,299 @@
+import { type Cpu, type DecodedInsn, type ExitEvent, type StopReason, decodeInstruction, mnemonicOf } from "@ringlab/cpu";
+import { CodeScanner } from "./code-scanner.js";
+import { type ExitReason, ExitStats } from "./exit-stats.js";
+import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
+import { ioInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
+import {
+  canDeprivilege,
+  CR4_PVI,
+  EFLAGS_IF,
+  EFLAGS_IOPL,
+  EFLAGS_VIF,
+  EFLAGS_VIP,
+  MONITOR_IDT_BASE,
+  MONITOR_IDT_LIMIT,
+  VirtualState,
+} from "./virtual-state.js";
+
+const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
+const CS = 1;
+const VECTOR_NAMES = ["#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#MF", "#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC"];
+
+/** How a deprivileging policy runs the guest kernel. */
+export interface DeprivilegeOptions {
+  readonly name: Exclude<PolicyName, "pure">;
+  /** The ring the guest's ring 0 runs in: 1 (ring compression) or 3 (PVI needs CPL 3). */
+  readonly kernelRing: 1 | 3;
+  /** Run the guest kernel with CR4.PVI, so its CLI/STI change VIF instead of exiting. */
+  readonly pvi: boolean;
+  /** Patch sensitive instructions (default). False shows what the guest then notices. */
+  readonly patch: boolean;
+}
+
+/**
+ * The deprivileging monitor behind the `scan-patch` and `pvi` policies (DESIGN.md; the
+ * FreeMWare/plex86 plan). The guest kernel runs directly on the CPU in an outer ring; its
+ * GDT, LDT, TSS, CR0 and CR3 stay loaded, while its privilege level, IF, IOPL, IDTR and CR4
+ * are virtual ({@link VirtualState}) and the CPU holds the monitor's: CPL 1 or 3, IF=1,
+ * IOPL=0, the monitor's IDT. Sensitive instructions are patched before they run
+ * ({@link CodeScanner}).
+ *
+ * Every event the CPU raises while the guest runs deprivileged is an exit (the CPU's exit
+ * hook stands in for the monitor's IDT):
+ * - a fault: the deprivileged CPU is only ever *more* restrictive than the guest's true
+ *   state, so the monitor switches the CPU to the guest's own view (its CPL, IF, IOPL, IDT)
+ *   and runs that one instruction there with full IA-32 semantics. If it faults there too,
+ *   the CPU delivers the fault through the guest's IDT; either way the guest sees exactly
+ *   what an undeprivileged CPU would have done. Patched sensitive instructions arrive here.
+ * - an external interrupt: reflected through the guest's IDT when the guest's virtual IF
+ *   allows it, else held (real IF then 0, and VIP set under PVI) until the guest enables it.
+ * - a trap or an unpatched INT n: already complete; delivered through the guest's IDT.
+ * Real mode and virtual-8086 mode have no ring to compress: the monitor emulates them.
+ *
+ * Virtual time: every guest instruction retires exactly once (a fault retires nothing, the
+ * emulated step retires it), so interrupts arrive at the same instruction counts as under
+ * `pure`.
+ */
+export class DeprivilegingMonitor implements MonitorPolicy {
+  readonly name: Exclude<PolicyName, "pure">;
+  readonly stats = new ExitStats();
+  private readonly v = new VirtualState();
+  private readonly scanner: CodeScanner;
+  /** True while the CPU holds the deprivileged view (the guest runs directly). */
+  private direct = false;
+  /** The exit the hook claimed during the last `cpu.run`. */
+  private exit: ExitEvent | null = null;
+  /** An acknowledged interrupt vector waiting for the guest to enable interrupts, or -1. */
+  private held = -1;
+  private stopAsked = false;
+  private directRetired = 0;
+  private emulatedRetired = 0;
+
+  constructor(
+    private readonly cpu: Cpu,
+    private readonly options: DeprivilegeOptions,
+  ) {
+    this.name = options.name;
+    this.scanner = new CodeScanner(() => this.direct, options.patch);
+    cpu.exitHook = (ev) => {
+      if (!this.direct) return false;
+      this.exit = ev;
+      return true;
+    };
+    cpu.patchHook = this.scanner.hook;
+  }
+
+  counters(): MonitorCounters {
+    return {
+      direct: this.directRetired,
+      emulated: this.emulatedRetired,
+      scanned: this.scanner.scanned,
+      patched: this.scanner.patched,
+    };
+  }
+
+  requestStop(): void {
+    this.stopAsked = true;
+    this.cpu.requestStop();
+  }
+
+  /** The guest's IF, and no STI / MOV SS shadow. */
+  interruptsEnabled(): boolean {
+    if (!this.direct) return this.cpu.interruptsEnabled();
+    return this.guestIf() && !this.cpu.inInterruptShadow();
+  }
+
+  run(budget: number): StopReason {
+    const cpu = this.cpu;
+    const clock = cpu.clock;
+    const end = clock.instructions + budget;
+    this.stopAsked = false;
+    for (;;) {
+      const left = end - clock.instructions;
+      if (this.stopAsked || left <= 0) return STOP_BUDGET;
+      if (!this.direct) {
+        if (canDeprivilege(cpu)) {
+          this.enterDirect();
+          continue;
+        }
+        const r = this.runEmulated(left);
+        if (r !== null) return r;
+        continue;
+      }
+      let slice = left;
+      if (this.held >= 0 && this.guestIf()) {
+        if (!cpu.inInterruptShadow()) {
+          const vector = this.held;
+          this.held = -1;
+          const r = this.inject(vector, -1, "external");
+          if (r !== null) return r;
+          continue;
+        }
+        slice = 1; // the shadowed instruction first
+      }
+      this.exit = null;
+      const before = clock.instructions;
+      const invalidations = cpu.code.invalidations;
+      const stop = cpu.run(slice);
+      this.directRetired += clock.instructions - before;
+      this.stats.record("code-page-write", "-", cpu.code.invalidations - invalidations);
+      if (stop.kind === "exception" && this.exit !== null) {
+        const ev = this.exit;
+        this.exit = null;
+        const r = this.handleExit(ev);
+        if (r !== null) return r;
+        continue;
+      }
+      if (stop.kind !== "budget") return stop;
+    }
+  }
+
+  // ---- exits ----
+
+  private handleExit(ev: ExitEvent): StopReason | null {
+    switch (ev.kind) {
+      case "external":
+        this.stats.record("external-interrupt", `vector 0x${ev.vector.toString(16).padStart(2, "0")}`);
+        if (this.guestIf() && !this.cpu.inInterruptShadow()) return this.inject(ev.vector, -1, "external");
+        this.held = ev.vector;
+        this.applyDeprivileged();
+        return null;
+      case "software":
+        this.stats.record("software-interrupt", `int 0x${ev.vector.toString(16).padStart(2, "0")}`);
+        return this.inject(ev.vector, -1, "software");
+      case "trap":
+        this.stats.record("guest-exception", VECTOR_NAMES[ev.vector] ?? `vector ${ev.vector}`);
+        return this.inject(ev.vector, ev.errorCode ?? -1, "trap");
+      case "fault":
+        return this.emulateFaulting(ev);
+    }
+  }
+
+  /**
+   * Runs the instruction that faulted while deprivileged once more in the guest's own view,
+   * and records why it exited.
+   */
+  private emulateFaulting(ev: ExitEvent): StopReason | null {
+    const insn = this.instructionAtEip();
+    const invalidations = this.cpu.code.invalidations;
+    this.toGuestView();
+    const before = this.cpu.clock.instructions;
+    const r = this.cpu.executeOne();
+    this.emulatedRetired += this.cpu.clock.instructions - before;
+    const faulted = this.cpu.lastStepFaulted;
+    this.fromGuestView();
+    this.stats.record("code-page-write", "-", this.cpu.code.invalidations - invalidations);
+    const [reason, what] = this.classify(insn, faulted, ev.vector);
+    this.stats.record(reason, what);
+    return r.kind === "budget" ? null : r;
+  }
+
+  private classify(insn: DecodedInsn | null, faulted: boolean, vector: number): [ExitReason, string] {
+    const name = insn === null ? "(unreadable)" : mnemonicOf(insn);
+    if (faulted) return ["guest-exception", `${VECTOR_NAMES[vector] ?? `vector ${vector}`} ${name}`];
+    if (insn === null) return ["ring-compression", name];
+    // Without patches a sensitive instruction only exits when it faults for another reason.
+    const sensitive = this.options.patch ? sensitiveInstruction(insn) : null;
+    if (sensitive !== null) return ["sensitive-instruction", sensitive];
+    const io = ioInstruction(insn);
+    if (io !== null) return ["io", io];
+    const privileged = privilegedInstruction(insn);
+    if (privileged !== null) return ["privileged-instruction", privileged];
+    return ["ring-compression", name];
+  }
+
+  /** The guest's instruction at CS:EIP, read without side effects. */
+  private instructionAtEip(): DecodedInsn | null {
+    const cpu = this.cpu;
+    const lin = (cpu.segBase[CS]! + cpu.eip) | 0;
+    return decodeInstruction(cpu.peekLinear(lin, 15), cpu.code32);
+  }
+
+  /** Delivers an event through the guest's IDT, in the guest's own view. */
+  private inject(vector: number, errorCode: number, kind: ExitEvent["kind"]): StopReason | null {
+    this.toGuestView();
+    const r = this.cpu.inject(vector, errorCode, kind);
+    this.fromGuestView();
+    return r;
+  }
+
+  /** Guest stretches that cannot run deprivileged (real mode, virtual-8086 mode). */
+  private runEmulated(left: number): StopReason | null {
+    const cpu = this.cpu;
+    let slice = left;
+    if (this.held >= 0) {
+      if (cpu.interruptsEnabled()) {
+        const vector = this.held;
+        this.held = -1;
+        return cpu.inject(vector, -1, "external");
+      }
+      slice = 1;
+    }
+    const before = cpu.clock.instructions;
+    const stop = cpu.run(slice);
+    this.emulatedRetired += cpu.clock.instructions - before;
+    return stop.kind === "budget" ? null : stop;
+  }
+
+  // ---- world switches ----
+
+  /** The guest's IF: VIF while the kernel runs with PVI, else the virtual copy. */
+  private guestIf(): boolean {
+    if (this.pviActive()) return (this.cpu.getEflags() & EFLAGS_VIF) !== 0;
+    return this.v.interruptFlag;
+  }
+
+  private pviActive(): boolean {
+    return this.options.pvi && this.v.cpl < 3;
+  }
+
+  /** The CPU state is the guest's own and protected mode: start running it deprivileged. */
+  private enterDirect(): void {
+    this.v.capture(this.cpu);
+    this.direct = true;
+    this.applyDeprivileged();
+    // Code decoded while emulating is unpatched: scan it again before it runs directly.
+    this.cpu.flushCodeCache();
+  }
+
+  /** Puts the guest's true state into the CPU (it stays there for one emulated step). */
+  private toGuestView(): void {
+    if (this.pviActive()) this.v.interruptFlag = (this.cpu.getEflags() & EFLAGS_VIF) !== 0;
+    this.direct = false;
+    this.v.restore(this.cpu);
+  }
+
+  /** After an emulated step: back to running deprivileged, or to emulation. */
+  private fromGuestView(): void {
+    if (!canDeprivilege(this.cpu)) {
+      // Patched code must not run in the guest's own view.
+      this.cpu.flushCodeCache();
+      return;
+    }
+    this.v.capture(this.cpu);
+    this.direct = true;
+    this.applyDeprivileged();
+  }
+
+  /**
+   * The deprivileged view: the guest kernel's ring compressed to the policy's ring, IOPL 0
+   * (so CLI/STI/POPF/I/O exit), IF=1 so the monitor sees interrupts (0 while it holds one it
+   * has not delivered yet), the monitor's IDT, and under PVI the guest's IF as VIF.
+   */
+  private applyDeprivileged(): void {
+    const cpu = this.cpu;
+    const v = this.v;
+    const pvi = this.pviActive();
+    let ef = cpu.getEflags() & ~(EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
+    if (this.held < 0) ef |= EFLAGS_IF;
+    if (pvi) {
+      if (v.interruptFlag) ef |= EFLAGS_VIF;
+      if (this.held >= 0) ef |= EFLAGS_VIP;
+    }
+    cpu.setEflags(ef);
+    cpu.setCpl(v.cpl === 0 || this.options.kernelRing === 3 ? Math.max(v.cpl, this.options.kernelRing) : v.cpl);
+    cpu.idtrBase = MONITOR_IDT_BASE;
+    cpu.idtrLimit = MONITOR_IDT_LIMIT;
+    cpu.cr4 = pvi ? v.cr4 | CR4_PVI : v.cr4 & ~CR4_PVI;
+  }
+}

@@ -1,0 +1,40 @@
+import type { StopReason } from "@ringlab/cpu";
+import type { ExitStats } from "./exit-stats.js";
+
+/** The monitor policies ringlab ships, by the name `--policy` and `monitor.policy` take. */
+export const POLICY_NAMES = ["pure", "scan-patch", "pvi"] as const;
+export type PolicyName = (typeof POLICY_NAMES)[number];
+
+/** What a policy measured besides its exits. */
+export interface MonitorCounters {
+  /** Guest instructions retired while running deprivileged on the CPU (direct execution). */
+  direct: number;
+  /**
+   * Guest instructions retired by the monitor's emulation: each exit's instruction run at the
+   * guest's true privilege, plus whole stretches the guest spent where it cannot be
+   * deprivileged (real mode, virtual-8086 mode).
+   */
+  emulated: number;
+  /** Instructions the scanner examined before they first ran, and how many it patched. */
+  scanned: number;
+  patched: number;
+}
+
+/**
+ * A monitor policy drives the CPU for the machine loop and handles every exit (DESIGN.md,
+ * "monitor owns policy"). It has the machine's processor shape — `run(budget)` retires at
+ * most `budget` guest instructions — so the machine runs any policy the same way, and the
+ * guest sees the same virtual time under each.
+ */
+export interface MonitorPolicy {
+  readonly name: PolicyName;
+  /** Exits by reason and instruction since the policy was attached. */
+  readonly stats: ExitStats;
+  counters(): MonitorCounters;
+  /** Retires at most `budget` guest instructions; stops like `Cpu.run`. */
+  run(budget: number): StopReason;
+  /** True when the *guest* would take an external interrupt now (its IF, no shadow). */
+  interruptsEnabled(): boolean;
+  /** Ends the current run after the instruction in progress. */
+  requestStop(): void;
+}

@@ -1,0 +1,68 @@
+import type { Cpu } from "@ringlab/cpu";
+
+export const EFLAGS_IF = 1 << 9;
+export const EFLAGS_IOPL = 3 << 12;
+export const EFLAGS_VM = 1 << 17;
+export const EFLAGS_VIF = 1 << 19;
+export const EFLAGS_VIP = 1 << 20;
+const CR0_PE = 1;
+export const CR4_PVI = 1 << 1;
+
+/**
+ * Where the monitor's own IDT would be: while the guest runs deprivileged the CPU's IDTR
+ * points at the monitor's table, whose every gate leads into the monitor. In ringlab the
+ * CPU's exit hook stands in for those 256 gates, so the table itself is never read; the
+ * register still holds the monitor's value, which is what an unpatched SIDT would show.
+ */
+export const MONITOR_IDT_BASE = 0xffc0_0000;
+export const MONITOR_IDT_LIMIT = 0x7ff;
+
+/**
+ * The guest's privileged state that differs from the CPU's while the guest runs
+ * deprivileged (DESIGN.md: CR0/CR3/CR4, GDTR/IDTR/LDTR/TR, IF, IOPL are virtual). In this
+ * monitor the guest's GDT, LDT, TR, CR0 and CR3 stay loaded in the CPU, so only what ring
+ * compression changes is kept here: the privilege level, IF, IOPL, VIF/VIP, IDTR and CR4.
+ */
+export class VirtualState {
+  cpl = 0;
+  /** The guest's EFLAGS.IF, IOPL, VIF and VIP bits. */
+  eflags = 0;
+  idtrBase = 0;
+  idtrLimit = 0;
+  cr4 = 0;
+
+  /** Takes the guest's true state from a CPU that is running in the guest's own view. */
+  capture(cpu: Cpu): void {
+    this.cpl = cpu.cpl;
+    this.eflags = cpu.getEflags() & (EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
+    this.idtrBase = cpu.idtrBase;
+    this.idtrLimit = cpu.idtrLimit;
+    this.cr4 = cpu.cr4;
+  }
+
+  /** Puts the guest's true state back into the CPU (the guest's own view, for emulation). */
+  restore(cpu: Cpu): void {
+    cpu.setEflags((cpu.getEflags() & ~(EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP)) | this.eflags);
+    cpu.setCpl(this.cpl);
+    cpu.idtrBase = this.idtrBase;
+    cpu.idtrLimit = this.idtrLimit;
+    cpu.cr4 = this.cr4;
+  }
+
+  get interruptFlag(): boolean {
+    return (this.eflags & EFLAGS_IF) !== 0;
+  }
+
+  set interruptFlag(on: boolean) {
+    this.eflags = on ? this.eflags | EFLAGS_IF : this.eflags & ~EFLAGS_IF;
+  }
+}
+
+/**
+ * True when the CPU's current mode can run the guest deprivileged: protected mode outside
+ * virtual-8086 mode. Real mode has no rings to compress, and a virtual-8086 task already
+ * runs at CPL 3 under the guest kernel's own rules; the monitor emulates both.
+ */
+export function canDeprivilege(cpu: Cpu): boolean {
+  return (cpu.cr0 & CR0_PE) !== 0 && (cpu.getEflags() & EFLAGS_VM) === 0;
+}

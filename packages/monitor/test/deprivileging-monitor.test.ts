@@ -1,0 +1,98 @@
+import { Cpu } from "@ringlab/cpu";
+import { Bus, VirtualClock } from "@ringlab/sdk";
+import { describe, expect, it } from "vitest";
+import { createPolicy, type MonitorPolicy, type PolicyName, MONITOR_IDT_BASE } from "../src/index.js";
+
+const CODE = 0x2000;
+const GDT = 0x1000;
+
+/**
+ * A CPU in the Multiboot entry state (CPL 0, flat CS 0x08 / DS 0x10, IF=0) with a GDT that
+ * holds those two descriptors, `code` at 0x2000, and the policy attached.
+ */
+function machine(policy: PolicyName, code: number[], patch = true) {
+  const bus = new Bus({ ramSize: 1 << 20 });
+  bus.memory.mapRam("ram", 0, 1 << 20);
+  const clock = new VirtualClock();
+  const cpu = new Cpu(bus, clock);
+  const ram = bus.memory.ram8;
+  // null, 0x08 flat 32-bit code DPL 0, 0x10 flat data DPL 0
+  ram.set([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0x9a, 0xcf, 0, 0xff, 0xff, 0, 0, 0, 0x92, 0xcf, 0], GDT);
+  ram.set(code, CODE);
+  cpu.setFlat32(CODE);
+  cpu.gdtrBase = GDT;
+  cpu.gdtrLimit = 0x17;
+  cpu.idtrBase = 0x3000;
+  cpu.idtrLimit = 0xff;
+  cpu.setReg32(4, 0x8000);
+  const p: MonitorPolicy = createPolicy(policy, cpu, { patch });
+  return { cpu, clock, p };
+}
+
+// mov eax,cs / mov ecx,ss / pushfd / pop ebx / sidt [0x500] / hlt
+const PROBE = [0x8c, 0xc8, 0x8c, 0xd1, 0x9c, 0x5b, 0x0f, 0x01, 0x0d, 0x00, 0x05, 0x00, 0x00, 0xf4];
+
+describe("deprivileging policies", () => {
+  for (const policy of ["pure", "scan-patch", "pvi"] as const) {
+    it(`${policy}: the guest kernel sees ring 0, its own IF and IDT, and halts`, () => {
+      const { cpu, clock, p } = machine(policy, PROBE);
+      expect(p.run(100)).toEqual({ kind: "halt" });
+      expect(cpu.getReg32(0)).toBe(0x08); // CS.RPL = 0
+      expect(cpu.getReg32(1)).toBe(0x10);
+      expect(cpu.getReg32(3) & 0x3200).toBe(0); // IF = 0, IOPL = 0
+      const ram = cpu.bus.memory.ram8;
+      expect(ram[0x500]! | (ram[0x501]! << 8)).toBe(0xff);
+      expect(ram[0x502]! | (ram[0x503]! << 8) | (ram[0x504]! << 16) | (ram[0x505]! << 24)).toBe(0x3000);
+      expect(clock.instructions).toBe(6);
+      expect(p.interruptsEnabled()).toBe(false);
+    });
+  }
+
+  it("scan-patch: the sensitive instructions and HLT exit, and are counted", () => {
+    const { p } = machine("scan-patch", PROBE);
+    p.run(100);
+    const rows = Object.fromEntries(p.stats.rows().map((r) => [`${r.reason} ${r.instruction}`, r.count]));
+    expect(rows).toEqual({
+      "sensitive-instruction mov r/m,sreg": 2,
+      "sensitive-instruction pushf": 1,
+      "sensitive-instruction sidt": 1,
+      "privileged-instruction hlt": 1,
+    });
+    expect(p.counters()).toMatchObject({ direct: 1, emulated: 5, patched: 4 });
+  });
+
+  it("without patches, ring compression shows through (what the patches hide)", () => {
+    const { cpu, p } = machine("scan-patch", PROBE, false);
+    p.run(100);
+    expect(cpu.getReg32(0)).toBe(0x09); // CS.RPL = 1: the guest sees ring 1
+    expect(cpu.getReg32(3) & 0x200).toBe(0x200); // the monitor's IF = 1
+    const ram = cpu.bus.memory.ram8;
+    expect((ram[0x502]! | (ram[0x503]! << 8) | (ram[0x504]! << 16) | (ram[0x505]! << 24)) >>> 0).toBe(MONITOR_IDT_BASE);
+  });
+
+  // cli / sti / nop / cli / sti / hlt
+  const CLI_STI = [0xfa, 0xfb, 0x90, 0xfa, 0xfb, 0x90, 0xfa, 0xf4];
+  it("scan-patch: CLI and STI exit; pvi: they only change VIF", () => {
+    const sp = machine("scan-patch", CLI_STI);
+    sp.p.run(100);
+    expect(sp.p.stats.byReason()["privileged-instruction"]).toBe(6); // 3 cli, 2 sti, hlt
+    const pvi = machine("pvi", CLI_STI);
+    pvi.p.run(100);
+    expect(pvi.p.stats.byReason()["privileged-instruction"]).toBe(1); // hlt only
+    expect(pvi.clock.instructions).toBe(sp.clock.instructions);
+    expect(pvi.p.interruptsEnabled()).toBe(false);
+  });
+
+  it("a run stops at the budget at the same instruction under every policy", () => {
+    // loop: inc eax / pushfd / popfd / cli / jmp loop
+    const loop = [0x40, 0x9c, 0x9d, 0xfa, 0xeb, 0xf9];
+    const counts = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+      const m = machine(policy, loop);
+      for (let k = 0; k < 10; k++) expect(m.p.run(37)).toEqual({ kind: "budget" });
+      return [m.clock.instructions, m.cpu.getReg32(0), m.cpu.eip];
+    });
+    expect(counts[1]).toEqual(counts[0]);
+    expect(counts[2]).toEqual(counts[0]);
+    expect(counts[0]![0]).toBe(370);
+  });
+});
