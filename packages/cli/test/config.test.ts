@@ -28,6 +28,12 @@ describe("ringlab config --print", () => {
     expect(cfg.memory.size).toBe("32M");
     expect(cfg.clock).toEqual({ tscHz: 1_000_000_000, cyclesPerInstruction: 1 });
     expect(cfg.devices).toEqual(["pic", "pit", "vga", "debugcon", "exit-port"]);
+    expect(cfg.memory.layout).toEqual([
+      { kind: "ram", start: "0x0", size: "640K" },
+      { kind: "reserved", start: "0xA0000", size: "384K" },
+      { kind: "ram", start: "0x100000", size: "31M" },
+    ]);
+    expect(cfg.monitor).toEqual({ policy: "pure" });
   });
 
   it("reads a config file, resolves its kernel path against the file's folder, and lets flags override", () => {
@@ -76,5 +82,88 @@ describe("ringlab config --print", () => {
     const n = ringlab("config", "--max-instructions", "many");
     expect(n.status).toBe(64);
     expect(n.stderr).toMatch(/^ringlab: option '--max-instructions <n>' argument 'many' is invalid\. expected a number/);
+  });
+});
+
+describe("ringlab config: memory layout and monitor policy", () => {
+  const LAYOUT =
+    `[[memory.layout]]\nkind = "ram"\nstart = 0\nsize = "640K"\n` +
+    `[[memory.layout]]\nkind = "reserved"\nstart = 0xFEC00000\nsize = 4096\n` +
+    `[[memory.layout]]\nkind = "ram"\nstart = "1M"\nsize = "7M"\n`;
+
+  it("prints the file's layout, in address order, with the top of RAM as memory.size", () => {
+    const r = ringlab("config", "-c", file("layout.toml", LAYOUT));
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain(
+      '[memory]\nsize = "8M"\n\n[[memory.layout]]\nkind = "ram"\nstart = "0x0"\nsize = "640K"\n\n' +
+        '[[memory.layout]]\nkind = "ram"\nstart = "0x100000"\nsize = "7M"\n\n' +
+        '[[memory.layout]]\nkind = "reserved"\nstart = "0xFEC00000"\nsize = "4K"\n',
+    );
+  });
+
+  it("round-trips: the printed configuration, read back as a file, prints the same", () => {
+    for (const [name, args] of [
+      ["defaults", []],
+      ["layout", ["-c", file("rt-layout.toml", 'maxInstructions = 5\n' + LAYOUT + '[monitor]\npolicy = "scan-patch"\n')]],
+      ["flags", ["--mem", "64M", "--policy", "pvi", "--cpi", "3", "--cmdline", "a b"]],
+    ] as [string, string[]][]) {
+      const first = ringlab("config", ...args);
+      expect(first.status, name).toBe(0);
+      const again = ringlab("config", "-c", file(`printed-${name}.toml`, first.stdout));
+      expect(again.stderr, name).toBe("");
+      expect(again.stdout, name).toBe(first.stdout);
+      expect(parse(again.stdout), name).toEqual(parse(first.stdout));
+    }
+  });
+
+  it("takes monitor.policy from the file and lets --policy override it", () => {
+    const vm = file("policy.toml", '[monitor]\npolicy = "scan-patch"\n');
+    expect((parse(ringlab("config", "-c", vm).stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch" });
+    expect((parse(ringlab("config", "-c", vm, "--policy", "pvi").stdout) as Record<string, any>).monitor).toEqual({ policy: "pvi" });
+  });
+
+  it("names --policy and the three policies for a bad value, and the file for a bad key", () => {
+    const r = ringlab("config", "--policy", "bad");
+    expect(r.status).toBe(78);
+    expect(r.stderr).toBe("ringlab: --policy: expected one of 'pure', 'scan-patch', 'pvi', got 'bad'\n");
+    const f = ringlab("config", "-c", file("bad-policy.toml", '[monitor]\npolicy = "vmx"\n'));
+    expect(f.status).toBe(78);
+    expect(f.stderr).toMatch(/^ringlab: .*bad-policy\.toml: key 'monitor\.policy': expected one of 'pure', 'scan-patch', 'pvi', got 'vmx'\n$/);
+  });
+
+  it("names the file, the region and what was wrong for a bad layout", () => {
+    const region = (kind: string, start: string, size: string) => `[[memory.layout]]\nkind = "${kind}"\nstart = ${start}\nsize = ${size}\n`;
+    const cases: [string, string, RegExp][] = [
+      [
+        "overlap.toml",
+        region("ram", "0", '"640K"') + region("reserved", "0x9F000", '"4K"'),
+        /overlap\.toml: key 'memory\.layout\.1': reserved 0x9F000\.\.0x9FFFF overlaps 'memory\.layout\.0' \(RAM 0x0\.\.0x9FFFF\)\n$/,
+      ],
+      ["align.toml", region("ram", "0x800", '"1M"'), /align\.toml: key 'memory\.layout\.0\.start': expected a multiple of 4K \(0x1000\), got 0x800\n$/],
+      ["kind.toml", region("rom", "0", '"1M"'), /kind\.toml: key 'memory\.layout\.0\.kind': expected one of 'ram', 'reserved', got 'rom'\n$/],
+      ["four-g.toml", region("ram", "0", '"1M"') + region("reserved", "0xFFFFF000", '"1M"'), /four-g\.toml: key 'memory\.layout\.1\.size': .*runs past 4 GiB/],
+      ["extra.toml", region("ram", "0", '"1M"') + "base = 1\n", /extra\.toml: unknown key 'memory\.layout\.0\.base'\n$/],
+      [
+        "both.toml",
+        '[memory]\nsize = "16M"\n' + region("ram", "0", '"8M"'),
+        /both\.toml: key 'memory\.size': 16M does not match memory\.layout, whose RAM ends at 0x800000 \(8M\)/,
+      ],
+    ];
+    for (const [name, text, re] of cases) {
+      const r = ringlab("config", "-c", file(name, text));
+      expect(r.stderr, name).toMatch(new RegExp("^ringlab: .*" + re.source));
+      expect(r.status, name).toBe(78);
+    }
+  });
+
+  it("accepts --mem with a file layout only when it is the layout's top of RAM", () => {
+    const vm = file("mem-layout.toml", LAYOUT);
+    expect(ringlab("config", "-c", vm, "--mem", "8M").status).toBe(0);
+    const r = ringlab("config", "-c", vm, "--mem", "16M");
+    expect(r.status).toBe(78);
+    expect(r.stderr).toBe(
+      "ringlab: --mem: 16M does not match memory.layout, whose RAM ends at 0x800000 (8M); " +
+        "with a layout, memory.size is the top of RAM and may be left out\n",
+    );
   });
 });

@@ -99,6 +99,40 @@ describe("ringlab run", () => {
   });
 });
 
+describe("ringlab run with a memory layout", () => {
+  /** RAM 0-640K and 1M-4M, the PC hole reserved, a reserved page at 0xFEC00000. */
+  const LAYOUT =
+    `[[memory.layout]]\nkind = "ram"\nstart = 0\nsize = "640K"\n` +
+    `[[memory.layout]]\nkind = "reserved"\nstart = 0xA0000\nsize = "384K"\n` +
+    `[[memory.layout]]\nkind = "ram"\nstart = "1M"\nsize = "3M"\n` +
+    `[[memory.layout]]\nkind = "reserved"\nstart = 0xFEC00000\nsize = "4K"\n`;
+
+  it("boots in the configured RAM and refuses, naming the file, an image outside it", () => {
+    const vm = join(dir, "layout-vm.toml");
+    writeFileSync(vm, LAYOUT);
+    const hello = image("hello.bin", HELLO);
+    const ok = ringlab("run", "-c", vm, "--load", `${hello}@0x100000`, "--screen", "none");
+    expect(ok.stdout).toBe("hello from ringlab\n");
+    expect(ok.status).toBe(7);
+    const past = ringlab("run", "-c", vm, "--load", `${hello}@0x3FFFF0`, "--screen", "none");
+    expect(past.status).toBe(65);
+    expect(past.stderr).toMatch(
+      /^ringlab: .*hello\.bin: segment 0x3FFFF0\.\.0x400019 is outside the machine's RAM \(0x0\.\.0x9FFFF, 0x100000\.\.0x3FFFFF\): raise --mem or change memory\.layout\n$/,
+    );
+    const reserved = ringlab("run", "-c", vm, "--load", `${hello}@0xFEC00000`, "--screen", "none");
+    expect(reserved.status).toBe(65);
+    expect(reserved.stderr).toMatch(/^ringlab: .*hello\.bin: segment 0xFEC00000\.\.0xFEC00029 overlaps the reserved region 0xFEC00000\.\.0xFEC00FFF \(memory\.layout\)\n$/);
+  });
+
+  it("accepts --policy and refuses an unknown policy in one line", () => {
+    const hello = image("hello.bin", HELLO);
+    expect(ringlab("run", "--policy", "pure", "--load", `${hello}@0x100000`, "--screen", "none").status).toBe(7);
+    const bad = ringlab("run", "--policy", "vmx", "--load", `${hello}@0x100000`, "--screen", "none");
+    expect(bad.stderr).toBe("ringlab: --policy: expected one of 'pure', 'scan-patch', 'pvi', got 'vmx'\n");
+    expect(bad.status).toBe(78);
+  });
+});
+
 describe("ringlab run --rom", () => {
   /** A 2 KiB ROM ending at 1 MiB whose reset vector (16-bit) writes POST codes 42 and 43, then exits 3. */
   function resetRom(): string {
@@ -127,7 +161,12 @@ describe("ringlab run --rom", () => {
   it("names the file and the rule for a misplaced ROM", () => {
     const r = ringlab("run", "--rom", `${resetRom()}@0x100000`, "--screen", "none");
     expect(r.status).toBe(65);
-    expect(r.stderr).toMatch(/^ringlab: .*reset\.rom: ROM at 0x100000\.\.0x1007FF must lie in 0xC0000\.\.0xFFFFF or above RAM/);
+    expect(r.stderr).toMatch(
+      /^ringlab: .*reset\.rom: ROM at 0x100000\.\.0x1007FF overlaps RAM 0x100000\.\.0x1FFFFFF \(memory\.layout\); map ROMs in a reserved region such as 0xC0000\.\.0xFFFFF or above RAM\n$/,
+    );
+    const vga = ringlab("run", "--rom", `${resetRom()}@0xB8000`, "--screen", "none");
+    expect(vga.status).toBe(65);
+    expect(vga.stderr).toMatch(/^ringlab: .*reset\.rom: ROM at 0xB8000\.\.0xB87FF overlaps vga's MMIO at 0xB8000\.\.0xBFFFF; map ROMs/);
     expect(ringlab("run", "--rom", "x.rom").stderr).toMatch(/^ringlab: --rom: expected FILE@ADDRESS such as test386\.bin@0xE0000, got 'x\.rom'\n$/);
   });
 });

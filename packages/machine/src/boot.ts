@@ -1,3 +1,4 @@
+import { hex } from "@ringlab/sdk";
 import {
   ImageError,
   type LoadPlan,
@@ -8,6 +9,8 @@ import {
   placeImage,
 } from "./loaders/index.js";
 import type { Machine } from "./machine.js";
+import { memoryLayoutOf } from "./machine-config.js";
+import type { MemoryLayout } from "./memory-layout.js";
 import type { BootableProcessor } from "./processor.js";
 
 const EAX = 0;
@@ -45,7 +48,8 @@ export function bootKernel(
   options: { cmdline?: string; loaderName?: string; modules?: BootModule[] } = {},
 ): BootSummary {
   const ram = machine.bus.memory.ram8;
-  placeImage(plan, ram);
+  const layout = memoryLayoutOf(machine.config);
+  placeImage(plan, ram, layout);
   cpu.setFlat32(plan.entry);
   if (plan.format === "raw") {
     if (options.modules?.length) throw new ImageError(plan.image, "boot modules need a Multiboot kernel, not a raw image");
@@ -53,9 +57,9 @@ export function bootKernel(
     cpu.setReg32(EBX, 0);
     return { format: plan.format, entry: plan.entry };
   }
-  const modules = placeModules(plan, options.modules ?? [], ram);
+  const modules = placeModules(plan, options.modules ?? [], ram, layout);
   const info = buildMultibootInfo({
-    ramSize: ram.length,
+    layout,
     cmdline: options.cmdline ?? "",
     loaderName: options.loaderName ?? "ringlab",
     plan,
@@ -71,11 +75,14 @@ export function bootKernel(
  * Places boot modules one after another on page boundaries above the kernel (Multiboot
  * §3.3: modules are page aligned when the header's flag 0 asks; ringlab always aligns).
  */
-function placeModules(plan: LoadPlan, modules: BootModule[], ram: Uint8Array): PlacedModule[] {
+function placeModules(plan: LoadPlan, modules: BootModule[], ram: Uint8Array, layout: MemoryLayout): PlacedModule[] {
   let at = pageAlign(Math.max(...plan.segments.map((s) => s.addr + s.memSize)));
   return modules.map((m) => {
-    if (at + m.data.length > ram.length) {
-      throw new ImageError(m.name, `no room for this ${m.data.length}-byte module above the kernel in ${ram.length / (1024 * 1024)} MiB of RAM (raise --mem)`);
+    if (!layout.contains(at, m.data.length)) {
+      throw new ImageError(
+        m.name,
+        `no room for this ${m.data.length}-byte module in RAM at ${hex(at)}, above the kernel (raise --mem or change memory.layout)`,
+      );
     }
     ram.set(m.data, at);
     const placed = { start: at, end: at + m.data.length, cmdline: m.cmdline };

@@ -20,8 +20,13 @@ import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
 import { Machine } from "./machine.js";
 import { CPU } from "./processor.js";
-import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "./memory-layout.js";
-import { type MachineConfig, type MachineConfigInput, deviceEntries, parseMachineConfig } from "./machine-config.js";
+import {
+  type MachineConfig,
+  type MachineConfigInput,
+  deviceEntries,
+  memoryLayoutOf,
+  parseMachineConfig,
+} from "./machine-config.js";
 
 
 /** What the front end provides to a machine. */
@@ -60,9 +65,11 @@ export function createMachine(
   const config = parseMachineConfig(configInput);
   const c: DependencyContainer = rootContainer.createChildContainer();
 
-  const bus = new Bus({ ramSize: config.memory.size });
-  bus.memory.mapRam("ram", 0, CONVENTIONAL_RAM_END);
-  bus.memory.mapRam("ram", EXTENDED_RAM_START, config.memory.size - EXTENDED_RAM_START);
+  // RAM is identity-mapped into one buffer as big as the top of RAM (see MemoryLayout);
+  // reserved regions and gaps stay unmapped, so they read all-ones until a device maps them.
+  const layout = memoryLayoutOf(config);
+  const bus = new Bus({ ramSize: layout.topOfRam });
+  for (const [start, end] of layout.ramRuns) bus.memory.mapRam("ram", start, end - start);
   const clock = new VirtualClock(config.clock);
   const cpu = new Cpu(bus, clock);
 

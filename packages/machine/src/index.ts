@@ -1,5 +1,14 @@
 export { CollectingConsole, type MachineHost, createMachine } from "./create-machine.js";
-export { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "./memory-layout.js";
+export {
+  CONVENTIONAL_RAM_END,
+  EXTENDED_RAM_START,
+  type LayoutRegion,
+  type LayoutRegionKind,
+  MemoryLayout,
+  describeRegion,
+  pcLayoutRegions,
+} from "./memory-layout.js";
+export { formatSize, parseAddress } from "./size-text.js";
 export { DeviceRegistry } from "./device-registry.js";
 export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
 export { Machine, type MachineState } from "./machine.js";
@@ -9,8 +18,13 @@ export {
   type DeviceEntry,
   type MachineConfig,
   type MachineConfigInput,
+  type LayoutRegionInput,
+  MONITOR_POLICIES,
+  type MonitorPolicyName,
   deviceEntries,
+  layoutRegionSchema,
   machineConfigSchema,
+  memoryLayoutOf,
   parseMachineConfig,
   parseSize,
 } from "./machine-config.js";

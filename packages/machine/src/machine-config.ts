@@ -1,12 +1,18 @@
-import { ConfigError, formatZodIssue, z } from "@ringlab/sdk";
+import { ConfigError, formatZodIssue, hex, z } from "@ringlab/sdk";
+import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
+import { formatSize, parseAddress, parseSize } from "./size-text.js";
 
-/** Parses `32M`, `640K`, `1G` or a plain byte count. */
-export function parseSize(text: string): number | undefined {
-  const m = /^(\d+)\s*([KMG]?)(i?B)?$/i.exec(text.trim());
-  if (!m) return undefined;
-  const unit = { "": 1, K: 1024, M: 1024 ** 2, G: 1024 ** 3 }[m[2]!.toUpperCase() as "" | "K" | "M" | "G"];
-  return Number(m[1]) * unit;
-}
+export { parseSize } from "./size-text.js";
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+const GiB = 1024 * MiB;
+const PAGE = 4 * KiB;
+/** Default `memory.size` when neither it nor a layout is given. */
+const DEFAULT_MEMORY_SIZE = 32 * MiB;
+/** RAM lives in one buffer indexed by physical address; 3 GiB keeps it clear of the 32-bit PCI/APIC area. */
+const MAX_TOP_OF_RAM = 3 * GiB;
+const FOUR_GIB = 4 * GiB;
 
 const size = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = typeof v === "number" ? v : parseSize(v);
@@ -16,6 +22,111 @@ const size = z.union([z.number(), z.string()]).transform((v, ctx) => {
   }
   return n;
 });
+
+/** An address or size in a layout region: a TOML integer (`0xA0000`) or a string (`"0xA0000"`, `"1M"`). */
+const address = (what: string, example: string) =>
+  z.union([z.number(), z.string()], { error: `expected ${what} such as ${example}` }).transform((v, ctx) => {
+    const n = typeof v === "number" ? v : parseAddress(v);
+    if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
+      ctx.addIssue({ code: "custom", message: `expected ${what} such as ${example}, got '${v}'` });
+      return z.NEVER;
+    }
+    return n;
+  });
+
+/** The policies a monitor can run a guest under (see the monitor package). */
+export const MONITOR_POLICIES = ["pure", "scan-patch", "pvi"] as const;
+export type MonitorPolicyName = (typeof MONITOR_POLICIES)[number];
+
+const quotedList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ");
+
+/** `expected one of 'a', 'b', got 'c'`, for enum keys and the flags that set them. */
+function enumError(names: readonly string[]) {
+  return (issue: { input?: unknown }) =>
+    issue.input === undefined
+      ? `missing: expected one of ${quotedList(names)}`
+      : `expected one of ${quotedList(names)}, got ${typeof issue.input === "string" ? `'${issue.input}'` : JSON.stringify(issue.input)}`;
+}
+
+/** One region of `memory.layout`. */
+export const layoutRegionSchema = z
+  .object({
+    kind: z.enum(["ram", "reserved"], { error: enumError(["ram", "reserved"]) }),
+    start: address("an address", "0x100000 or \"1M\""),
+    size: address("a size", "\"640K\" or 0x60000"),
+  })
+  .strict()
+  .superRefine((r, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
+    if (r.start % PAGE !== 0) issue("start", `expected a multiple of 4K (0x1000), got ${hex(r.start)}`);
+    else if (r.size === 0 || r.size % PAGE !== 0) issue("size", `expected a non-zero multiple of 4K (0x1000), got ${hex(r.size)}`);
+    else if (r.start + r.size > FOUR_GIB) {
+      issue("size", `${r.kind} region at ${hex(r.start)} of ${formatSize(r.size)} runs past 4 GiB (0xFFFFFFFF)`);
+    } else if (r.kind === "ram" && r.start + r.size > MAX_TOP_OF_RAM) {
+      issue("size", `RAM at ${hex(r.start)} of ${formatSize(r.size)} ends above 3G (0xC0000000), the highest RAM ringlab supports`);
+    }
+  });
+
+/**
+ * `memory`: the RAM size and the address-space layout. Without `layout`, the layout is a
+ * PC's derived from `size` (RAM 0-640K, the reserved hole 0xA0000-0xFFFFF, RAM from 1 MiB to
+ * `size`). With `layout`, `size` is the top of RAM (the end of the highest RAM region) and is
+ * derived from it; giving both is allowed only when they agree.
+ */
+const memorySchema = z
+  .object({
+    size: size.optional(),
+    layout: z.array(layoutRegionSchema).optional(),
+  })
+  .strict()
+  .transform((m, ctx): { size: number; layout: LayoutRegion[] } => {
+    if (m.layout === undefined) {
+      const n = m.size ?? DEFAULT_MEMORY_SIZE;
+      if (n < 2 * MiB || n > MAX_TOP_OF_RAM || n % PAGE !== 0) {
+        ctx.addIssue({ code: "custom", path: ["size"], message: "expected a multiple of 4K from 2M to 3G" });
+        return z.NEVER;
+      }
+      return { size: n, layout: pcLayoutRegions(n) };
+    }
+    const order = m.layout.map((r, i) => ({ r, i })).sort((a, b) => a.r.start - b.r.start || a.i - b.i);
+    for (let k = 1; k < order.length; k++) {
+      const prev = order[k - 1]!;
+      const cur = order[k]!;
+      if (cur.r.start < prev.r.start + prev.r.size) {
+        const [later, earlier] = cur.i > prev.i ? [cur, prev] : [prev, cur];
+        ctx.addIssue({
+          code: "custom",
+          path: ["layout", later.i],
+          message: `${describeRegion(later.r)} overlaps 'memory.layout.${earlier.i}' (${describeRegion(earlier.r)})`,
+        });
+        return z.NEVER;
+      }
+    }
+    const ram = m.layout.filter((r) => r.kind === "ram");
+    if (ram.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["layout"], message: "expected at least one region of kind 'ram'" });
+      return z.NEVER;
+    }
+    const top = Math.max(...ram.map((r) => r.start + r.size));
+    if (m.size !== undefined && m.size !== top) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["size"],
+        message:
+          `${formatSize(m.size)} does not match memory.layout, whose RAM ends at ${hex(top)} (${formatSize(top)}); ` +
+          "with a layout, memory.size is the top of RAM and may be left out",
+      });
+      return z.NEVER;
+    }
+    return { size: top, layout: order.map(({ r }) => ({ kind: r.kind, start: r.start, size: r.size })) };
+  });
+
+/** `monitor`: how the guest is run (see the monitor package for what each policy does). */
+const monitorSchema = z
+  .object({
+    policy: z.enum(MONITOR_POLICIES, { error: enumError(MONITOR_POLICIES) }).default("pure"),
+  })
+  .strict();
 
 /** One device of a machine: which plugin, its instance id (default: the plugin name), options. */
 export const deviceEntrySchema = z
@@ -30,22 +141,13 @@ export const deviceEntrySchema = z
 export const DEFAULT_DEVICES = ["pic", "pit", "vga", "debugcon", "exit-port"] as const;
 
 /**
- * A machine's configuration. Sizes accept `32M`-style strings. The memory layout is a PC's:
- * RAM from 0 to 640 KiB, the legacy hole 0xA0000-0xFFFFF (VGA window, ROMs), RAM again from
- * 1 MiB to the configured size.
+ * A machine's configuration. Sizes accept `32M`-style strings. The memory layout defaults to
+ * a PC's: RAM from 0 to 640 KiB, the legacy hole 0xA0000-0xFFFFF (VGA window, ROMs), RAM
+ * again from 1 MiB to `memory.size`; `memory.layout` replaces it (see {@link layoutRegionSchema}).
  */
 export const machineConfigSchema = z
   .object({
-    memory: z
-      .object({
-        size: size
-          .default(32 * 1024 * 1024)
-          .refine((n) => n >= 2 * 1024 * 1024 && n <= 3 * 1024 ** 3 && n % 4096 === 0, {
-            message: "expected a multiple of 4K from 2M to 3G",
-          }),
-      })
-      .strict()
-      .default({ size: 32 * 1024 * 1024 }),
+    memory: memorySchema.prefault({}),
     clock: z
       .object({
         tscHz: z.number().int().min(1_000_000).max(100_000_000_000).default(1_000_000_000),
@@ -55,12 +157,14 @@ export const machineConfigSchema = z
       .default({ tscHz: 1_000_000_000, cyclesPerInstruction: 1 }),
     devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
+    monitor: monitorSchema.default({ policy: "pure" }),
   })
   .strict();
 
 export type MachineConfigInput = z.input<typeof machineConfigSchema>;
 export type MachineConfig = z.output<typeof machineConfigSchema>;
 export type DeviceEntry = z.output<typeof deviceEntrySchema>;
+export type LayoutRegionInput = z.input<typeof layoutRegionSchema>;
 
 /**
  * Validates a machine configuration. Errors are one {@link ConfigError} line naming `source`
@@ -75,4 +179,9 @@ export function parseMachineConfig(input: unknown, source = "config"): MachineCo
 /** The device list of a config, with string entries expanded and defaults filled in. */
 export function deviceEntries(config: MachineConfig): DeviceEntry[] {
   return config.devices.map((d) => (typeof d === "string" ? { plugin: d, options: {} } : d));
+}
+
+/** The address-space layout of a validated configuration. */
+export function memoryLayoutOf(config: MachineConfig): MemoryLayout {
+  return new MemoryLayout(config.memory.layout);
 }

@@ -77,6 +77,6 @@ describe("bootKernel", () => {
   it("refuses a kernel that does not fit the machine's RAM", () => {
     const m = createMachine({ devices: [], memory: { size: "2M" } }, builtinRegistry());
     const plan = planRaw("big.bin", new Uint8Array(0x200000), 0x100000);
-    expect(() => bootKernel(m, new EntryRecorder(), plan)).toThrow(/^big.bin: segment .* is outside the machine's 2 MiB of RAM/);
+    expect(() => bootKernel(m, new EntryRecorder(), plan)).toThrow(/^big.bin: segment 0x100000..0x2FFFFF is outside the machine's RAM \(0x0..0x9FFFF, 0x100000..0x1FFFFF\): raise --mem/);
   });
 });

@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import { Bus } from "@ringlab/sdk";
 import {
   ImageError,
+  MemoryLayout,
+  mapRomImage,
   MULTIBOOT_HEADER_MAGIC,
   buildMultibootInfo,
   checkPlanFits,
@@ -11,6 +14,7 @@ import {
 import { aoutKernel, elf32, multibootHeader } from "./image-builders.js";
 
 const MiB = 1024 * 1024;
+const pc = (top: number) => MemoryLayout.pc(top);
 
 describe("Multiboot a.out kludge", () => {
   it("loads the file from load_addr with BSS and the header's entry", () => {
@@ -23,7 +27,7 @@ describe("Multiboot a.out kludge", () => {
     expect(plan.segments[0]!.data.length).toBe(35);
     expect(plan.segments[0]!.memSize).toBe(35 + 0x100);
     const ram = new Uint8Array(4 * MiB).fill(0xaa);
-    placeImage(plan, ram);
+    placeImage(plan, ram, pc(4 * MiB));
     expect([...ram.subarray(0x100020, 0x100023)]).toEqual([0xf4, 0xeb, 0xfd]);
     expect(ram[0x100023 + 0xff]).toBe(0);
     expect(ram[0x100023 + 0x100]).toBe(0xaa);
@@ -87,14 +91,14 @@ describe("placing images", () => {
   it("refuses segments in the PC hole, past RAM, or overlapping", () => {
     const seg = (addr: number, memSize: number) => ({ addr, data: new Uint8Array(0), memSize });
     const plan = (...segments: ReturnType<typeof seg>[]) => ({ image: "k", format: "raw" as const, segments, entry: 0 });
-    expect(() => checkPlanFits(plan(seg(0x9f000, 0x2000)), 32 * MiB)).toThrow(
+    expect(() => checkPlanFits(plan(seg(0x9f000, 0x2000)), pc(32 * MiB))).toThrow(
       "k: segment 0x9F000..0xA0FFF overlaps the PC hole 0xA0000..0xFFFFF (VGA memory and ROMs)",
     );
-    expect(() => checkPlanFits(plan(seg(0x1f00000, 0x200000)), 32 * MiB)).toThrow(
-      "k: segment 0x1F00000..0x20FFFFF is outside the machine's 32 MiB of RAM (raise --mem)",
+    expect(() => checkPlanFits(plan(seg(0x1f00000, 0x200000)), pc(32 * MiB))).toThrow(
+      "k: segment 0x1F00000..0x20FFFFF is outside the machine's RAM (0x0..0x9FFFF, 0x100000..0x1FFFFFF): raise --mem or change memory.layout",
     );
-    expect(() => checkPlanFits(plan(seg(0x100000, 0x100), seg(0x1000ff, 4)), 32 * MiB)).toThrow(/overlaps another segment/);
-    expect(() => checkPlanFits(plan(seg(0x7c00, 0x200), seg(0x100000, 0x1000)), 32 * MiB)).not.toThrow();
+    expect(() => checkPlanFits(plan(seg(0x100000, 0x100), seg(0x1000ff, 4)), pc(32 * MiB))).toThrow(/overlaps another segment/);
+    expect(() => checkPlanFits(plan(seg(0x7c00, 0x200), seg(0x100000, 0x1000)), pc(32 * MiB))).not.toThrow();
   });
 
   it("plans a raw image at an address with its entry", () => {
@@ -108,7 +112,7 @@ describe("Multiboot information", () => {
   const plan = planMultiboot("k", aoutKernel({ loadAddr: 0x100000, code: [0xf4] }));
 
   it("describes memory, the memory map, the command line and the loader (spec §3.3)", () => {
-    const info = buildMultibootInfo({ ramSize: 32 * MiB, cmdline: "quiet x=1", loaderName: "ringlab 0.1.0", plan });
+    const info = buildMultibootInfo({ layout: pc(32 * MiB), cmdline: "quiet x=1", loaderName: "ringlab 0.1.0", plan });
     expect(info.addr).toBe(0x9000);
     const v = new DataView(info.bytes.buffer);
     const at = (addr: number) => addr - info.addr;
@@ -137,30 +141,53 @@ describe("Multiboot information", () => {
 
   it("moves above the kernel when the kernel sits on its usual place", () => {
     const low = { image: "k", format: "raw" as const, segments: [{ addr: 0x8000, data: new Uint8Array(0), memSize: 0x3000 }], entry: 0x8000 };
-    expect(buildMultibootInfo({ ramSize: 32 * MiB, cmdline: "", loaderName: "r", plan: low }).addr).toBe(0xb000);
+    expect(buildMultibootInfo({ layout: pc(32 * MiB), cmdline: "", loaderName: "r", plan: low }).addr).toBe(0xb000);
   });
 });
 
 describe("ROM images", () => {
-  it("maps a BIOS-sized ROM at 0xE0000 and aliases it below 4 GiB for the reset vector", async () => {
-    const { Bus } = await import("@ringlab/sdk");
-    const { mapRomImage } = await import("../src/index.js");
-    const bus = new Bus({ ramSize: 2 * MiB });
+  /** A bus with the PC layout's RAM mapped, as createMachine maps it. */
+  function pcBus(top = 2 * MiB): Bus {
+    const bus = new Bus({ ramSize: top });
+    for (const [a, b] of pc(top).ramRuns) bus.memory.mapRam("ram", a, b - a);
+    return bus;
+  }
+
+  it("maps a BIOS-sized ROM at 0xE0000 and aliases it below 4 GiB for the reset vector", () => {
+    const bus = pcBus();
     const rom = new Uint8Array(0x20000);
     rom[0x1fff0] = 0xea; // the reset vector's far jump
     expect(mapRomImage(bus, "/x/test386.bin", rom, 0xe0000)).toEqual({ aliasAt: 0xfffe0000 });
     expect(bus.memory.read(0xffff0, 1)).toBe(0xea);
     expect(bus.memory.read(0xfffffff0, 1)).toBe(0xea);
-    expect(bus.memory.regions().map((r) => r.owner)).toEqual(["rom:test386.bin", "rom:test386.bin"]);
+    expect(bus.memory.regions().map((r) => r.owner)).toEqual(["ram", "rom:test386.bin", "ram", "rom:test386.bin"]);
   });
 
-  it("refuses ROMs over RAM, the VGA window, or of odd sizes", async () => {
-    const { Bus } = await import("@ringlab/sdk");
-    const { mapRomImage } = await import("../src/index.js");
-    const bus = new Bus({ ramSize: 2 * MiB });
-    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0xa0000)).toThrow(/^r\.bin: ROM at 0xA0000\.\.0xA07FF must lie in 0xC0000\.\.0xFFFFF or above RAM/);
-    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0x100000)).toThrow(/must lie in/);
+  it("refuses ROMs over RAM, over a device's memory, or of odd sizes", () => {
+    const bus = pcBus();
+    bus.memory.mapMmio("vga", 0xa0000, 0x20000, { read8: () => 0 });
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0xa0000)).toThrow(
+      "r.bin: ROM at 0xA0000..0xA07FF overlaps vga's MMIO at 0xA0000..0xBFFFF; map ROMs in a reserved region such as 0xC0000..0xFFFFF or above RAM",
+    );
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0x100000)).toThrow(
+      /^r\.bin: ROM at 0x100000\.\.0x1007FF overlaps RAM 0x100000\.\.0x1FFFFF \(memory\.layout\); map ROMs in a reserved region/,
+    );
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0x9f800)).toThrow(/overlaps RAM 0x0\.\.0x9FFFF/);
     expect(() => mapRomImage(bus, "r.bin", new Uint8Array(100), 0xc0000)).toThrow("r.bin: ROM size 100 is not a multiple of 2 KiB");
     expect(mapRomImage(bus, "opt.bin", new Uint8Array(0x800), 0xc8000)).toEqual({});
+    expect(mapRomImage(bus, "high.bin", new Uint8Array(0x800), 0x200000)).toEqual({}); // just above RAM
+  });
+
+  it("maps ROMs in a custom layout's reserved regions and gaps, never over its RAM", () => {
+    const layout = new MemoryLayout([
+      { kind: "ram", start: 0, size: 0x80000 },
+      { kind: "reserved", start: 0xfec00000, size: 0x1000 },
+      { kind: "ram", start: 0x100000, size: 0x100000 },
+    ]);
+    const bus = new Bus({ ramSize: layout.topOfRam });
+    for (const [a, b] of layout.ramRuns) bus.memory.mapRam("ram", a, b - a);
+    expect(mapRomImage(bus, "gap.bin", new Uint8Array(0x800), 0x80000)).toEqual({});
+    expect(mapRomImage(bus, "apic.bin", new Uint8Array(0x1000), 0xfec00000)).toEqual({});
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x1000), 0x7f800)).toThrow(/overlaps RAM 0x0\.\.0x7FFFF/);
   });
 });

@@ -1,18 +1,20 @@
+import { formatSize } from "@ringlab/machine";
+import { hex } from "@ringlab/sdk";
 import { stringify } from "smol-toml";
 import type { RunConfig } from "../config/run-config.js";
 
-/** `33554432` as `"32M"` when it is a whole number of MiB or KiB, as a user would write it. */
-function sizeText(n: number): string | number {
-  if (n % (1024 * 1024) === 0) return `${n / (1024 * 1024)}M`;
-  if (n % 1024 === 0) return `${n / 1024}K`;
-  return n;
-}
-
-/** The effective configuration as TOML, with every default filled in. */
+/**
+ * The effective configuration as TOML, with every default filled in: sizes as a user would
+ * write them (`"32M"`, `"640K"`), addresses in hexadecimal (`"0xFEC00000"`), and the memory
+ * layout in effect even when it is the default PC one. The output reads back as a config file.
+ */
 export function formatConfig(config: RunConfig): string {
   const shown = {
     ...config,
-    memory: { ...config.memory, size: sizeText(config.memory.size) },
+    memory: {
+      size: formatSize(config.memory.size),
+      layout: config.memory.layout.map((r) => ({ kind: r.kind, start: hex(r.start), size: formatSize(r.size) })),
+    },
     // A device with no options is shown by its plugin name alone.
     devices: config.devices.map((d) =>
       typeof d === "string" || Object.keys(d.options).length > 0 || d.id !== undefined ? d : d.plugin,

@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
-import { DEFAULT_DEVICES } from "@ringlab/machine";
+import { DEFAULT_DEVICES, MONITOR_POLICIES } from "@ringlab/machine";
 import { readInputText } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
@@ -19,13 +19,14 @@ export interface MachineFlags {
   cpi?: number;
   vgaReplay?: string;
   module?: string[];
+  policy?: string;
 }
 
 /** Adds the {@link MachineFlags} options to `cmd`. */
 export function addMachineOptions(cmd: Command, parseNumber: (v: string) => number): Command {
   return cmd
     .option("-c, --config <file>", "machine configuration file (TOML); flags override its keys")
-    .option("-m, --mem <size>", "RAM size, e.g. 32M (memory.size)")
+    .option("-m, --mem <size>", "RAM size, e.g. 32M: the top of RAM (memory.size); with a memory.layout it must match it")
     .option("--max-instructions <n>", "stop after N guest instructions (maxInstructions)", parseNumber)
     .option("--cmdline <text>", "Multiboot command line (kernel.cmdline)")
     .option(
@@ -35,6 +36,7 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     )
     .addOption(new Option("--tsc-hz <hz>", "TSC frequency in Hz (clock.tscHz)").argParser(parseNumber))
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
+    .option("--policy <name>", `monitor policy: ${MONITOR_POLICIES.join(", ")} (monitor.policy)`)
     .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
 }
 
@@ -64,6 +66,7 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
   const overrides: Record<string, unknown> = {
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
+    monitor: flags.policy !== undefined ? { policy: flags.policy } : undefined,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,
     kernel:
       kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined
@@ -126,6 +129,7 @@ function resolveModule(dir: string, spec: string): string {
 /** The flag that sets each config key, to name it in errors. */
 const FLAG_FOR_KEY: Record<string, string> = {
   "memory.size": "--mem",
+  "monitor.policy": "--policy",
   maxInstructions: "--max-instructions",
   "clock.tscHz": "--tsc-hz",
   "clock.cyclesPerInstruction": "--cpi",

@@ -10,5 +10,5 @@ export {
 } from "./multiboot.js";
 export { type MultibootInfo, type MultibootInfoInput, type PlacedModule, buildMultibootInfo, pageAlign } from "./multiboot-info.js";
 export { planRaw } from "./raw.js";
-export { checkPlanFits, placeImage, ramRanges } from "./place-image.js";
+export { checkPlanFits, placeImage } from "./place-image.js";
 export { ROM_AREA_START, mapRomImage } from "./rom.js";

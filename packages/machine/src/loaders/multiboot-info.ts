@@ -1,4 +1,4 @@
-import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "../memory-layout.js";
+import type { MemoryLayout } from "../memory-layout.js";
 import { ImageError } from "./image-error.js";
 import type { LoadPlan } from "./load-plan.js";
 
@@ -30,7 +30,8 @@ export interface PlacedModule {
 }
 
 export interface MultibootInfoInput {
-  ramSize: number;
+  /** The machine's address-space layout: mem_lower/mem_upper and the memory map come from it. */
+  layout: MemoryLayout;
   cmdline: string;
   loaderName: string;
   plan: LoadPlan;
@@ -44,20 +45,22 @@ export interface MultibootInfo {
 }
 
 /**
- * Builds the Multiboot information structure (§3.3) for a PC of `ramSize` bytes: mem_lower /
- * mem_upper, a memory map describing the configured layout (640 KiB, the reserved hole, RAM
- * above 1 MiB), the command line, the boot loader's name and the module list. It is placed
- * at 0x9000, or above the kernel and modules when they use that area.
+ * Builds the Multiboot information structure (§3.3) for a machine with the given layout:
+ * mem_lower (KiB of RAM from 0, at most 640) and mem_upper (KiB of RAM contiguous from
+ * 1 MiB), a memory map listing every region of the layout (RAM as type 1, reserved regions
+ * as type 2; on a default PC layout: 640 KiB, the hole, RAM above 1 MiB), the command line,
+ * the boot loader's name and the module list. It is placed at 0x9000, or above the kernel
+ * and modules when they use that area.
  */
 export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfo {
   const enc = (s: string) => Uint8Array.from([...s].map((c) => c.charCodeAt(0) & 0xff).concat(0));
   const cmdline = enc(input.cmdline);
   const loader = enc(input.loaderName);
-  const mmap: [number, number, number][] = [
-    [0, CONVENTIONAL_RAM_END, MMAP_AVAILABLE],
-    [CONVENTIONAL_RAM_END, EXTENDED_RAM_START - CONVENTIONAL_RAM_END, MMAP_RESERVED],
-    [EXTENDED_RAM_START, input.ramSize - EXTENDED_RAM_START, MMAP_AVAILABLE],
-  ];
+  const mmap: [number, number, number][] = input.layout.regions.map((r) => [
+    r.start,
+    r.size,
+    r.kind === "ram" ? MMAP_AVAILABLE : MMAP_RESERVED,
+  ]);
   const modules = input.modules ?? [];
   const modStrings = modules.map((m) => enc(m.cmdline));
   const mmapOff = INFO_SIZE;
@@ -71,12 +74,12 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfo {
     ...input.plan.segments.map((s): [number, number] => [s.addr, s.addr + s.memSize]),
     ...modules.map((m): [number, number] => [m.start, m.end]),
   ];
-  const addr = chooseAddress(input.plan.image, used, total, input.ramSize);
+  const addr = chooseAddress(input.plan.image, used, total, input.layout);
   const bytes = new Uint8Array(total);
   const v = new DataView(bytes.buffer);
   v.setUint32(0, INFO_MEMORY | INFO_CMDLINE | INFO_MODS | INFO_MMAP | INFO_LOADER_NAME, true);
-  v.setUint32(4, CONVENTIONAL_RAM_END / 1024, true); // mem_lower: KiB from 0
-  v.setUint32(8, (input.ramSize - EXTENDED_RAM_START) / 1024, true); // mem_upper: KiB from 1 MiB
+  v.setUint32(4, input.layout.memLowerKiB, true);
+  v.setUint32(8, input.layout.memUpperKiB, true);
   v.setUint32(16, addr + cmdOff, true);
   v.setUint32(20, modules.length, true); // mods_count
   v.setUint32(24, addr + modsOff, true); // mods_addr
@@ -104,12 +107,15 @@ export function buildMultibootInfo(input: MultibootInfoInput): MultibootInfo {
   return { addr, bytes };
 }
 
-function chooseAddress(image: string, used: [number, number][], size: number, ramSize: number): number {
-  const overlaps = (a: number) => used.some(([s, e]) => a < e && s < a + size);
-  if (PREFERRED_INFO_ADDR + size <= CONVENTIONAL_RAM_END && !overlaps(PREFERRED_INFO_ADDR)) return PREFERRED_INFO_ADDR;
+function chooseAddress(image: string, used: [number, number][], size: number, layout: MemoryLayout): number {
+  const free = (a: number) => layout.contains(a, size) && !used.some(([s, e]) => a < e && s < a + size);
+  if (free(PREFERRED_INFO_ADDR)) return PREFERRED_INFO_ADDR;
   const above = pageAlign(Math.max(...used.map(([, e]) => e)));
-  if (above + size <= ramSize && !overlaps(above)) return above;
-  throw new ImageError(image, `no room in RAM for the ${size}-byte Multiboot information after the kernel (raise --mem)`);
+  if (free(above)) return above;
+  throw new ImageError(
+    image,
+    `no room in RAM for the ${size}-byte Multiboot information after the kernel (raise --mem or change memory.layout)`,
+  );
 }
 
 /** `n` rounded up to a 4 KiB page boundary. */

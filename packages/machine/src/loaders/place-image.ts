@@ -1,33 +1,25 @@
 import { hex } from "@ringlab/sdk";
-import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "../memory-layout.js";
+import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START, type LayoutRegion, type MemoryLayout } from "../memory-layout.js";
 import { ImageError } from "./image-error.js";
 import type { LoadPlan } from "./load-plan.js";
 
-/** The RAM ranges of a PC with `ramSize` bytes: [start, end) pairs. */
-export function ramRanges(ramSize: number): [number, number][] {
-  return [
-    [0, CONVENTIONAL_RAM_END],
-    [EXTENDED_RAM_START, ramSize],
-  ];
-}
-
 /**
- * Checks that every segment lies wholly in RAM — not in the legacy hole 0xA0000-0xFFFFF
- * (VGA window and ROMs) and not past the end of memory — and that no two overlap.
+ * Checks that every segment lies wholly in the layout's RAM — not in a reserved region (on a
+ * PC, the legacy hole 0xA0000-0xFFFFF: VGA window and ROMs), not in a gap, not past the top
+ * of RAM — and that no two overlap. Each failure is one {@link ImageError} line naming the
+ * image.
  */
-export function checkPlanFits(plan: LoadPlan, ramSize: number): void {
-  const ranges = ramRanges(ramSize);
+export function checkPlanFits(plan: LoadPlan, layout: MemoryLayout): void {
   const placed: [number, number][] = [];
   for (const s of plan.segments) {
     const start = s.addr;
     const end = s.addr + s.memSize;
     const where = `segment ${hex(start)}..${hex(end - 1)}`;
     if (end > 2 ** 32) throw new ImageError(plan.image, `${where} runs past 4 GiB`);
-    if (start < EXTENDED_RAM_START && end > CONVENTIONAL_RAM_END) {
-      throw new ImageError(plan.image, `${where} overlaps the PC hole ${hex(CONVENTIONAL_RAM_END)}..0xFFFFF (VGA memory and ROMs)`);
-    }
-    if (!ranges.some(([a, b]) => start >= a && end <= b)) {
-      throw new ImageError(plan.image, `${where} is outside the machine's ${ramSize / (1024 * 1024)} MiB of RAM (raise --mem)`);
+    const hole = layout.holeOverlap(start, s.memSize);
+    if (hole) throw new ImageError(plan.image, `${where} overlaps ${describeHole(hole)}`);
+    if (!layout.contains(start, s.memSize)) {
+      throw new ImageError(plan.image, `${where} is outside the machine's RAM (${describeRam(layout)}): raise --mem or change memory.layout`);
     }
     for (const [a, b] of placed) {
       if (start < b && a < end) throw new ImageError(plan.image, `${where} overlaps another segment at ${hex(a)}..${hex(b - 1)}`);
@@ -36,11 +28,30 @@ export function checkPlanFits(plan: LoadPlan, ramSize: number): void {
   }
 }
 
-/** Copies the plan's segments into RAM (identity-mapped: address = RAM offset) and zeroes BSS. */
-export function placeImage(plan: LoadPlan, ram: Uint8Array): void {
-  checkPlanFits(plan, ram.length);
+/**
+ * Copies the plan's segments into RAM and zeroes BSS. `ram` is the bus's RAM buffer, in
+ * which RAM is identity-mapped (physical address = offset; see {@link MemoryLayout}).
+ */
+export function placeImage(plan: LoadPlan, ram: Uint8Array, layout: MemoryLayout): void {
+  checkPlanFits(plan, layout);
+  if (ram.length < layout.topOfRam) {
+    throw new RangeError(`RAM buffer of ${ram.length} bytes is below the layout's top of RAM ${hex(layout.topOfRam)}`);
+  }
   for (const s of plan.segments) {
     ram.set(s.data, s.addr);
     ram.fill(0, s.addr + s.data.length, s.addr + s.memSize);
   }
+}
+
+/** The reserved region for a message; the PC's own hole is named as such. */
+function describeHole(r: LayoutRegion): string {
+  if (r.start === CONVENTIONAL_RAM_END && r.start + r.size === EXTENDED_RAM_START) {
+    return `the PC hole ${hex(r.start)}..${hex(r.start + r.size - 1)} (VGA memory and ROMs)`;
+  }
+  return `the reserved region ${hex(r.start)}..${hex(r.start + r.size - 1)} (memory.layout)`;
+}
+
+/** `0x0..0x9FFFF, 0x100000..0x1FFFFFF`: the RAM runs of a layout. */
+function describeRam(layout: MemoryLayout): string {
+  return layout.ramRuns.map(([a, b]) => `${hex(a)}..${hex(b - 1)}`).join(", ");
 }

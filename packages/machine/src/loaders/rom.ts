@@ -1,33 +1,40 @@
 import { type Bus, hex } from "@ringlab/sdk";
-import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START } from "../memory-layout.js";
 import { ImageError } from "./image-error.js";
 
 /** Start of the ROM area in the PC hole: option ROMs from 0xC0000, the BIOS up to 0xFFFFF. */
 export const ROM_AREA_START = 0xc0000;
+/** A PC's system BIOS ends at 1 MiB, where the real-mode address space ends. */
+const BIOS_END = 0x100000;
 const FOUR_GIB = 2 ** 32;
 
 /**
- * Maps a ROM image at `addr`. It must lie in the ROM area of the PC hole (0xC0000-0xFFFFF)
- * or above RAM. A ROM that ends at 1 MiB is the system BIOS: as on a PC, it is also mapped
- * at the top of the 4 GiB space (e.g. 0xFFFE0000 for 128 KiB), where the reset vector
- * 0xFFFFFFF0 fetches its first instruction (SDM vol.3 §9.1.4).
+ * Maps a ROM image at `addr`. It must land where nothing is mapped yet: not over the
+ * machine's RAM (its `memory.layout`), nor over a device's memory such as the VGA window at
+ * 0xA0000; a reserved region of the layout or a gap is the place for it (on a PC: the ROM
+ * area 0xC0000-0xFFFFF, or above RAM). A ROM that ends at 1 MiB is the system BIOS: as on a
+ * PC, it is also mapped at the top of the 4 GiB space (e.g. 0xFFFE0000 for 128 KiB), where
+ * the reset vector 0xFFFFFFF0 fetches its first instruction (SDM vol.3 §9.1.4).
  */
 export function mapRomImage(bus: Bus, image: string, bytes: Uint8Array, addr: number): { aliasAt?: number } {
   const end = addr + bytes.length;
   if (bytes.length === 0) throw new ImageError(image, "ROM image is empty");
   if (bytes.length % 2048 !== 0) throw new ImageError(image, `ROM size ${bytes.length} is not a multiple of 2 KiB`);
-  const inHole = addr >= ROM_AREA_START && end <= EXTENDED_RAM_START;
-  const aboveRam = addr >= bus.memory.ram8.length && end <= FOUR_GIB;
-  if (!inHole && !aboveRam) {
-    throw new ImageError(
-      image,
-      `ROM at ${hex(addr)}..${hex(end - 1)} must lie in ${hex(ROM_AREA_START)}..0xFFFFF or above RAM (not over RAM or the VGA window at ${hex(CONVENTIONAL_RAM_END)})`,
-    );
+  const where = `ROM at ${hex(addr)}..${hex(end - 1)}`;
+  if (end > FOUR_GIB) throw new ImageError(image, `${where} runs past 4 GiB`);
+  const aliasAt = end === BIOS_END ? FOUR_GIB - bytes.length : undefined;
+  for (const at of aliasAt === undefined ? [addr] : [addr, aliasAt]) {
+    const other = bus.memory.regions().find((r) => at < r.base + r.size && r.base < at + bytes.length);
+    if (!other) continue;
+    const what =
+      other.kind === "ram" && other.owner === "ram"
+        ? `RAM ${hex(other.base)}..${hex(other.base + other.size - 1)} (memory.layout)`
+        : `${other.owner}'s ${other.kind === "mmio" ? "MMIO" : other.kind.toUpperCase()} at ${hex(other.base)}..${hex(other.base + other.size - 1)}`;
+    const alias = at === addr ? "" : ` (its reset-vector alias at ${hex(at)})`;
+    throw new ImageError(image, `${where}${alias} overlaps ${what}; map ROMs in a reserved region such as ${hex(ROM_AREA_START)}..0xFFFFF or above RAM`);
   }
   const owner = `rom:${image.split(/[\\/]/).pop()}`;
   bus.memory.mapRom(owner, addr, bytes);
-  if (end === EXTENDED_RAM_START) {
-    const aliasAt = FOUR_GIB - bytes.length;
+  if (aliasAt !== undefined) {
     bus.memory.mapRom(owner, aliasAt, bytes);
     return { aliasAt };
   }
