@@ -26,4 +26,9 @@ export const ExitCode = {
   halted: 122,
   /** `run`: an exception or interrupt was claimed by the host and not handled. */
   unhandledExit: 123,
+  /**
+   * `compare`: the guest could tell the policies apart (its console output, screen,
+   * instruction count or outcome differed from the first policy's).
+   */
+  policiesDiffer: 124,
 } as const;

@@ -1,5 +1,7 @@
 import { builtinRegistry } from "@ringlab/machine";
+import { POLICY_NAMES } from "@ringlab/monitor";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { type CompareFlags, compareCommand } from "./commands/compare.js";
 import { disasmCommand } from "./commands/disasm.js";
 import { type RunFlags, runCommand } from "./commands/run.js";
 import { formatConfig } from "./commands/config.js";
@@ -81,6 +83,27 @@ export function buildProgram(version: string, io: Io): Command {
   ).action((kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);
     const status = runCommand(config, opts, io, parseNumberOption);
+    throw new RunFinished(status);
+  });
+
+  addMachineOptions(
+    program
+      .command("compare")
+      .description(
+        "run a guest under each monitor policy from the same power-on state, show what each intercepted, " +
+          "and check the guest could not tell them apart (exit 124 if it could)",
+      )
+      .argument("[kernel]", "Multiboot kernel image; default: the bundled demo guest")
+      .option("--policies <list>", `comma-separated policies, the first one the reference (default: ${POLICY_NAMES.join(",")})`)
+      .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000")
+      .option("--entry <addr>", "entry point of a --load image (default: its first byte)", parseNumberOption)
+      .option("--rom <file@addr>", "map a ROM image (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+      .option("--json", "print every run (outcome, instructions, console output, screen, exits) as JSON"),
+    parseNumberOption,
+  ).action((kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
+    if (opts.policy !== undefined) throw new UserError("--policy: compare runs several policies; choose them with --policies");
+    const config = resolveRunConfig(opts, kernel);
+    const status = compareCommand(config, opts, io, parseNumberOption);
     throw new RunFinished(status);
   });
 

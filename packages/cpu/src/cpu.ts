@@ -266,11 +266,14 @@ export class Cpu extends CpuMemory {
       if (this.halted) return STOP_HALT;
       if (this.n >= this.budget) return STOP_BUDGET;
       if ((this.pending & P_STEP) !== 0) continue; // single-stepping: service() runs each one
+      let thrown: unknown;
       try {
-        if (this.traceHook === undefined) this.loop();
-        else this.tracedStep(this.traceHook);
+        thrown = this.traceHook === undefined ? this.loop() : this.tracedStep(this.traceHook);
       } catch (e) {
-        const r = this.onThrow(e);
+        thrown = e;
+      }
+      if (thrown !== undefined) {
+        const r = this.onThrow(thrown);
         if (r !== null) return r;
       }
     }
@@ -280,12 +283,12 @@ export class Cpu extends CpuMemory {
    * Tracing: one instruction at a time through the same loop, telling the hook about each
    * before it runs (each REP iteration counts as one). The untraced path pays nothing.
    */
-  private tracedStep(hook: (lin: number, eip: number) => void): void {
+  private tracedStep(hook: (lin: number, eip: number) => void): unknown {
     const saved = this.budget;
     this.budget = this.n + 1;
     try {
       hook((this.segBase[CS]! + this.eip) >>> 0, this.eip);
-      this.loop();
+      return this.loop();
     } finally {
       this.budget = saved;
     }
@@ -293,9 +296,10 @@ export class Cpu extends CpuMemory {
 
   /**
    * The hot loop: fetch a decoded instruction from the page cache, run it, count it. The
-   * instruction's own offset stays in a local; only a fault (caught here) publishes it.
+   * instruction's own offset stays in a local; only a fault (caught here) publishes it. A
+   * fault is returned rather than thrown on (a second throw costs as much as the first).
    */
-  private loop(): void {
+  private loop(): unknown {
     const pages = this.code.pages;
     const segBase = this.segBase;
     const budget = this.budget;
@@ -342,8 +346,9 @@ export class Cpu extends CpuMemory {
       }
     } catch (e) {
       this.insnEip = eip;
-      throw e;
+      return e;
     }
+    return undefined;
   }
 
   private decodeAt(eip: number, lin: number): Insn {
@@ -370,11 +375,10 @@ export class Cpu extends CpuMemory {
     this.budget = this.n + 1;
     this.stepFaulted = false;
     this.stepSoftInt = false;
-    try {
-      this.loop();
-    } catch (e) {
+    const thrown = this.loop();
+    if (thrown !== undefined) {
       this.stepFaulted = true;
-      const r = this.onThrow(e);
+      const r = this.onThrow(thrown);
       if (r !== null) {
         this.budget = saved;
         return r;
@@ -480,8 +484,11 @@ export class Cpu extends CpuMemory {
    * instruction. A fault it raises is delivered like any other (offered to the exit hook,
    * then through the IDT). Interrupts are not sampled before it. Returns why it stopped:
    * `budget` once it retired or delivered its fault, else halt / exception / shutdown.
+   *
+   * `decoded` saves the decoding: an instruction from {@link cachedInstruction} or the one
+   * the patch hook was shown for CS:EIP, while that code is still cached (unchanged).
    */
-  executeOne(): StopReason {
+  executeOne(decoded?: DecodedInsn): StopReason {
     if (this.shutdownWhy !== null) return { kind: "shutdown", why: this.shutdownWhy };
     this.budget = 1;
     this.n = 0;
@@ -493,8 +500,11 @@ export class Cpu extends CpuMemory {
         const lin = (this.segBase[CS]! + eip) | 0;
         const limit = this.segLimit[CS]! >>> 0;
         if (eip > limit) fault(GP, 0);
-        const insn = new Insn(undefinedOpcode);
-        decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
+        let insn = decoded as Insn | undefined;
+        if (insn === undefined) {
+          insn = new Insn(undefinedOpcode);
+          decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
+        }
         if (eip + insn.len - 1 > limit) fault(GP, 0);
         this.recent[this.recentNext] = lin;
         this.recentNext = (this.recentNext + 1) & (RECENT_COUNT - 1);
@@ -518,6 +528,14 @@ export class Cpu extends CpuMemory {
       this.n = 0;
       this.budget = 0;
     }
+  }
+
+  /**
+   * The decoded instruction cached for linear address `lin` (as the CPU will run it there,
+   * patched or not), or undefined when none is cached.
+   */
+  cachedInstruction(lin: number): DecodedInsn | undefined {
+    return this.code.pages[lin >>> 12]?.[lin & 0xfff];
   }
 
   /** True when the last {@link executeOne} ended in a fault (delivered or claimed). */
@@ -547,13 +565,15 @@ export class Cpu extends CpuMemory {
 
   /**
    * Sets the current privilege level as a world switch does: CPL, and the RPL of CS and SS
-   * (which always equal it in protected mode), dropping user/supervisor translations when
-   * the privilege class changes. Nothing is checked: the caller owns the consequences.
+   * (which always equal it in protected mode). Nothing is checked: the caller owns the
+   * consequences. Translations and decoded code cached for user rights stay when switching
+   * to CPL 0-2 (a switch there and back is cheap; nothing new is cached meanwhile, see
+   * paging-unit.ts); ones cached for supervisor rights are dropped on a switch to CPL 3.
    */
   setCpl(cpl: number): void {
     cpl &= 3;
     if (cpl === this.cpl) return;
-    privilegeClassChanging(this, cpl);
+    if (cpl === 3) privilegeClassChanging(this, 3);
     this.cpl = cpl;
     this.segSel[CS] = (this.segSel[CS]! & 0xfffc) | cpl;
     this.segSel[SS] = (this.segSel[SS]! & 0xfffc) | cpl;

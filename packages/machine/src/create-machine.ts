@@ -10,12 +10,14 @@ import {
   DEVICE_ID,
   DEVICE_OPTIONS,
   MACHINE_CONFIG,
+  MONITOR_POLICY,
   RUN_CONTROL,
   type RunControl,
   VirtualClock,
   parseDeviceOptions,
 } from "@ringlab/sdk";
 import { Cpu } from "@ringlab/cpu";
+import { type MonitorPolicy, createPolicy } from "@ringlab/monitor";
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
 import { Machine } from "./machine.js";
@@ -81,6 +83,8 @@ export function createMachine(
   c.register(BUS, { useValue: bus });
   c.register(CLOCK, { useValue: clock });
   c.register(CPU, { useValue: cpu });
+  // The policy installs its hooks on the CPU and drives it for the machine loop.
+  c.register(MONITOR_POLICY, { useValue: createPolicy(config.monitor.policy, cpu, { patch: config.monitor.patch }) });
   c.register(MACHINE_CONFIG, { useValue: config });
   c.register(CONSOLE, { useValue: host.console ?? new CollectingConsole() });
   c.register(RUN_CONTROL, { useValue: runControl });
@@ -100,7 +104,7 @@ export function createMachine(
   });
   if (ids.size === 0) {
     // @injectAll fails on an unregistered token; a machine with no devices is still valid.
-    machine = new Machine(bus, clock, [], config, cpu);
+    machine = new Machine(bus, clock, [], config, cpu, c.resolve(MONITOR_POLICY) as MonitorPolicy);
   } else {
     machine = c.resolve(Machine);
   }

@@ -1,3 +1,4 @@
+import { POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
 import { ConfigError, formatZodIssue, hex, z } from "@ringlab/sdk";
 import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
 import { formatSize, parseAddress, parseSize } from "./size-text.js";
@@ -35,8 +36,8 @@ const address = (what: string, example: string) =>
   });
 
 /** The policies a monitor can run a guest under (see the monitor package). */
-export const MONITOR_POLICIES = ["pure", "scan-patch", "pvi"] as const;
-export type MonitorPolicyName = (typeof MONITOR_POLICIES)[number];
+export const MONITOR_POLICIES = POLICY_NAMES;
+export type MonitorPolicyName = PolicyName;
 
 const quotedList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ");
 
@@ -125,6 +126,11 @@ const memorySchema = z
 const monitorSchema = z
   .object({
     policy: z.enum(MONITOR_POLICIES, { error: enumError(MONITOR_POLICIES) }).default("pure"),
+    /**
+     * scan-patch / pvi: patch sensitive instructions (default). `false` runs the guest kernel
+     * deprivileged without patches, to show what it can then observe.
+     */
+    patch: z.boolean().default(true),
   })
   .strict();
 
@@ -157,7 +163,7 @@ export const machineConfigSchema = z
       .default({ tscHz: 1_000_000_000, cyclesPerInstruction: 1 }),
     devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
-    monitor: monitorSchema.default({ policy: "pure" }),
+    monitor: monitorSchema.default({ policy: "pure", patch: true }),
   })
   .strict();
 

@@ -7,11 +7,13 @@ import {
   type Device,
   type JsonValue,
   MACHINE_CONFIG,
+  MONITOR_POLICY,
   type OwnerResources,
   type RunControl,
   type VirtualClock,
 } from "@ringlab/sdk";
 import type { Cpu } from "@ringlab/cpu";
+import type { MonitorPolicy } from "@ringlab/monitor";
 import { inject, injectAll, injectable } from "tsyringe";
 import type { MachineConfig } from "./machine-config.js";
 import { CPU, type Processor } from "./processor.js";
@@ -40,8 +42,10 @@ export class Machine implements RunControl {
     @injectAll(DEVICE) readonly devices: Device[],
     @inject(MACHINE_CONFIG) readonly config: MachineConfig,
     @inject(CPU) readonly cpu: Cpu,
+    /** The monitor policy that runs the guest (`monitor.policy`): its exits and counters. */
+    @inject(MONITOR_POLICY) readonly monitor: MonitorPolicy,
   ) {
-    this.processor = cpu;
+    this.processor = monitor;
   }
 
   /** The device with instance id `id`. */
@@ -55,6 +59,7 @@ export class Machine implements RunControl {
   reset(): void {
     this.clock.reset();
     this.cpu.reset();
+    this.monitor.reset();
     this.exitRequest = undefined;
     for (const d of this.devices) d.reset();
   }
@@ -65,8 +70,8 @@ export class Machine implements RunControl {
   }
 
   /**
-   * Makes {@link run} drive another processor than the machine's CPU (a scripted stand-in in
-   * tests of the loop, or a monitor wrapping the CPU).
+   * Makes {@link run} drive another processor than the machine's monitor policy (a scripted
+   * stand-in in tests of the loop).
    */
   setProcessor(processor: Processor): void {
     this.processor = processor;

@@ -9,6 +9,7 @@ import { sensitiveInstruction } from "./sensitive-instructions.js";
  * guest's own instruction exactly once.
  */
 export const PATCH_BYTES: Uint8Array = Uint8Array.of(0xf4);
+const PATCH_OPCODE = 0xf4;
 
 /**
  * Prescans guest code before it first runs and patches its sensitive instructions (the
@@ -22,6 +23,8 @@ export class CodeScanner {
   /** Instructions examined, and how many were patched. */
   scanned = 0;
   patched = 0;
+  /** The guest's own instruction under each patch, by linear address. */
+  private readonly originals = new Map<number, DecodedInsn>();
 
   /**
    * @param active Whether the guest currently runs deprivileged (only then is code patched:
@@ -33,11 +36,25 @@ export class CodeScanner {
     private readonly patching: boolean,
   ) {}
 
-  readonly hook = (_lin: number, insn: DecodedInsn): Uint8Array | null => {
+  readonly hook = (lin: number, insn: DecodedInsn): Uint8Array | null => {
     if (!this.active()) return null;
     this.scanned++;
     if (!this.patching || sensitiveInstruction(insn) === null) return null;
     this.patched++;
+    this.originals.set(lin, insn);
     return PATCH_BYTES;
   };
+
+  /**
+   * What the guest has at `lin`, given what the CPU has cached there (`cached`): the
+   * original under a patch, else the cached instruction itself.
+   */
+  guestInstruction(lin: number, cached: DecodedInsn): DecodedInsn | undefined {
+    if (cached.opcode !== PATCH_OPCODE || cached.len !== PATCH_BYTES.length) return cached;
+    return this.originals.get(lin);
+  }
+
+  forget(): void {
+    this.originals.clear();
+  }
 }

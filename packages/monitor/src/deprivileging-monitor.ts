@@ -56,6 +56,7 @@ export interface DeprivilegeOptions {
  */
 export class DeprivilegingMonitor implements MonitorPolicy {
   readonly name: Exclude<PolicyName, "pure">;
+  readonly description: string;
   readonly stats = new ExitStats();
   private readonly v = new VirtualState();
   private readonly scanner: CodeScanner;
@@ -66,6 +67,8 @@ export class DeprivilegingMonitor implements MonitorPolicy {
   /** An acknowledged interrupt vector waiting for the guest to enable interrupts, or -1. */
   private held = -1;
   private stopAsked = false;
+  /** The decoded-instruction cache may hold code decoded unpatched (while emulating). */
+  private unpatchedCached = true;
   private directRetired = 0;
   private emulatedRetired = 0;
 
@@ -74,6 +77,9 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     private readonly options: DeprivilegeOptions,
   ) {
     this.name = options.name;
+    this.description =
+      `guest ring 0 runs in ring ${options.kernelRing}${options.pvi ? " with CR4.PVI (CLI/STI change VIF)" : ""}; ` +
+      (options.patch ? "sensitive instructions patched before they run" : "sensitive instructions NOT patched (--no-patch)");
     this.scanner = new CodeScanner(() => this.direct, options.patch);
     cpu.exitHook = (ev) => {
       if (!this.direct) return false;
@@ -97,13 +103,37 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     this.cpu.requestStop();
   }
 
+  reset(): void {
+    this.direct = false;
+    this.held = -1;
+    this.exit = null;
+    this.unpatchedCached = true;
+    this.stats.reset();
+    this.scanner.scanned = this.scanner.patched = 0;
+    this.scanner.forget();
+    this.directRetired = this.emulatedRetired = 0;
+  }
+
   /** The guest's IF, and no STI / MOV SS shadow. */
   interruptsEnabled(): boolean {
     if (!this.direct) return this.cpu.interruptsEnabled();
     return this.guestIf() && !this.cpu.inInterruptShadow();
   }
 
+  /**
+   * Runs the guest for at most `budget` instructions. Between runs the CPU holds the guest's
+   * own view (its CPL, IF, IDT...), so reports, debuggers and loaders see and change the
+   * guest's true state; the next run takes it from there.
+   */
   run(budget: number): StopReason {
+    try {
+      return this.runDeprivileged(budget);
+    } finally {
+      if (this.direct) this.toGuestView();
+    }
+  }
+
+  private runDeprivileged(budget: number): StopReason {
     const cpu = this.cpu;
     const clock = cpu.clock;
     const end = clock.instructions + budget;
@@ -174,11 +204,17 @@ export class DeprivilegingMonitor implements MonitorPolicy {
    * and records why it exited.
    */
   private emulateFaulting(ev: ExitEvent): StopReason | null {
-    const insn = this.instructionAtEip();
-    const invalidations = this.cpu.code.invalidations;
+    const cpu = this.cpu;
+    const lin = (cpu.segBase[CS]! + cpu.eip) >>> 0;
+    const cached = cpu.cachedInstruction(lin);
+    // The cached (or, under a patch, the scanned) decoding is the guest's current code: the
+    // CPU drops cached code the guest writes to. Otherwise decode what is there now.
+    const known = cached === undefined ? undefined : this.scanner.guestInstruction(lin, cached);
+    const insn = known ?? this.instructionAt(lin);
+    const invalidations = cpu.code.invalidations;
     this.toGuestView();
-    const before = this.cpu.clock.instructions;
-    const r = this.cpu.executeOne();
+    const before = cpu.clock.instructions;
+    const r = cpu.executeOne(known);
     this.emulatedRetired += this.cpu.clock.instructions - before;
     const faulted = this.cpu.lastStepFaulted;
     this.fromGuestView();
@@ -202,11 +238,9 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     return ["ring-compression", name];
   }
 
-  /** The guest's instruction at CS:EIP, read without side effects. */
-  private instructionAtEip(): DecodedInsn | null {
-    const cpu = this.cpu;
-    const lin = (cpu.segBase[CS]! + cpu.eip) | 0;
-    return decodeInstruction(cpu.peekLinear(lin, 15), cpu.code32);
+  /** The guest's instruction at linear `lin`, read without side effects. */
+  private instructionAt(lin: number): DecodedInsn | null {
+    return decodeInstruction(this.cpu.peekLinear(lin, 15), this.cpu.code32);
   }
 
   /** Delivers an event through the guest's IDT, in the guest's own view. */
@@ -230,6 +264,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
       slice = 1;
     }
     const before = cpu.clock.instructions;
+    this.unpatchedCached = true;
     const stop = cpu.run(slice);
     this.emulatedRetired += cpu.clock.instructions - before;
     return stop.kind === "budget" ? null : stop;
@@ -253,7 +288,10 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     this.direct = true;
     this.applyDeprivileged();
     // Code decoded while emulating is unpatched: scan it again before it runs directly.
-    this.cpu.flushCodeCache();
+    if (this.unpatchedCached) {
+      this.cpu.flushCodeCache();
+      this.unpatchedCached = false;
+    }
   }
 
   /** Puts the guest's true state into the CPU (it stays there for one emulated step). */
@@ -268,6 +306,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     if (!canDeprivilege(this.cpu)) {
       // Patched code must not run in the guest's own view.
       this.cpu.flushCodeCache();
+      this.unpatchedCached = true;
       return;
     }
     this.v.capture(this.cpu);

@@ -28,6 +28,8 @@ export interface MonitorCounters {
  */
 export interface MonitorPolicy {
   readonly name: PolicyName;
+  /** One line on how this policy runs the guest (for reports). */
+  readonly description: string;
   /** Exits by reason and instruction since the policy was attached. */
   readonly stats: ExitStats;
   counters(): MonitorCounters;
@@ -37,4 +39,6 @@ export interface MonitorPolicy {
   interruptsEnabled(): boolean;
   /** Ends the current run after the instruction in progress. */
   requestStop(): void;
+  /** Power-on: forgets the guest's virtual state, held interrupts and statistics. */
+  reset(): void;
 }

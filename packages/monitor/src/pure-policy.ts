@@ -9,6 +9,7 @@ import type { MonitorCounters, MonitorPolicy } from "./monitor-policy.js";
  */
 export class PurePolicy implements MonitorPolicy {
   readonly name = "pure" as const;
+  readonly description = "the CPU runs the guest at its own privilege levels; nothing is intercepted";
   readonly stats = new ExitStats();
   private retired = 0;
 
@@ -29,6 +30,11 @@ export class PurePolicy implements MonitorPolicy {
 
   requestStop(): void {
     this.cpu.requestStop();
+  }
+
+  reset(): void {
+    this.stats.reset();
+    this.retired = 0;
   }
 
   counters(): MonitorCounters {

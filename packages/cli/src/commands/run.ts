@@ -21,6 +21,7 @@ import { type RgbaImage, encodePng } from "./png.js";
 import { startTrace } from "./trace.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
+import { formatMonitorStats } from "./monitor-stats.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -38,7 +39,7 @@ export interface RunFlags extends MachineFlags {
 export const DEMO_KERNEL = fileURLToPath(new URL("../../../../test/guests/demo/demo.bin", import.meta.url));
 
 /** What the VGA device offers the front end (duck-typed: the CLI does not depend on the device). */
-interface ScreenSource {
+export interface ScreenSource {
   screenText(): string;
   screenAnsi(): string;
   screenImage(): RgbaImage;
@@ -93,24 +94,29 @@ export function exitStatusOf(outcome: RunOutcome): number {
   }
 }
 
+/** A machine built from the configuration with its kernel, modules and ROMs loaded. */
+export interface BootedMachine {
+  machine: Machine;
+  /** Where the CPU starts: the kernel's entry point, or the reset vector. */
+  entry: number;
+}
+
 /**
- * Boots a kernel and runs it to its end. Debug-console bytes stream to `stdout` as the guest
- * writes them; the end-of-run screen, stats and reports follow.
+ * Builds the machine of `config`, maps its ROMs and boots its kernel (or the bundled demo, or
+ * nothing when only ROMs are given), with the guest's debug-console bytes going to `console`.
  */
-export function runCommand(
+export function bootMachine(
   config: RunConfig,
   flags: RunFlags,
-  io: { stdout(s: string | Uint8Array): void; stderr(s: string): void },
   parseNumber: (v: string) => number,
-): number {
+  console: (bytes: Uint8Array) => void,
+): BootedMachine {
   const loadPlan = plan(config, flags, parseNumber);
   const machineConfig = machinePart(config);
   if (flags.postPort !== undefined) {
     machineConfig.devices = [...machineConfig.devices, { plugin: "post-codes", options: { port: flags.postPort } }];
   }
-  const machine: Machine = createMachine(machineConfig, builtinRegistry(), {
-    console: { write: (bytes) => io.stdout(bytes) },
-  });
+  const machine: Machine = createMachine(machineConfig, builtinRegistry(), { console: { write: console } });
   for (const spec of [...config.roms, ...(flags.rom ?? [])]) {
     const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");
     mapRomImage(machine.bus, file, readImage(file), addr);
@@ -124,6 +130,25 @@ export function runCommand(
   const entry = loadPlan
     ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab", modules }).entry
     : 0xfffffff0;
+  return { machine, entry };
+}
+
+/** The VGA device of a machine, if it has one. */
+export function screenOf(machine: Machine): ScreenSource | undefined {
+  return machine.devices.find((d) => "screenText" in d) as unknown as ScreenSource | undefined;
+}
+
+/**
+ * Boots a kernel and runs it to its end. Debug-console bytes stream to `stdout` as the guest
+ * writes them; the end-of-run screen, stats and reports follow.
+ */
+export function runCommand(
+  config: RunConfig,
+  flags: RunFlags,
+  io: { stdout(s: string | Uint8Array): void; stderr(s: string): void },
+  parseNumber: (v: string) => number,
+): number {
+  const { machine, entry } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes));
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   let outcome;
   try {
@@ -137,7 +162,7 @@ export function runCommand(
     io.stderr(`ringlab: POST codes at port ${hex(flags.postPort)}: ${codes.join(" ") || "none"}\n`);
   }
 
-  const vga = machine.devices.find((d) => "screenText" in d) as unknown as ScreenSource | undefined;
+  const vga = screenOf(machine);
   if (flags.screen !== "none") {
     if (!vga) throw new UserError("--screen: this machine has no VGA device (add 'vga' to devices, or use --screen none)");
     io.stdout(flags.screen === "ansi" ? vga.screenAnsi() : vga.screenText() + "\n");
@@ -166,5 +191,6 @@ function formatStats(m: Machine, entry: number): string {
   for (const u of unclaimed) lines.push(`  ${hex(u.port, 4)}  reads ${u.reads}  writes ${u.writes}`);
   const mem = m.bus.memory.stats();
   lines.push(`unmapped memory:      reads ${mem.unmappedReads}, writes ${mem.unmappedWrites}, ROM writes ${mem.romWrites}`);
+  lines.push(...formatMonitorStats(m.monitor));
   return lines.map((l) => `[stats] ${l}\n`).join("");
 }

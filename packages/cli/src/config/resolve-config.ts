@@ -20,6 +20,8 @@ export interface MachineFlags {
   vgaReplay?: string;
   module?: string[];
   policy?: string;
+  /** False with `--no-patch` (commander sets true otherwise). */
+  patch?: boolean;
 }
 
 /** Adds the {@link MachineFlags} options to `cmd`. */
@@ -37,6 +39,7 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .addOption(new Option("--tsc-hz <hz>", "TSC frequency in Hz (clock.tscHz)").argParser(parseNumber))
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
     .option("--policy <name>", `monitor policy: ${MONITOR_POLICIES.join(", ")} (monitor.policy)`)
+    .option("--no-patch", "scan-patch/pvi: run the guest deprivileged without patching its sensitive instructions, to see what it notices (monitor.patch = false)")
     .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
 }
 
@@ -66,7 +69,10 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
   const overrides: Record<string, unknown> = {
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
-    monitor: flags.policy !== undefined ? { policy: flags.policy } : undefined,
+    monitor:
+      flags.policy !== undefined || flags.patch === false
+        ? { policy: flags.policy, patch: flags.patch === false ? false : undefined }
+        : undefined,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,
     kernel:
       kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined

@@ -69,6 +69,7 @@ export class CpuMemory extends CpuState {
     if (this.cr0 & 0x80000000) {
       this.pager ??= new PagingUnit(this.bus.memory);
       this.pager.flushAll();
+      this.pager.userClass = this.cpl === 3;
       this.rp = this.pager.rp;
       this.wp = this.pager.wp;
       this.po = this.pager.po;

@@ -13,6 +13,11 @@ const PAGES = 1 << 20;
  * at the current class (user at CPL 3, supervisor otherwise), a write entry only if it is
  * also writable and already dirty, so the fast path never needs a check. Entries are
  * dropped on INVLPG, CR3 loads, paging-mode changes and changes between CPL 3 and CPL 0-2.
+ *
+ * The class the fast tables hold is {@link userClass}. A host's world switch
+ * (`Cpu.setCpl`) may run the CPU briefly at the other class without dropping them: entries
+ * for user rights are valid for a supervisor too, and while the classes differ nothing is
+ * filled, so an entry never outlives the rights it was filled for.
  */
 export class PagingUnit {
   readonly rp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
@@ -22,6 +27,8 @@ export class PagingUnit {
   private filled: number[] = [];
   private readonly access: PageAccess = { write: false, user: false };
   private readonly classAccess: PageAccess = { write: false, user: false };
+  /** The fast tables (and decoded code) are for user rights (CPL 3), else supervisor. */
+  userClass = false;
 
   constructor(private readonly mem: MemoryMap) {}
 
@@ -39,8 +46,9 @@ export class PagingUnit {
   }
 
   private fill(cpu: CpuState, page: number, e: TlbEntry): void {
+    if ((cpu.cpl === 3) !== this.userClass) return;
     const c = this.classAccess;
-    c.user = cpu.cpl === 3;
+    c.user = this.userClass;
     c.write = false;
     if (!allowed(e, c, cpu.cr0)) return;
     const phys = e.phys >>> 12;
@@ -85,12 +93,14 @@ export class PagingUnit {
 
 /**
  * Called before CPL changes to `newCpl`: the fast tables and the decoded code (which skips
- * fetch checks) were filled for user or supervisor rights, so a change between CPL 3 and
- * CPL 0-2 drops them while paging is on.
+ * fetch checks) were filled for user or supervisor rights, so a change to the other class
+ * drops them while paging is on.
  */
 export function privilegeClassChanging(cpu: CpuState & { pager: PagingUnit | null; code: { flush(): void } }, newCpl: number): void {
-  if (cpu.pager !== null && (newCpl === 3) !== (cpu.cpl === 3)) {
-    cpu.pager.flushFast();
+  const pager = cpu.pager;
+  if (pager !== null && (newCpl === 3) !== pager.userClass) {
+    pager.flushFast();
     cpu.code.flush();
+    pager.userClass = newCpl === 3;
   }
 }

@@ -1,0 +1,188 @@
+import { EXIT_REASONS, type ExitReason, type MonitorCounters, POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
+import type { RunOutcome } from "@ringlab/machine";
+import type { RunConfig } from "../config/run-config.js";
+import { ExitCode } from "../exit-codes.js";
+import { UserError } from "../user-error.js";
+import { groupDigits } from "./monitor-stats.js";
+import { bootMachine, exitStatusOf, type RunFlags, screenOf } from "./run.js";
+
+/** Flags of `ringlab compare` besides the machine flags. */
+export interface CompareFlags extends Pick<RunFlags, "load" | "entry" | "rom"> {
+  policies?: string;
+  json?: boolean;
+}
+
+/** One policy's run of the guest: everything the guest could show, and what the monitor did. */
+export interface PolicyRun {
+  policy: PolicyName;
+  outcome: RunOutcome;
+  /** The status `ringlab run` would exit with. */
+  status: number;
+  instructions: number;
+  /** The guest's debug-console output (Latin-1). */
+  console: string;
+  /** The VGA text screen at the end, or null without a VGA device. */
+  screen: string | null;
+  counters: MonitorCounters;
+  exits: number;
+  exitsByReason: Partial<Record<ExitReason, number>>;
+  /** Host time the run took, in milliseconds (varies from run to run; for a rough idea only). */
+  hostMs: number;
+}
+
+/** How a run differs from the reference run, or an empty list. */
+export function differences(ref: PolicyRun, run: PolicyRun): string[] {
+  const out: string[] = [];
+  if (run.console !== ref.console) out.push(`console output differs ${firstDifference(ref.console, run.console)}`);
+  if (run.screen !== ref.screen) out.push("the VGA screen differs");
+  if (run.instructions !== ref.instructions) out.push(`it retired ${groupDigits(run.instructions)} instructions, not ${groupDigits(ref.instructions)}`);
+  if (JSON.stringify(run.outcome) !== JSON.stringify(ref.outcome)) out.push(`it ended with ${outcomeText(run.outcome)}, not ${outcomeText(ref.outcome)}`);
+  return out;
+}
+
+/** The first line where `b` differs from `a`, quoted from both. */
+function firstDifference(a: string, b: string): string {
+  const la = a.split("\n");
+  const lb = b.split("\n");
+  let i = 0;
+  while (i < la.length && i < lb.length && la[i] === lb[i]) i++;
+  const show = (l: string | undefined) => (l === undefined ? "(end of output)" : JSON.stringify(l.length > 60 ? `${l.slice(0, 60)}...` : l));
+  return `at line ${i + 1}: ${show(lb[i])} instead of ${show(la[i])}`;
+}
+
+function outcomeText(o: RunOutcome): string {
+  switch (o.kind) {
+    case "exit":
+      return `exit ${o.status}`;
+    case "instruction-limit":
+      return "instruction limit";
+    case "halted":
+      return "halted";
+    case "shutdown":
+      return `shutdown (${o.why})`;
+    case "exception":
+      return `unhandled exit ${o.vector}`;
+  }
+}
+
+/** The policies named by `--policies a,b,c` (default: all). */
+export function parsePolicies(text: string | undefined): PolicyName[] {
+  if (text === undefined) return [...POLICY_NAMES];
+  const names = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const n of names) {
+    if (!(POLICY_NAMES as readonly string[]).includes(n)) {
+      throw new UserError(`--policies: expected a comma-separated list of ${POLICY_NAMES.map((p) => `'${p}'`).join(", ")}, got '${n}'`, ExitCode.config);
+    }
+  }
+  if (names.length < 2) throw new UserError(`--policies: expected at least two policies to compare, got '${text}'`, ExitCode.config);
+  if (new Set(names).size !== names.length) throw new UserError(`--policies: a policy is listed twice in '${text}'`, ExitCode.config);
+  return names as PolicyName[];
+}
+
+/** Boots the guest afresh under `policy` and runs it to its end. */
+export function runUnder(policy: PolicyName, config: RunConfig, flags: CompareFlags, parseNumber: (v: string) => number): PolicyRun {
+  let console = "";
+  const { machine } = bootMachine(
+    { ...config, monitor: { ...config.monitor, policy } },
+    { ...flags, screen: "none" },
+    parseNumber,
+    (bytes) => {
+      for (let i = 0; i < bytes.length; i++) console += String.fromCharCode(bytes[i]!);
+    },
+  );
+  const t0 = performance.now();
+  const outcome = machine.run();
+  const hostMs = performance.now() - t0;
+  const m = machine.monitor;
+  return {
+    policy,
+    outcome,
+    status: exitStatusOf(outcome),
+    instructions: machine.clock.instructions,
+    console,
+    screen: screenOf(machine)?.screenText() ?? null,
+    counters: m.counters(),
+    exits: m.stats.total,
+    exitsByReason: m.stats.byReason(),
+    hostMs,
+  };
+}
+
+/**
+ * `ringlab compare`: runs the same guest under each policy from the same power-on state and
+ * checks that it could not tell them apart — same console output, screen, instruction count
+ * and outcome as under the first policy — and shows what each policy intercepted.
+ */
+export function compareCommand(
+  config: RunConfig,
+  flags: CompareFlags,
+  io: { stdout(s: string): void },
+  parseNumber: (v: string) => number,
+): number {
+  const policies = parsePolicies(flags.policies);
+  const runs = policies.map((p) => runUnder(p, config, flags, parseNumber));
+  const ref = runs[0]!;
+  const diffs = runs.map((r) => (r === ref ? [] : differences(ref, r)));
+  const same = diffs.every((d) => d.length === 0);
+  if (flags.json) {
+    io.stdout(
+      JSON.stringify(
+        {
+          indistinguishable: same,
+          reference: ref.policy,
+          runs: runs.map((r, i) => ({ ...r, differences: diffs[i] })),
+        },
+        null,
+        2,
+      ) + "\n",
+    );
+    return same ? 0 : ExitCode.policiesDiffer;
+  }
+  io.stdout(formatComparison(runs, diffs, config.monitor.patch));
+  return same ? 0 : ExitCode.policiesDiffer;
+}
+
+function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean): string {
+  const ref = runs[0]!;
+  const table: string[][] = [["policy", "outcome", "instructions", "direct", "exits", "console", "screen", "host time"]];
+  for (const [i, r] of runs.entries()) {
+    const all = r.counters.direct + r.counters.emulated;
+    table.push([
+      r.policy,
+      outcomeText(r.outcome),
+      groupDigits(r.instructions),
+      all === 0 ? "-" : `${((100 * r.counters.direct) / all).toFixed(1)}%`,
+      groupDigits(r.exits),
+      i === 0 ? "reference" : r.console === ref.console ? "same" : "DIFFERENT",
+      r.screen === null ? "-" : i === 0 ? "reference" : r.screen === ref.screen ? "same" : "DIFFERENT",
+      `${(r.hostMs / 1000).toFixed(2)} s`,
+    ]);
+  }
+  const lines = [...alignColumns(table), ""];
+  const reasons = EXIT_REASONS.filter((reason) => runs.some((r) => (r.exitsByReason[reason] ?? 0) > 0));
+  if (reasons.length > 0) {
+    const byReason: string[][] = [["exits by reason", ...runs.map((r) => r.policy)]];
+    for (const reason of reasons) byReason.push([`  ${reason}`, ...runs.map((r) => groupDigits(r.exitsByReason[reason] ?? 0))]);
+    lines.push(...alignColumns(byReason, 1), "");
+  }
+  if (diffs.every((d) => d.length === 0)) {
+    lines.push(
+      `verdict: the guest could not tell ${runs.map((r) => r.policy).join(", ")} apart (same console output, screen, instruction count and outcome)`,
+    );
+  } else {
+    lines.push(`verdict: the guest COULD tell the policies apart${patch ? "" : " (sensitive instructions were not patched: --no-patch)"}:`);
+    for (const [i, d] of diffs.entries()) for (const what of d) lines.push(`  ${runs[i]!.policy} vs ${ref.policy}: ${what}`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** Pads each column to its widest cell; columns from `rightFrom` on are right-aligned. */
+function alignColumns(rows: string[][], rightFrom = 2): string[] {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
+  return rows.map((r) =>
+    r
+      .map((cell, c) => (c >= rightFrom && c < 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .join("  ")
+      .trimEnd(),
+  );
+}
