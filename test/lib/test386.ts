@@ -1,0 +1,56 @@
+import "reflect-metadata";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import type { PostCodes } from "@ringlab/devices-debug";
+import { CollectingConsole, DEFAULT_DEVICES, type RunOutcome, builtinRegistry, createMachine, mapRomImage } from "@ringlab/machine";
+import type { MonitorPolicy, PolicyName } from "@ringlab/monitor";
+
+/** test386.asm, built for a real 386 (see ../shared/external/test386/README.md). */
+export const TEST386_DIR = fileURLToPath(new URL("../../../shared/external/test386/", import.meta.url));
+
+/** The POST codes test386 writes to port 0x190 when every stage passes, in order. */
+export const ALL_STAGES = "00 01 02 03 04 05 06 08 09 20 21 22 0B 0C 0D 0E 0F 10 11 12 13 14 15 16 17 18 19 1A 1B 1C E0 EE FF".split(" ");
+
+/**
+ * Instructions test386 retires from the reset vector to its final HLT under pure emulation
+ * (asserted by test386.test.ts); every policy must retire exactly as many.
+ */
+export const TEST386_INSTRUCTIONS = 79_684_847;
+
+export interface Test386Run {
+  /** POST codes written, as two-digit hex. */
+  codes: string[];
+  outcome: RunOutcome;
+  /** What stage 0xEE printed, carriage returns removed. */
+  output: string;
+  instructions: number;
+  monitor: MonitorPolicy;
+}
+
+/** Runs test386.bin from the reset vector under `policy`. Throws when the ROM is missing. */
+export function runTest386(policy: PolicyName): Test386Run {
+  const rom = `${TEST386_DIR}test386.bin`;
+  if (!existsSync(rom)) {
+    throw new Error(`${rom} is missing: this test needs ../shared/external/test386 beside the repository`);
+  }
+  const console = new CollectingConsole();
+  const m = createMachine(
+    {
+      memory: { size: "2M" },
+      maxInstructions: 300_000_000,
+      devices: [...DEFAULT_DEVICES, { plugin: "post-codes", options: { port: 0x190 } }],
+      monitor: { policy },
+    },
+    builtinRegistry(),
+    { console },
+  );
+  mapRomImage(m.bus, rom, new Uint8Array(readFileSync(rom)), 0xe0000);
+  const outcome = m.run();
+  const codes = m.device<PostCodes>("post-codes").codes().map((c) => c.toString(16).toUpperCase().padStart(2, "0"));
+  return { codes, outcome, output: console.text().replace(/\r/g, ""), instructions: m.clock.instructions, monitor: m.monitor };
+}
+
+/** Stage 0xEE's reference output (a real 386's unchecked results). */
+export function test386Reference(): string {
+  return readFileSync(`${TEST386_DIR}test386-EE-reference.txt`, "latin1").replace(/\r/g, "");
+}

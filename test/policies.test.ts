@@ -1,0 +1,110 @@
+import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CollectingConsole, type RunOutcome, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+import type { MonitorCounters, ExitReason, PolicyName } from "@ringlab/monitor";
+import type { Vga } from "@ringlab/devices-vga";
+import { describe, expect, it } from "vitest";
+
+const guestsDir = fileURLToPath(new URL("./guests/", import.meta.url));
+
+interface Run {
+  output: string;
+  screen: string;
+  outcome: RunOutcome;
+  instructions: number;
+  exits: Partial<Record<ExitReason, number>>;
+  rows: { reason: ExitReason; instruction: string; count: number }[];
+  counters: MonitorCounters;
+}
+
+/** Boots a guest from test/guests under `policy` the way `ringlab run --policy` does. */
+function boot(image: string, policy: PolicyName, patch = true): Run {
+  const console = new CollectingConsole();
+  const m = createMachine({ maxInstructions: 100_000_000, monitor: { policy, patch } }, builtinRegistry(), { console });
+  const path = guestsDir + image;
+  bootKernel(m, m.cpu, planMultiboot(path, new Uint8Array(readFileSync(path))), { loaderName: "ringlab" });
+  const outcome = m.run();
+  return {
+    output: console.text(),
+    screen: m.device<Vga>("vga").screenText(),
+    outcome,
+    instructions: m.clock.instructions,
+    exits: m.monitor.stats.byReason(),
+    rows: m.monitor.stats.rows(),
+    counters: m.monitor.counters(),
+  };
+}
+
+const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo"];
+
+/**
+ * DESIGN.md: "the guest must not be able to tell which policy runs it". Every guest prints
+ * exactly what it prints under QEMU under every policy, shows the same screen, and retires
+ * the same number of instructions (so every interrupt came at the same instruction).
+ */
+describe("the guests cannot tell the monitor policies apart", () => {
+  for (const guest of GUESTS) {
+    it(`${guest}: same output, screen and instruction count under pure, scan-patch and pvi`, () => {
+      const expected = readFileSync(`${guestsDir}${guest}/expected.txt`, "latin1");
+      const pure = boot(`${guest}/${guest}.bin`, "pure");
+      expect(pure.output).toBe(expected);
+      expect(pure.outcome).toMatchObject({ kind: "exit", status: 0 });
+      expect(pure.rows).toEqual([]);
+      for (const policy of ["scan-patch", "pvi"] as const) {
+        const r = boot(`${guest}/${guest}.bin`, policy);
+        expect(r.output, policy).toBe(expected);
+        expect(r.screen, policy).toBe(pure.screen);
+        expect(r.instructions, policy).toBe(pure.instructions);
+        expect(r.outcome, policy).toEqual(pure.outcome);
+        // The guest kernel ran deprivileged and its sensitive instructions were caught.
+        expect(r.counters.direct, policy).toBeGreaterThan(0);
+        expect(r.counters.direct + r.counters.emulated, policy).toBe(r.instructions);
+        expect(r.exits["sensitive-instruction"] ?? 0, policy).toBeGreaterThan(0);
+        expect(r.counters.patched, policy).toBeGreaterThan(0);
+      }
+    });
+  }
+
+  it("cpubench: the same checksum and instruction count under every policy", () => {
+    const runs = (["pure", "scan-patch", "pvi"] as const).map((p) => boot("cpubench/cpubench-100k.bin", p));
+    for (const r of runs) {
+      expect(r.output).toContain("checksum=204f02e4");
+      expect(r.instructions).toBe(runs[0]!.instructions);
+    }
+    // CPU-bound ring-0 code runs directly: under 1% of it needs the monitor.
+    expect(runs[1]!.counters.emulated / runs[1]!.instructions).toBeLessThan(0.01);
+  });
+});
+
+describe("what each policy intercepts", () => {
+  it("scan-patch: the sensitive guest's 17 kinds of sensitive instruction exit at ring 0 and ring 3", () => {
+    const r = boot("sensitive/sensitive.bin", "scan-patch");
+    const seen = new Set(r.rows.filter((x) => x.reason === "sensitive-instruction").map((x) => x.instruction));
+    for (const name of ["sgdt", "sidt", "sldt", "smsw", "str", "pushf", "popf", "lar", "lsl", "verr", "verw", "mov r/m,sreg", "mov sreg,r/m", "push sreg", "pop sreg", "call far", "jmp far", "retf", "int", "iret"]) {
+      expect(seen, name).toContain(name);
+    }
+    // CLI/STI of the guest kernel are privileged: they exit under scan-patch...
+    expect(r.rows.some((x) => x.reason === "privileged-instruction" && x.instruction === "cli")).toBe(true);
+  });
+
+  it("pvi: the guest kernel's CLI and STI no longer exit", () => {
+    const sp = boot("nullkernel-preempt/nullkernel-preempt.bin", "scan-patch");
+    const pvi = boot("nullkernel-preempt/nullkernel-preempt.bin", "pvi");
+    const cliSti = (r: Run) => r.rows.filter((x) => x.reason === "privileged-instruction" && (x.instruction === "cli" || x.instruction === "sti")).reduce((n, x) => n + x.count, 0);
+    expect(cliSti(sp)).toBeGreaterThan(0);
+    expect(cliSti(pvi)).toBe(0);
+    expect(pvi.exits["external-interrupt"]).toBe(sp.exits["external-interrupt"]);
+  });
+
+  it("without patches the sensitive guest sees through both policies (so the patches are what hides them)", () => {
+    const expected = readFileSync(`${guestsDir}sensitive/expected.txt`, "latin1");
+    for (const [policy, ring] of [["scan-patch", "ring1"], ["pvi", "ring3"]] as const) {
+      const r = boot("sensitive/sensitive.bin", policy, false);
+      expect(r.output, policy).not.toBe(expected);
+      // The guest reads its ring from CS's RPL: ring compression shows.
+      expect(r.output.split("\n")[1], policy).toMatch(new RegExp(`^${ring} `));
+      expect(r.counters.patched).toBe(0);
+    }
+  });
+});
