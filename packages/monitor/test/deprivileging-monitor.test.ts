@@ -83,6 +83,34 @@ describe("deprivileging policies", () => {
     expect(pvi.p.interruptsEnabled()).toBe(false);
   });
 
+  it("an interrupt that arrives while the guest's IF=0 is held and delivered where pure delivers it", () => {
+    // cli / mov ecx,5 / l: dec ecx / jnz l / sti / nop / nop / hlt
+    const code = [0xfa, 0xb9, 5, 0, 0, 0, 0x49, 0x75, 0xfd, 0xfb, 0x90, 0x90, 0xf4];
+    // handler at 0x2100: mov ebx,[esp] / mov esi,[esp+4] / mov edx,[esp+8] / hlt
+    const handler = [0x8b, 0x1c, 0x24, 0x8b, 0x74, 0x24, 0x04, 0x8b, 0x54, 0x24, 0x08, 0xf4];
+    const results = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+      const m = machine(policy, code);
+      const ram = m.cpu.bus.memory.ram8;
+      ram.set(handler, 0x2100);
+      ram.set([0x00, 0x21, 0x08, 0x00, 0x00, 0x8e, 0x00, 0x00], 0x3000 + 0x20 * 8); // interrupt gate, DPL 0
+      m.cpu.idtrLimit = 0x1ff;
+      let acks = 0;
+      m.cpu.bus.setInterruptController("test", {
+        hasPendingInterrupt: () => acks === 0,
+        acknowledge: () => (acks++, 0x20),
+      });
+      expect(m.p.run(1000)).toEqual({ kind: "halt" });
+      return { eip: m.cpu.getReg32(3), cs: m.cpu.getReg32(6), eflags: m.cpu.getReg32(2), n: m.clock.instructions, acks, exits: m.p.stats.byReason() };
+    });
+    // After STI's one-instruction shadow: the pushed EIP is the second NOP's.
+    expect(results[0]).toMatchObject({ eip: 0x200b, cs: 0x08, acks: 1 });
+    expect(results[0]!.eflags & 0x3200).toBe(0x200);
+    for (const r of results.slice(1)) {
+      expect({ ...r, exits: undefined }).toEqual({ ...results[0], exits: undefined });
+      expect(r.exits["external-interrupt"]).toBe(1);
+    }
+  });
+
   it("a run stops at the budget at the same instruction under every policy", () => {
     // loop: inc eax / pushfd / popfd / cli / jmp loop
     const loop = [0x40, 0x9c, 0x9d, 0xfa, 0xeb, 0xf9];
