@@ -33,7 +33,7 @@ describe("ringlab config --print", () => {
       { kind: "reserved", start: "0xA0000", size: "384K" },
       { kind: "ram", start: "0x100000", size: "31M" },
     ]);
-    expect(cfg.monitor).toEqual({ policy: "pure" });
+    expect(cfg.monitor).toEqual({ policy: "pure", patch: true });
   });
 
   it("reads a config file, resolves its kernel path against the file's folder, and lets flags override", () => {
@@ -118,8 +118,9 @@ describe("ringlab config: memory layout and monitor policy", () => {
 
   it("takes monitor.policy from the file and lets --policy override it", () => {
     const vm = file("policy.toml", '[monitor]\npolicy = "scan-patch"\n');
-    expect((parse(ringlab("config", "-c", vm).stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch" });
-    expect((parse(ringlab("config", "-c", vm, "--policy", "pvi").stdout) as Record<string, any>).monitor).toEqual({ policy: "pvi" });
+    expect((parse(ringlab("config", "-c", vm).stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch", patch: true });
+    expect((parse(ringlab("config", "-c", vm, "--policy", "pvi").stdout) as Record<string, any>).monitor).toEqual({ policy: "pvi", patch: true });
+    expect((parse(ringlab("config", "-c", vm, "--no-patch").stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch", patch: false });
   });
 
   it("names --policy and the three policies for a bad value, and the file for a bad key", () => {

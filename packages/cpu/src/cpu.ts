@@ -89,6 +89,14 @@ export class Cpu extends CpuMemory {
    * each sensitive instruction); {@link executeOne} ignores it.
    */
   patchHook: ((lin: number, insn: DecodedInsn) => Uint8Array | null) | undefined = undefined;
+  /**
+   * Whether an external interrupt is acknowledged at the interrupt controller before the exit
+   * hook sees it (VT-x's "acknowledge interrupt on exit" control). When false, the hook is
+   * offered `{kind: "external", vector: -1}` first; if it claims it, the request stays pending
+   * at the controller, for the host to acknowledge (`bus.interrupts.acknowledge()`) and
+   * {@link inject} when it chooses.
+   */
+  acknowledgeOnExit = true;
   private recentNext = 0;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
@@ -447,6 +455,9 @@ export class Cpu extends CpuMemory {
       }
       this.pending &= ~P_IRQ;
       if (this.eflagsRest & IF && this.bus.interrupts.hasPendingInterrupt()) {
+        if (!this.acknowledgeOnExit && this.exitHook !== undefined && this.exitHook({ vector: -1, kind: "external", eip: this.eip })) {
+          return { kind: "exception", vector: -1 };
+        }
         const vector = this.bus.interrupts.acknowledge() & 0xff;
         const r = this.raise(vector, -1, "external", this.eip, EventSource.External);
         if (r !== null) return r;
@@ -498,6 +509,7 @@ export class Cpu extends CpuMemory {
       this.insnEip = eip;
       try {
         const lin = (this.segBase[CS]! + eip) | 0;
+        this.traceHook?.(lin >>> 0, eip);
         const limit = this.segLimit[CS]! >>> 0;
         if (eip > limit) fault(GP, 0);
         let insn = decoded as Insn | undefined;

@@ -45,8 +45,10 @@ export interface DeprivilegeOptions {
  *   and runs that one instruction there with full IA-32 semantics. If it faults there too,
  *   the CPU delivers the fault through the guest's IDT; either way the guest sees exactly
  *   what an undeprivileged CPU would have done. Patched sensitive instructions arrive here.
- * - an external interrupt: reflected through the guest's IDT when the guest's virtual IF
- *   allows it, else held (real IF then 0, and VIP set under PVI) until the guest enables it.
+ * - an external interrupt, before the controller acknowledges it: acknowledged and delivered
+ *   through the guest's IDT when the guest's IF allows it; else it stays pending at the
+ *   controller (the CPU's IF is then 0, and VIP is set under PVI) until the guest enables
+ *   interrupts — so the controller sees the same acknowledgements as under `pure`.
  * - a trap or an unpatched INT n: already complete; delivered through the guest's IDT.
  * Real mode and virtual-8086 mode have no ring to compress: the monitor emulates them.
  *
@@ -64,8 +66,11 @@ export class DeprivilegingMonitor implements MonitorPolicy {
   private direct = false;
   /** The exit the hook claimed during the last `cpu.run`. */
   private exit: ExitEvent | null = null;
-  /** An acknowledged interrupt vector waiting for the guest to enable interrupts, or -1. */
-  private held = -1;
+  /**
+   * A device interrupt is pending while the guest's IF is 0: the CPU's IF is 0 (and VIP 1
+   * under PVI) until the guest enables interrupts, so the monitor is not told again.
+   */
+  private waiting = false;
   private stopAsked = false;
   /** The decoded-instruction cache may hold code decoded unpatched (while emulating). */
   private unpatchedCached = true;
@@ -87,6 +92,9 @@ export class DeprivilegingMonitor implements MonitorPolicy {
       return true;
     };
     cpu.patchHook = this.scanner.hook;
+    // Decide before the interrupt controller commits: an interrupt the guest cannot take yet
+    // stays pending there, exactly as on a CPU running the guest with IF=0.
+    cpu.acknowledgeOnExit = false;
   }
 
   counters(): MonitorCounters {
@@ -105,7 +113,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   reset(): void {
     this.direct = false;
-    this.held = -1;
+    this.waiting = false;
     this.exit = null;
     this.unpatchedCached = true;
     this.stats.reset();
@@ -150,21 +158,10 @@ export class DeprivilegingMonitor implements MonitorPolicy {
         if (r !== null) return r;
         continue;
       }
-      let slice = left;
-      if (this.held >= 0 && this.guestIf()) {
-        if (!cpu.inInterruptShadow()) {
-          const vector = this.held;
-          this.held = -1;
-          const r = this.inject(vector, -1, "external");
-          if (r !== null) return r;
-          continue;
-        }
-        slice = 1; // the shadowed instruction first
-      }
       this.exit = null;
       const before = clock.instructions;
       const invalidations = cpu.code.invalidations;
-      const stop = cpu.run(slice);
+      const stop = cpu.run(left);
       this.directRetired += clock.instructions - before;
       this.stats.record("code-page-write", "-", cpu.code.invalidations - invalidations);
       if (stop.kind === "exception" && this.exit !== null) {
@@ -182,12 +179,19 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   private handleExit(ev: ExitEvent): StopReason | null {
     switch (ev.kind) {
-      case "external":
-        this.stats.record("external-interrupt", `vector 0x${ev.vector.toString(16).padStart(2, "0")}`);
-        if (this.guestIf() && !this.cpu.inInterruptShadow()) return this.inject(ev.vector, -1, "external");
-        this.held = ev.vector;
-        this.applyDeprivileged();
-        return null;
+      case "external": {
+        // The CPU asks before acknowledging (acknowledgeOnExit = false), after any STI shadow.
+        if (!this.guestIf()) {
+          this.v.interruptFlag = false; // under PVI the guest may have cleared VIF itself
+          this.waiting = true;
+          this.stats.record("external-interrupt", "left pending (guest IF=0)");
+          this.applyDeprivileged();
+          return null;
+        }
+        const vector = ev.vector >= 0 ? ev.vector : this.cpu.bus.interrupts.acknowledge() & 0xff;
+        this.stats.record("external-interrupt", `vector 0x${vector.toString(16).padStart(2, "0")}`);
+        return this.inject(vector, -1, "external");
+      }
       case "software":
         this.stats.record("software-interrupt", `int 0x${ev.vector.toString(16).padStart(2, "0")}`);
         return this.inject(ev.vector, -1, "software");
@@ -254,18 +258,10 @@ export class DeprivilegingMonitor implements MonitorPolicy {
   /** Guest stretches that cannot run deprivileged (real mode, virtual-8086 mode). */
   private runEmulated(left: number): StopReason | null {
     const cpu = this.cpu;
-    let slice = left;
-    if (this.held >= 0) {
-      if (cpu.interruptsEnabled()) {
-        const vector = this.held;
-        this.held = -1;
-        return cpu.inject(vector, -1, "external");
-      }
-      slice = 1;
-    }
+    this.waiting = false; // the CPU holds the guest's own IF here and takes interrupts itself
     const before = cpu.clock.instructions;
     this.unpatchedCached = true;
-    const stop = cpu.run(slice);
+    const stop = cpu.run(left);
     this.emulatedRetired += cpu.clock.instructions - before;
     return stop.kind === "budget" ? null : stop;
   }
@@ -316,18 +312,21 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   /**
    * The deprivileged view: the guest kernel's ring compressed to the policy's ring, IOPL 0
-   * (so CLI/STI/POPF/I/O exit), IF=1 so the monitor sees interrupts (0 while it holds one it
-   * has not delivered yet), the monitor's IDT, and under PVI the guest's IF as VIF.
+   * (so CLI/STI/POPF/I/O exit), IF=1 so the monitor sees interrupts (0 while one waits for
+   * the guest's IF), the monitor's IDT, and under PVI the guest's IF as VIF (VIP: one waits).
    */
   private applyDeprivileged(): void {
     const cpu = this.cpu;
     const v = this.v;
     const pvi = this.pviActive();
+    // Every change of the guest's IF goes through the guest's own view, so this is where
+    // an interrupt waiting for it is let through again.
+    if (this.waiting && v.interruptFlag) this.waiting = false;
     let ef = cpu.getEflags() & ~(EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
-    if (this.held < 0) ef |= EFLAGS_IF;
+    if (!this.waiting) ef |= EFLAGS_IF;
     if (pvi) {
       if (v.interruptFlag) ef |= EFLAGS_VIF;
-      if (this.held >= 0) ef |= EFLAGS_VIP;
+      if (this.waiting) ef |= EFLAGS_VIP;
     }
     cpu.setEflags(ef);
     cpu.setCpl(v.cpl === 0 || this.options.kernelRing === 3 ? Math.max(v.cpl, this.options.kernelRing) : v.cpl);

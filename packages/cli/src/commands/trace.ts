@@ -8,9 +8,12 @@ import { UserError } from "../user-error.js";
 const FLUSH_LINES = 4096;
 
 /**
- * `--trace FILE`: one line per instruction before it runs — its number, CS:EIP, linear
- * address and disassembly. The CPU steps one instruction at a time while tracing.
- * Returns a function that flushes and closes the file.
+ * `--trace FILE`: one line per instruction before it runs — its number (instructions retired
+ * before it, plus one), CS:EIP, linear address and disassembly. The CPU steps one instruction
+ * at a time while tracing. Under scan-patch and pvi an instruction that exits shows twice
+ * with the same number: first as the guest ran it deprivileged (CS's RPL is the ring it
+ * ran in), then as the monitor ran it in the guest's own view. Returns a function that
+ * flushes and closes the file.
  */
 export function startTrace(machine: Machine, path: string): () => void {
   let fd: number;
@@ -21,14 +24,13 @@ export function startTrace(machine: Machine, path: string): () => void {
   }
   const cpu = machine.cpu;
   const hex = (v: number, n: number) => (v >>> 0).toString(16).toUpperCase().padStart(n, "0");
-  let count = 0;
   let lines: string[] = [];
   const flush = () => {
     if (lines.length) writeSync(fd, lines.join("\n") + "\n");
     lines = [];
   };
   cpu.traceHook = (lin, eip) => {
-    count++;
+    const count = machine.clock.instructions + 1;
     const text = disassemble(cpu.peekLinear(lin, 16), lin, cpu.code32)[0]?.text ?? "(not mapped)";
     lines.push(`${String(count).padStart(10)}  ${hex(cpu.segSel[1]!, 4)}:${hex(eip, cpu.code32 ? 8 : 4)}  ${hex(lin, 8)}  ${text}`);
     if (lines.length >= FLUSH_LINES) flush();

@@ -9,6 +9,7 @@ export type ExitKind = "fault" | "trap" | "software" | "external";
  * {@link CpuState.exitHook}).
  */
 export interface ExitEvent {
+  /** The vector; -1 for an external interrupt not yet acknowledged (`Cpu.acknowledgeOnExit`). */
   vector: number;
   /** The error code, when the vector pushes one. */
   errorCode?: number;
