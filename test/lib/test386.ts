@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { PostCodes } from "@ringlab/devices-debug";
 import { CollectingConsole, DEFAULT_DEVICES, type RunOutcome, builtinRegistry, createMachine, mapRomImage } from "@ringlab/machine";
 import type { MonitorPolicy, PolicyName } from "@ringlab/monitor";
+import { describe, expect, it } from "vitest";
 
 /** test386.asm, built for a real 386 (see ../shared/external/test386/README.md). */
 export const TEST386_DIR = fileURLToPath(new URL("../../../shared/external/test386/", import.meta.url));
@@ -53,4 +54,26 @@ export function runTest386(policy: PolicyName): Test386Run {
 /** Stage 0xEE's reference output (a real 386's unchecked results). */
 export function test386Reference(): string {
   return readFileSync(`${TEST386_DIR}test386-EE-reference.txt`, "latin1").replace(/\r/g, "");
+}
+
+/**
+ * Defines the test of test386 under a deprivileging policy: real mode and virtual-8086
+ * stretches are emulated, the protected-mode stages run deprivileged (privilege,
+ * task-switch, paging and exception tests included). It must pass every stage with the same
+ * output and instruction count as under pure emulation. One file per policy, so that vitest
+ * runs them in parallel.
+ */
+export function describeTest386Under(policy: Exclude<PolicyName, "pure">): void {
+  describe(`test386.asm under the ${policy} monitor policy`, () => {
+    it("passes every stage, prints the reference, and retires as many instructions as under pure", { timeout: 300_000 }, () => {
+      const { codes, outcome, output, instructions, monitor } = runTest386(policy);
+      expect(codes, `stopped with ${JSON.stringify(outcome)}`).toEqual(ALL_STAGES);
+      expect(output).toBe(test386Reference());
+      expect(instructions).toBe(TEST386_INSTRUCTIONS);
+      const c = monitor.counters();
+      expect(c.direct + c.emulated).toBe(instructions);
+      // Most of the ROM's protected-mode code ran directly on the CPU.
+      expect(c.direct).toBeGreaterThan(c.emulated);
+    });
+  });
 }

@@ -212,9 +212,15 @@ export class Pit implements Device {
   }
 
   private armTimer(): void {
+    if (this.irqEdge < 0) {
+      this.cancelTimer();
+      return;
+    }
+    const deadline = this.pitClock.tickOfEdge(this.irqEdge);
+    // A guest polling the counter (a latch command per poll) changes nothing: keep the timer.
+    if (this.timer !== undefined && this.timer.deadline === deadline) return;
     this.cancelTimer();
-    if (this.irqEdge < 0) return;
-    this.timer = this.clock.scheduleAt(this.pitClock.tickOfEdge(this.irqEdge), () => this.onTimer(), `${this.id} OUT0`);
+    this.timer = this.clock.scheduleAt(deadline, () => this.onTimer(), `${this.id} OUT0`);
   }
 
   private cancelTimer(): void {

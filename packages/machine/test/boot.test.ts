@@ -1,24 +1,9 @@
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
-import { type BootableProcessor, builtinRegistry, bootKernel, createMachine, planMultiboot, planRaw } from "../src/index.js";
+import { builtinRegistry, bootKernel, createMachine, planMultiboot, planRaw } from "../src/index.js";
+import { EntryRecorder } from "./entry-recorder.js";
 import { aoutKernel } from "./image-builders.js";
 
-class EntryRecorder implements BootableProcessor {
-  eip = -1;
-  regs = new Array<number>(8).fill(-1);
-  setFlat32(eip: number): void {
-    this.eip = eip;
-  }
-  setReg32(i: number, v: number): void {
-    this.regs[i] = v >>> 0;
-  }
-  run() {
-    return { kind: "halt" as const };
-  }
-  interruptsEnabled(): boolean {
-    return false;
-  }
-}
 
 describe("bootKernel", () => {
   it("loads a Multiboot kernel and sets EAX=0x2BADB002, EBX=info, EIP=entry", () => {

@@ -1,7 +1,6 @@
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
 import {
-  type BootableProcessor,
   type Machine,
   type MachineConfigInput,
   MemoryLayout,
@@ -12,23 +11,11 @@ import {
   planMultiboot,
   planRaw,
 } from "../src/index.js";
+import { EntryRecorder } from "./entry-recorder.js";
 import { aoutKernel, elf32, multibootHeader } from "./image-builders.js";
 
 const MiB = 1024 * 1024;
 
-class EntryRecorder implements BootableProcessor {
-  regs = new Array<number>(8).fill(-1);
-  setFlat32(): void {}
-  setReg32(i: number, v: number): void {
-    this.regs[i] = v >>> 0;
-  }
-  run() {
-    return { kind: "halt" as const };
-  }
-  interruptsEnabled(): boolean {
-    return false;
-  }
-}
 
 /** The Multiboot memory map a booted kernel finds at EBX: [base, length, type] triples. */
 function mmapOf(m: Machine, info: number): number[][] {
@@ -120,9 +107,17 @@ describe("memory.layout in the machine configuration", () => {
 
 describe("monitor.policy", () => {
   it("defaults to pure and accepts the three policies", () => {
-    expect(parseMachineConfig({}).monitor).toEqual({ policy: "pure" });
+    expect(parseMachineConfig({}).monitor).toEqual({ policy: "pure", patch: true });
     for (const policy of ["pure", "scan-patch", "pvi"] as const) {
       expect(parseMachineConfig({ monitor: { policy } }).monitor.policy).toBe(policy);
+    }
+  });
+
+  it("builds the named policy on the machine's CPU, with patching as configured", () => {
+    for (const policy of ["pure", "scan-patch", "pvi"] as const) {
+      const m = createMachine({ monitor: { policy, patch: false } }, builtinRegistry());
+      expect(m.monitor.name).toBe(policy);
+      if (policy !== "pure") expect(m.monitor.description).toContain("NOT patched");
     }
   });
 

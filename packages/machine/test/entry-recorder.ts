@@ -1,0 +1,19 @@
+import type { BootableProcessor } from "../src/index.js";
+
+/** A processor stand-in for loader tests: records the entry EIP and registers a loader sets. */
+export class EntryRecorder implements BootableProcessor {
+  eip = -1;
+  regs = new Array<number>(8).fill(-1);
+  setFlat32(eip: number): void {
+    this.eip = eip;
+  }
+  setReg32(i: number, v: number): void {
+    this.regs[i] = v >>> 0;
+  }
+  run() {
+    return { kind: "halt" as const };
+  }
+  interruptsEnabled(): boolean {
+    return false;
+  }
+}
