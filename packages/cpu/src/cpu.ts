@@ -504,6 +504,9 @@ export class Cpu extends CpuMemory {
     this.budget = 1;
     this.n = 0;
     this.stepFaulted = false;
+    this.stepSoftInt = false;
+    // SDM vol.3 §17.3.1.4: TF set when the instruction starts means a #DB trap after it.
+    const stepping = (this.eflagsRest & TF) !== 0;
     try {
       const eip = this.eip;
       this.insnEip = eip;
@@ -527,6 +530,11 @@ export class Cpu extends CpuMemory {
         this.stepFaulted = true;
         const r = this.onThrow(e);
         if (r !== null) return r;
+      }
+      if (stepping && !this.stepFaulted && !this.stepSoftInt && !(this.pending & P_STOP)) {
+        this.dr[6] = this.dr[6]! | DR6_BS;
+        const t = this.raise(DB, -1, "trap", this.eip, EventSource.Exception);
+        if (t !== null) return t;
       }
       if (this.pending & P_STOP) {
         this.pending &= ~P_STOP;

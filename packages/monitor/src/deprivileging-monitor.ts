@@ -292,7 +292,10 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   /** Puts the guest's true state into the CPU (it stays there for one emulated step). */
   private toGuestView(): void {
-    if (this.pviActive()) this.v.interruptFlag = (this.cpu.getEflags() & EFLAGS_VIF) !== 0;
+    const ef = this.cpu.getEflags();
+    if (this.pviActive()) this.v.interruptFlag = (ef & EFLAGS_VIF) !== 0;
+    // Otherwise VIF and VIP in the CPU are the guest's own (it may use CR4.PVI itself).
+    else this.v.eflags = (this.v.eflags & ~(EFLAGS_VIF | EFLAGS_VIP)) | (ef & (EFLAGS_VIF | EFLAGS_VIP));
     this.direct = false;
     this.v.restore(this.cpu);
   }
@@ -327,11 +330,13 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     if (pvi) {
       if (v.interruptFlag) ef |= EFLAGS_VIF;
       if (this.waiting) ef |= EFLAGS_VIP;
+    } else {
+      ef |= v.eflags & (EFLAGS_VIF | EFLAGS_VIP); // the guest's own
     }
     cpu.setEflags(ef);
     cpu.setCpl(v.cpl === 0 || this.options.kernelRing === 3 ? Math.max(v.cpl, this.options.kernelRing) : v.cpl);
     cpu.idtrBase = MONITOR_IDT_BASE;
     cpu.idtrLimit = MONITOR_IDT_LIMIT;
-    cpu.cr4 = pvi ? v.cr4 | CR4_PVI : v.cr4 & ~CR4_PVI;
+    cpu.cr4 = pvi ? v.cr4 | CR4_PVI : v.cr4;
   }
 }

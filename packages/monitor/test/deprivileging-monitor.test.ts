@@ -114,6 +114,24 @@ describe("deprivileging policies", () => {
     }
   });
 
+  it("single-stepping (EFLAGS.TF) traps after every instruction, exiting ones included", () => {
+    // pushfd / or dword [esp],0x100 / popfd / nop / cli / sidt [0x500] / pushfd /
+    // and dword [esp],~0x100 / popfd / hlt
+    const code = [0x9c, 0x81, 0x0c, 0x24, 0, 1, 0, 0, 0x9d, 0x90, 0xfa, 0x0f, 0x01, 0x0d, 0, 5, 0, 0, 0x9c, 0x81, 0x24, 0x24, 0xff, 0xfe, 0xff, 0xff, 0x9d, 0xf4];
+    const results = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+      const m = machine(policy, code);
+      const ram = m.cpu.bus.memory.ram8;
+      ram.set([0x46, 0xcf], 0x2100); // #DB handler: inc esi / iretd
+      ram.set([0x00, 0x21, 0x08, 0x00, 0x00, 0x8e, 0x00, 0x00], 0x3000 + 1 * 8);
+      expect(m.p.run(1000)).toEqual({ kind: "halt" });
+      return { traps: m.cpu.getReg32(6), n: m.clock.instructions };
+    });
+    // One #DB after each of nop, cli, sidt, pushfd, and, popfd (TF was set when each began).
+    expect(results[0]).toEqual({ traps: 6, n: 10 + 6 * 2 });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
   it("a run stops at the budget at the same instruction under every policy", () => {
     // loop: inc eax / pushfd / popfd / cli / jmp loop
     const loop = [0x40, 0x9c, 0x9d, 0xfa, 0xeb, 0xf9];
