@@ -39,7 +39,10 @@ export class CodeScanner {
   readonly hook = (lin: number, insn: DecodedInsn): Uint8Array | null => {
     if (!this.active()) return null;
     this.scanned++;
-    if (!this.patching || sensitiveInstruction(insn) === null) return null;
+    if (!this.patching || sensitiveInstruction(insn) === null) {
+      this.originals.delete(lin); // the guest may have written over a patched instruction
+      return null;
+    }
     this.patched++;
     this.originals.set(lin, insn);
     return PATCH_BYTES;

@@ -132,6 +132,19 @@ describe("deprivileging policies", () => {
     expect(results[2]).toEqual(results[0]);
   });
 
+  it("code the guest writes over a patched instruction is scanned again (self-modifying code)", () => {
+    // x: pushfd / pop eax / mov byte [x],0xF4 (hlt) / jmp x
+    const code = [0x9c, 0x58, 0xc6, 0x05, 0x00, 0x20, 0x00, 0x00, 0xf4, 0xe9, 0xf2, 0xff, 0xff, 0xff];
+    for (const policy of ["pure", "scan-patch", "pvi"] as const) {
+      const m = machine(policy, code);
+      expect(m.p.run(100), policy).toEqual({ kind: "halt" });
+      expect(m.cpu.eip, policy).toBe(0x2001);
+      expect(m.clock.instructions, policy).toBe(5);
+      expect(m.cpu.getReg32(4), policy).toBe(0x8000);
+      if (policy !== "pure") expect(m.p.stats.byReason()["code-page-write"], policy).toBe(1);
+    }
+  });
+
   it("a run stops at the budget at the same instruction under every policy", () => {
     // loop: inc eax / pushfd / popfd / cli / jmp loop
     const loop = [0x40, 0x9c, 0x9d, 0xfa, 0xeb, 0xf9];
