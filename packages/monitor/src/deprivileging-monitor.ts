@@ -1,4 +1,4 @@
-import { type Cpu, type DecodedInsn, type ExitEvent, type StopReason, decodeInstruction, mnemonicOf } from "@ringlab/cpu";
+import { type Cpu, type DecodedInsn, type ExitEvent, type StopReason, decodeInstruction, mnemonicOf, vectors } from "@ringlab/cpu";
 import { CodeScanner } from "./code-scanner.js";
 import { type ExitReason, ExitStats } from "./exit-stats.js";
 import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
@@ -17,7 +17,6 @@ import {
 
 const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
 const CS = 1;
-const VECTOR_NAMES = ["#DE", "#DB", "NMI", "#BP", "#OF", "#BR", "#UD", "#NM", "#DF", "#MF", "#TS", "#NP", "#SS", "#GP", "#PF", "#15", "#MF", "#AC"];
 
 /** How a deprivileging policy runs the guest kernel. */
 export interface DeprivilegeOptions {
@@ -196,7 +195,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
         this.stats.record("software-interrupt", `int 0x${ev.vector.toString(16).padStart(2, "0")}`);
         return this.inject(ev.vector, -1, "software");
       case "trap":
-        this.stats.record("guest-exception", VECTOR_NAMES[ev.vector] ?? `vector ${ev.vector}`);
+        this.stats.record("guest-exception", vectors.vectorName(ev.vector));
         return this.inject(ev.vector, ev.errorCode ?? -1, "trap");
       case "fault":
         return this.emulateFaulting(ev);
@@ -230,7 +229,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   private classify(insn: DecodedInsn | null, faulted: boolean, vector: number): [ExitReason, string] {
     const name = insn === null ? "(unreadable)" : mnemonicOf(insn);
-    if (faulted) return ["guest-exception", `${VECTOR_NAMES[vector] ?? `vector ${vector}`} ${name}`];
+    if (faulted) return ["guest-exception", `${vectors.vectorName(vector)} ${name}`];
     if (insn === null) return ["ring-compression", name];
     // Without patches a sensitive instruction only exits when it faults for another reason.
     const sensitive = this.options.patch ? sensitiveInstruction(insn) : null;

@@ -1,4 +1,4 @@
-import { disassemble } from "@ringlab/cpu";
+import { disassemble, vectors } from "@ringlab/cpu";
 import type { Machine, RunOutcome } from "@ringlab/machine";
 import { hex } from "@ringlab/sdk";
 
@@ -6,10 +6,6 @@ import { hex } from "@ringlab/sdk";
 const RECENT_SHOWN = 12;
 const REG_NAMES = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"];
 const SEG_NAMES = ["ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR"];
-const VECTOR_NAMES: Record<number, string> = {
-  0: "#DE", 1: "#DB", 2: "NMI", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 7: "#NM", 8: "#DF",
-  10: "#TS", 11: "#NP", 12: "#SS", 13: "#GP", 14: "#PF", 16: "#MF", 17: "#AC", 18: "#MC", 19: "#XM",
-};
 
 /** One line saying how the run ended. */
 export function describeOutcome(o: RunOutcome): string {
@@ -23,7 +19,7 @@ export function describeOutcome(o: RunOutcome): string {
     case "halted":
       return `guest halted: ${o.reason}`;
     case "exception":
-      return `unhandled ${VECTOR_NAMES[o.vector] ?? `vector ${o.vector}`}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
+      return `unhandled ${vectors.vectorName(o.vector)}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
   }
 }
 

@@ -37,3 +37,14 @@ export function faultClass(vector: number): FaultClass {
   if (vector === PF_VEC) return FaultClass.PageFault;
   return FaultClass.Benign;
 }
+
+/** Mnemonics of the architecturally defined vectors (SDM vol.3 table 6-1). */
+const VECTOR_MNEMONICS: Readonly<Record<number, string>> = {
+  0: "#DE", 1: "#DB", 2: "NMI", 3: "#BP", 4: "#OF", 5: "#BR", 6: "#UD", 7: "#NM", 8: "#DF",
+  9: "#CSO", 10: "#TS", 11: "#NP", 12: "#SS", 13: "#GP", 14: "#PF", 16: "#MF", 17: "#AC", 18: "#MC", 19: "#XM",
+};
+
+/** `#GP` for 13, `vector 0x80` for a vector without a mnemonic. */
+export function vectorName(vector: number): string {
+  return VECTOR_MNEMONICS[vector] ?? `vector 0x${vector.toString(16).padStart(2, "0")}`;
+}
