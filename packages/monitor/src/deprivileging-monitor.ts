@@ -16,6 +16,8 @@ import {
 } from "./virtual-state.js";
 
 const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
+/** `vector 0x20`..., made once rather than on every interrupt. */
+const VECTOR_LABELS = Array.from({ length: 256 }, (_, v) => `vector 0x${v.toString(16).padStart(2, "0")}`);
 const CS = 1;
 
 /** How a deprivileging policy runs the guest kernel. */
@@ -188,7 +190,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
           return null;
         }
         const vector = ev.vector >= 0 ? ev.vector : this.cpu.bus.interrupts.acknowledge() & 0xff;
-        this.stats.record("external-interrupt", `vector 0x${vector.toString(16).padStart(2, "0")}`);
+        this.stats.record("external-interrupt", VECTOR_LABELS[vector]!);
         return this.inject(vector, -1, "external");
       }
       case "software":
@@ -228,9 +230,8 @@ export class DeprivilegingMonitor implements MonitorPolicy {
   }
 
   private classify(insn: DecodedInsn | null, faulted: boolean, vector: number): [ExitReason, string] {
-    const name = insn === null ? "(unreadable)" : mnemonicOf(insn);
-    if (faulted) return ["guest-exception", `${vectors.vectorName(vector)} ${name}`];
-    if (insn === null) return ["ring-compression", name];
+    if (insn === null) return [faulted ? "guest-exception" : "ring-compression", "(unreadable)"];
+    if (faulted) return ["guest-exception", `${vectors.vectorName(vector)} ${mnemonicOf(insn)}`];
     // Without patches a sensitive instruction only exits when it faults for another reason.
     const sensitive = this.options.patch ? sensitiveInstruction(insn) : null;
     if (sensitive !== null) return ["sensitive-instruction", sensitive];
@@ -238,7 +239,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     if (io !== null) return ["io", io];
     const privileged = privilegedInstruction(insn);
     if (privileged !== null) return ["privileged-instruction", privileged];
-    return ["ring-compression", name];
+    return ["ring-compression", mnemonicOf(insn)];
   }
 
   /** The guest's instruction at linear `lin`, read without side effects. */

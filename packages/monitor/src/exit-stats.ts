@@ -47,17 +47,25 @@ export interface ExitCount {
  * what each policy had to intercept.
  */
 export class ExitStats {
-  private readonly counts = new Map<string, ExitCount>();
+  /** Rows by reason, then by instruction (two lookups, no key to build on the exit path). */
+  private readonly counts = new Map<ExitReason, Map<string, ExitCount>>();
   private totalCount = 0;
 
   /** Records one exit (or `n` of the same kind). */
   record(reason: ExitReason, instruction = "-", n = 1): void {
     if (n <= 0) return;
-    const key = `${reason}\u0000${instruction}`;
-    let row = this.counts.get(key);
-    if (!row) this.counts.set(key, (row = { reason, instruction, count: 0 }));
+    let byInstruction = this.counts.get(reason);
+    if (byInstruction === undefined) this.counts.set(reason, (byInstruction = new Map()));
+    let row = byInstruction.get(instruction);
+    if (row === undefined) byInstruction.set(instruction, (row = { reason, instruction, count: 0 }));
     row.count += n;
     this.totalCount += n;
+  }
+
+  private allRows(): ExitCount[] {
+    const out: ExitCount[] = [];
+    for (const byInstruction of this.counts.values()) for (const r of byInstruction.values()) out.push(r);
+    return out;
   }
 
   /** Exits recorded since the last reset. */
@@ -67,7 +75,7 @@ export class ExitStats {
 
   /** Rows, most frequent first, then by reason and instruction for a stable order. */
   rows(): ExitCount[] {
-    return [...this.counts.values()]
+    return this.allRows()
       .map((r) => ({ ...r }))
       .sort(
         (a, b) => b.count - a.count || a.reason.localeCompare(b.reason) || a.instruction.localeCompare(b.instruction),
@@ -77,7 +85,7 @@ export class ExitStats {
   /** Totals per reason. */
   byReason(): Partial<Record<ExitReason, number>> {
     const out: Partial<Record<ExitReason, number>> = {};
-    for (const r of this.counts.values()) out[r.reason] = (out[r.reason] ?? 0) + r.count;
+    for (const r of this.allRows()) out[r.reason] = (out[r.reason] ?? 0) + r.count;
     return out;
   }
 
