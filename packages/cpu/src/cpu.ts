@@ -366,6 +366,9 @@ export class Cpu extends CpuMemory {
     let insn = new Insn(undefinedOpcode);
     decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
     if (eip + insn.len - 1 > limit) fault(GP, 0);
+    // The guest's bytes the cached entry stands for: a patch covers the whole instruction,
+    // so a write to any of its bytes must drop it.
+    const span = insn.len;
     const patch = this.patchHook?.(lin >>> 0, insn);
     if (patch) {
       insn = new Insn(undefinedOpcode);
@@ -373,7 +376,7 @@ export class Cpu extends CpuMemory {
     }
     const page = lin >>> 12;
     const off = lin & 0xfff;
-    if (off + insn.len <= 0x1000 && this.directPage(page)) this.code.store(page, off, insn);
+    if (off + span <= 0x1000 && this.directPage(page)) this.code.store(page, off, insn, span);
     return insn;
   }
 

@@ -21,7 +21,7 @@ export const MONITOR_IDT_LIMIT = 0x7ff;
  * The guest's privileged state that differs from the CPU's while the guest runs
  * deprivileged (DESIGN.md: CR0/CR3/CR4, GDTR/IDTR/LDTR/TR, IF, IOPL are virtual). In this
  * monitor the guest's GDT, LDT, TR, CR0 and CR3 stay loaded in the CPU, so only what ring
- * compression changes is kept here: the privilege level, IF, IOPL, VIF/VIP, IDTR and CR4.
+ * compression changes is kept here: the privilege level, IF, IOPL, VIF/VIP, IDTR, CR2 and CR4.
  */
 export class VirtualState {
   cpl = 0;
@@ -29,6 +29,11 @@ export class VirtualState {
   eflags = 0;
   idtrBase = 0;
   idtrLimit = 0;
+  /**
+   * The guest's CR2: a page fault that only the deprivileged run raises (the guest kernel
+   * touching a supervisor page from ring 3) must not change what the guest reads there.
+   */
+  cr2 = 0;
   cr4 = 0;
 
   /** Takes the guest's true state from a CPU that is running in the guest's own view. */
@@ -37,6 +42,7 @@ export class VirtualState {
     this.eflags = cpu.getEflags() & (EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
     this.idtrBase = cpu.idtrBase;
     this.idtrLimit = cpu.idtrLimit;
+    this.cr2 = cpu.cr2;
     this.cr4 = cpu.cr4;
   }
 
@@ -46,6 +52,7 @@ export class VirtualState {
     cpu.setCpl(this.cpl);
     cpu.idtrBase = this.idtrBase;
     cpu.idtrLimit = this.idtrLimit;
+    cpu.cr2 = this.cr2;
     cpu.cr4 = this.cr4;
   }
 

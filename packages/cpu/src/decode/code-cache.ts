@@ -25,11 +25,14 @@ export class CodeCache {
   /** 1 while a page is in `used` (a page dropped by a write and refilled is listed once). */
   private readonly listed = new Uint8Array(PAGES);
 
-  /** Caches `insn`, which starts at `off` in `page` and does not cross the page end. */
-  store(page: number, off: number, insn: Insn): void {
+  /**
+   * Caches `insn`, which stands for the `span` guest bytes at `off` in `page` (its own length,
+   * or a patched instruction's) and does not cross the page end.
+   */
+  store(page: number, off: number, insn: Insn, span = insn.len): void {
     this.pageFor(page)[off] = insn;
     const first = off >>> 7;
-    const last = (off + insn.len - 1) >>> 7;
+    const last = (off + span - 1) >>> 7;
     let m = this.codeMask[page]!;
     for (let k = first; k <= last; k++) m |= 1 << k;
     this.codeMask[page] = m;
