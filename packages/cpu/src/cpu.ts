@@ -376,7 +376,10 @@ export class Cpu extends CpuMemory {
     }
     const page = lin >>> 12;
     const off = lin & 0xfff;
-    if (off + span <= 0x1000 && this.directPage(page)) this.code.store(page, off, insn, span);
+    if (off + span <= 0x1000 && this.directPage(page)) {
+      this.noteCodeSource(page);
+      this.code.store(page, off, insn, span);
+    }
     return insn;
   }
 

@@ -169,6 +169,20 @@ describe("the CPU with paging on", () => {
     expect(rd32(m, DIR) & PTE_A).toBe(PTE_A);
   });
 
+  it("code written through another mapping of its physical page runs anew (alias write)", () => {
+    // call 0x80000 / mov bl,al / mov byte [0x81001],0x22 / call 0x80000 / hlt; linear pages
+    // 0x80 and 0x81 both map physical 0x70000, which holds mov al,0x11 / ret.
+    const code = [0xe8, 0xfb, 0xef, 0x07, 0x00, 0x88, 0xc3, 0xc6, 0x05, 0x01, 0x10, 0x08, 0x00, 0x22, 0xe8, 0xed, 0xef, 0x07, 0x00, 0xf4];
+    const m = paged(code, [], (pte) => {
+      pte(0x80, 0x70000 | PTE_P | PTE_RW);
+      pte(0x81, 0x70000 | PTE_P | PTE_RW);
+    });
+    m.ram.set([0xb0, 0x11, 0xc3], 0x70000);
+    runToHalt(m.cpu);
+    expect(m.cpu.getReg32(3) & 0xff).toBe(0x11);
+    expect(m.cpu.getReg32(0) & 0xff).toBe(0x22);
+  });
+
   it("a not-present page is #PF(0) with CR2 = the linear address", () => {
     const m = paged([0xa1, 0x23, 0x01, 0x05, 0x00], [], (pte) => pte(0x50, 0));
     expect(firstEvent(m)).toMatchObject({ vector: 14, errorCode: 0, eip: 0x1000 });

@@ -3,12 +3,18 @@ import type { Insn } from "./insn.js";
 const PAGES = 1 << 20;
 
 /**
- * Decoded instructions cached per 4 KiB guest physical page, indexed by the offset of their
- * first byte. Each page also has a mask of the 128-byte chunks its cached instructions
+ * Decoded instructions cached per 4 KiB linear page (physical when paging is off), indexed
+ * by the offset of their first byte. Each page also has a mask of the 128-byte chunks its cached instructions
  * occupy (`codeMask`); a guest write into such a chunk drops the page's instructions (the
  * memory write path checks the mask), which makes self-modifying code work: the next fetch
  * decodes again. Writes to other chunks of the page — data sharing a page with code, as in
  * small kernels — cost nothing. Instructions that cross a page end are not cached.
+ *
+ * With paging, several linear pages may map one physical page, so the cache also knows
+ * which linear pages hold code decoded from each physical page ({@link noteSource}). The
+ * paging unit gives no direct write access to such a physical page through any other linear
+ * page (or through any linear page once two hold its code); those writes take the slow path,
+ * which drops the code of every linear page decoded from it ({@link invalidatePhysical}).
  */
 export class CodeCache {
   /** Per physical page: its decoded instructions, or null. */
@@ -20,6 +26,8 @@ export class CodeCache {
   readonly codeMask = new Int32Array(PAGES);
   /** How many pages were dropped because of writes (statistics). */
   invalidations = 0;
+  /** Physical page -> the linear pages holding code decoded from it (paging only). */
+  private readonly sources = new Map<number, number[]>();
   /** Pages that received a slot array since the last flush, so a flush touches only them. */
   private used: number[] = [];
   /** 1 while a page is in `used` (a page dropped by a write and refilled is listed once). */
@@ -52,6 +60,31 @@ export class CodeCache {
     return p;
   }
 
+  /**
+   * Linear page `page` holds code decoded from physical page `phys`. Returns how many linear
+   * pages now hold code from `phys` (0 when `page` was already known).
+   */
+  noteSource(page: number, phys: number): number {
+    let list = this.sources.get(phys);
+    if (list === undefined) this.sources.set(phys, (list = []));
+    if (list.includes(page)) return 0;
+    list.push(page);
+    return list.length;
+  }
+
+  /** The linear pages holding code decoded from physical page `phys`, if any. */
+  sourcesOf(phys: number): readonly number[] | undefined {
+    return this.sources.get(phys);
+  }
+
+  /** A write reached physical page `phys`: drops the code of every linear page decoded from it. */
+  invalidatePhysical(phys: number): void {
+    const list = this.sources.get(phys);
+    if (list === undefined) return;
+    this.sources.delete(phys);
+    for (const page of list) this.invalidatePage(page);
+  }
+
   invalidatePage(page: number): void {
     if (this.pages[page]) {
       this.pages[page] = null;
@@ -61,6 +94,7 @@ export class CodeCache {
   }
 
   flush(): void {
+    this.sources.clear();
     for (const page of this.used) {
       this.pages[page] = null;
       this.codeMask[page] = 0;

@@ -61,13 +61,36 @@ export class CpuMemory extends CpuState {
   }
 
   /**
+   * The slow path's physical address for a write to `lin`; under paging, drops code cached
+   * from that physical page under any linear page (a write through an alias mapping).
+   */
+  private physForWrite(lin: number): number {
+    if (this.pager === null) return lin >>> 0;
+    const a = this.pager.translate(this, lin, true);
+    this.code.invalidatePhysical(a >>> 12);
+    return a;
+  }
+
+  /**
+   * Decoded code from linear page `page` is about to be cached: under paging, remember the
+   * physical page it came from so that writes through other mappings find it.
+   */
+  protected noteCodeSource(page: number): void {
+    const pager = this.pager;
+    if (pager === null) return;
+    const phys = pager.physOf[page]!;
+    const count = this.code.noteSource(page, phys);
+    if (count > 0) pager.codeCachedFrom(page, phys, count);
+  }
+
+  /**
    * CR0.PG or WP, CR4.PSE or PGE changed: switches the fast path between the bus's physical
    * page tables and the paging unit's linear ones and drops every cached translation and
    * decoded instruction (the code cache is indexed by linear page).
    */
   pagingChanged(): void {
     if (this.cr0 & 0x80000000) {
-      this.pager ??= new PagingUnit(this.bus.memory);
+      this.pager ??= new PagingUnit(this.bus.memory, this.code);
       this.pager.flushAll();
       this.pager.userClass = this.cpl === 3;
       this.rp = this.pager.rp;
@@ -134,7 +157,7 @@ export class CpuMemory extends CpuState {
     if (m !== 0 && (m >>> ((lin & 0xfff) >>> 7)) & 1) this.code.invalidatePage(page);
     const b = this.wp[page]!;
     if (b !== null) b[this.po[page]! + (lin & 0xfff)] = v;
-    else this.bus.memory.write(this.phys(lin, true), 1, v & 0xff);
+    else this.bus.memory.write(this.physForWrite(lin), 1, v & 0xff);
   }
 
   wr16(lin: number, v: number): void {
@@ -183,7 +206,7 @@ export class CpuMemory extends CpuState {
     if ((a & 0xfff) + len <= 0x1000) {
       const page = a >>> 12;
       if (this.codeMask[page] !== 0) this.code.invalidatePage(page);
-      this.bus.memory.write(this.phys(a, true), len, len === 4 ? v >>> 0 : v & 0xffff);
+      this.bus.memory.write(this.physForWrite(a), len, len === 4 ? v >>> 0 : v & 0xffff);
       return;
     }
     for (let k = 0; k < len; k++) this.wr8((lin + k) | 0, (v >>> (8 * k)) & 0xff);

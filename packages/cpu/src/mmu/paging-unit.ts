@@ -1,4 +1,5 @@
 import type { MemoryMap } from "@ringlab/sdk";
+import type { CodeCache } from "../decode/code-cache.js";
 import type { CpuState } from "../state/cpu-state.js";
 import { allowed, CR4_PGE, type PageAccess, Tlb, type TlbEntry } from "./paging.js";
 
@@ -23,6 +24,8 @@ export class PagingUnit {
   readonly rp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
   readonly wp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
   readonly po = new Int32Array(PAGES);
+  /** Physical page of each filled linear page. */
+  readonly physOf = new Int32Array(PAGES);
   readonly tlb = new Tlb();
   private filled: number[] = [];
   private readonly access: PageAccess = { write: false, user: false };
@@ -30,7 +33,10 @@ export class PagingUnit {
   /** The fast tables (and decoded code) are for user rights (CPL 3), else supervisor. */
   userClass = false;
 
-  constructor(private readonly mem: MemoryMap) {}
+  constructor(
+    private readonly mem: MemoryMap,
+    private readonly code: CodeCache,
+  ) {}
 
   /**
    * The physical address of `lin` for a read or write by `cpu` (a supervisor access when
@@ -57,8 +63,31 @@ export class PagingUnit {
     if (this.rp[page] === null && this.wp[page] === null) this.filled.push(page);
     this.rp[page] = r;
     this.po[page] = this.mem.pageOffsets[phys]!;
+    this.physOf[page] = phys;
     c.write = true;
-    if (e.dirty && allowed(e, c, cpu.cr0)) this.wp[page] = this.mem.writePages[phys] ?? null;
+    if (e.dirty && allowed(e, c, cpu.cr0) && this.directWriteAllowed(page, phys)) {
+      this.wp[page] = this.mem.writePages[phys] ?? null;
+    }
+  }
+
+  /**
+   * Whether writes through linear `page` to physical `phys` may bypass the code checks of
+   * other linear pages: yes unless code decoded from `phys` is cached under another linear
+   * page (an alias), or under two or more (see code-cache.ts).
+   */
+  private directWriteAllowed(page: number, phys: number): boolean {
+    const src = this.code.sourcesOf(phys);
+    return src === undefined || (src.length === 1 && src[0] === page);
+  }
+
+  /**
+   * Code from physical page `phys` was just cached under linear `page`, the `count`-th
+   * linear page to hold it: drops the direct write entries that could now bypass a check.
+   */
+  codeCachedFrom(page: number, phys: number, count: number): void {
+    for (const p of this.filled) {
+      if (this.wp[p] !== null && this.physOf[p] === phys && (count > 1 || p !== page)) this.wp[p] = null;
+    }
   }
 
   /** Drops the fast-table entries (the TLB keeps its translations). */
