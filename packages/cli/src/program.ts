@@ -86,7 +86,7 @@ export function buildProgram(version: string, io: Io): Command {
     throw new RunFinished(status);
   });
 
-  addMachineOptions(
+  const compare = addMachineOptions(
     program
       .command("compare")
       .description(
@@ -100,7 +100,10 @@ export function buildProgram(version: string, io: Io): Command {
       .option("--rom <file@addr>", "map a ROM image (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
       .option("--json", "print every run (outcome, instructions, console output, screen, exits) as JSON"),
     parseNumberOption,
-  ).action((kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
+  );
+  // compare chooses its policies with --policies; --policy is refused with that hint.
+  compare.options.find((o) => o.long === "--policy")?.hideHelp();
+  compare.action((kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
     if (opts.policy !== undefined) throw new UserError("--policy: compare runs several policies; choose them with --policies");
     const config = resolveRunConfig(opts, kernel);
     const status = compareCommand(config, opts, io, parseNumberOption);
