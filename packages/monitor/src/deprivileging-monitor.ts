@@ -34,8 +34,8 @@ export interface DeprivilegeOptions {
 /**
  * The deprivileging monitor behind the `scan-patch` and `pvi` policies (DESIGN.md; the
  * FreeMWare/plex86 plan). The guest kernel runs directly on the CPU in an outer ring; its
- * GDT, LDT, TSS, CR0 and CR3 stay loaded, while its privilege level, IF, IOPL, IDTR and CR4
- * are virtual ({@link VirtualState}) and the CPU holds the monitor's: CPL 1 or 3, IF=1,
+ * GDT, LDT, TSS, CR0 and CR3 stay loaded, while its privilege level, IF, IOPL, IDTR, CR2 and
+ * CR4 are virtual ({@link VirtualState}) and the CPU holds the monitor's: CPL 1 or 3, IF=1,
  * IOPL=0, the monitor's IDT. Sensitive instructions are patched before they run
  * ({@link CodeScanner}).
  *
@@ -274,8 +274,14 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     return this.v.interruptFlag;
   }
 
+  /**
+   * Whether the CPU runs the guest with CR4.PVI: under the pvi policy, while the guest's own
+   * CLI and STI would succeed (CPL <= IOPL) and it is not in ring 3 (whose CLI/STI the guest's
+   * rules govern without PVI). Elsewhere they fault and are emulated, as they must.
+   */
   private pviActive(): boolean {
-    return this.options.pvi && this.v.cpl < 3;
+    const v = this.v;
+    return this.options.pvi && v.cpl < 3 && v.cpl <= (v.eflags & EFLAGS_IOPL) >>> 12;
   }
 
   /** The CPU state is the guest's own and protected mode: start running it deprivileged. */

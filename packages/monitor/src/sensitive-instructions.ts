@@ -61,6 +61,12 @@ export function sensitiveInstruction(insn: DecodedInsn): string | null {
       return "into";
     case 0xcf:
       return "iret";
+    case 0x1b2:
+      // Not in Robin & Irvine's list, but unsafe under ring compression: a stack segment
+      // must have DPL = RPL = CPL, so from the compressed ring LSS would accept a ring-1 (or
+      // ring-3) stack that the guest kernel's ring 0 must refuse. MOV SS and POP SS are
+      // patched anyway.
+      return "lss";
     default:
       return null;
   }

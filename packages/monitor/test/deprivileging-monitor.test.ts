@@ -145,6 +145,47 @@ describe("deprivileging policies", () => {
     }
   });
 
+  it("LSS of a ring-1 stack faults for the guest kernel under every policy (ring compression)", () => {
+    // lss esp,[0x600] / hlt ; [0x600] = 0x9000:0x19 (RPL 1, a DPL-1 stack at GDT 0x18)
+    const code = [0x0f, 0xb2, 0x25, 0x00, 0x06, 0x00, 0x00, 0xf4];
+    const results = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+      const m = machine(policy, code);
+      const ram = m.cpu.bus.memory.ram8;
+      ram.set([0xff, 0xff, 0, 0, 0, 0xb2, 0xcf, 0], GDT + 0x18); // data RW, DPL 1
+      m.cpu.gdtrLimit = 0x1f;
+      ram.set([0x00, 0x90, 0x00, 0x00, 0x19, 0x00], 0x600);
+      ram.set([0x5b, 0xf4], 0x2100); // #GP handler: pop ebx (the error code) / hlt
+      ram.set([0x00, 0x21, 0x08, 0x00, 0x00, 0x8e, 0x00, 0x00], 0x3000 + 13 * 8);
+      expect(m.p.run(100), policy).toEqual({ kind: "halt" });
+      return { error: m.cpu.getReg32(3), esp: m.cpu.getReg32(4), eip: m.cpu.eip, n: m.clock.instructions };
+    });
+    expect(results[0]).toMatchObject({ error: 0x18, eip: 0x2102 });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
+  it("guest ring 1 with IOPL 0: CLI faults under every policy (pvi uses PVI only where CLI is allowed)", () => {
+    // ring 0: mov ax,0x30 / ltr ax / iretd to ring 1 (0x21:0x2100, stack 0x29:0x7000, IF=0 IOPL=0)
+    const code = [0x66, 0xb8, 0x30, 0x00, 0x0f, 0x00, 0xd8, 0x6a, 0x29, 0x68, 0x00, 0x70, 0x00, 0x00, 0x6a, 0x02, 0x6a, 0x21, 0x68, 0x00, 0x21, 0x00, 0x00, 0xcf];
+    const results = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+      const m = machine(policy, code);
+      const ram = m.cpu.bus.memory.ram8;
+      ram.set([0xff, 0xff, 0, 0, 0, 0xba, 0xcf, 0], GDT + 0x20); // ring-1 code
+      ram.set([0xff, 0xff, 0, 0, 0, 0xb2, 0xcf, 0], GDT + 0x28); // ring-1 data/stack
+      ram.set([0x67, 0, 0x00, 0x40, 0, 0x89, 0, 0], GDT + 0x30); // TSS at 0x4000
+      m.cpu.gdtrLimit = 0x37;
+      ram.set([0x00, 0x88, 0, 0, 0x10, 0, 0, 0], 0x4004); // ESP0 = 0x8800, SS0 = 0x10
+      ram.set([0xfa, 0xb9, 0x34, 0x12, 0x00, 0x00, 0xf4], 0x2100); // ring 1: cli / mov ecx,0x1234 / hlt
+      ram.set([0x5b, 0x5e, 0xf4], 0x2200); // #GP handler: pop ebx / pop esi / hlt
+      ram.set([0x00, 0x22, 0x08, 0x00, 0x00, 0x8e, 0x00, 0x00], 0x3000 + 13 * 8);
+      expect(m.p.run(100), policy).toEqual({ kind: "halt" });
+      return { error: m.cpu.getReg32(3), faultEip: m.cpu.getReg32(6), ecx: m.cpu.getReg32(1), cpl: m.cpu.cpl, n: m.clock.instructions };
+    });
+    expect(results[0]).toEqual({ error: 0, faultEip: 0x2100, ecx: 0, cpl: 0, n: 11 });
+    expect(results[1]).toEqual(results[0]);
+    expect(results[2]).toEqual(results[0]);
+  });
+
   it("a run stops at the budget at the same instruction under every policy", () => {
     // loop: inc eax / pushfd / popfd / cli / jmp loop
     const loop = [0x40, 0x9c, 0x9d, 0xfa, 0xeb, 0xf9];

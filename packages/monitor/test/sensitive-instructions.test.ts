@@ -38,6 +38,7 @@ describe("the sensitive-instruction table (Robin & Irvine 2000)", () => {
     ["int3", [0xcc]],
     ["into", [0xce]],
     ["iret", [0xcf]],
+    ["lss", [0x0f, 0xb2, 0x20]], // lss esp, [eax]
   ];
   for (const [name, bytes] of cases) {
     it(`${bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ")} is ${name}`, () => {
