@@ -2040,15 +2040,7 @@ to_v86:
         iretd
 
 v86_back:
-        mov     esp, [k_esp]
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     fs, ax
-        mov     gs, ax
-        popad
-        popfd
-        ret
+        jmp     sys_back                ; the same unwinding as from ring 3
 
 ; INT 0x83 from virtual-8086 mode (IOPL 3): the frame has the v86 segment registers, and
 ; DS/ES/FS/GS are null on entry (SDM vol.3A §20.3.1.1).
