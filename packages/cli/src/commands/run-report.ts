@@ -45,7 +45,10 @@ export function formatRunReport(m: Machine, outcome: RunOutcome): string {
   );
   // The last instructions the CPU started, oldest first; the last one was executing.
   const recent = cpu.recentInstructions().slice(-RECENT_SHOWN);
-  lines.push(`  last ${recent.length} instructions (linear address):`);
+  lines.push(
+    `  last ${recent.length} instructions (linear address)` +
+      (m.monitor.name === "pure" ? ":" : `; under ${m.monitor.name} one that exited shows twice, run deprivileged then emulated:`),
+  );
   for (const lin of recent) {
     const text = disassemble(cpu.peekLinear(lin, 16), lin, cpu.code32)[0]?.text ?? "(not mapped)";
     lines.push(`    ${h8(lin)}  ${text}`);
