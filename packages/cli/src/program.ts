@@ -1,4 +1,3 @@
-import { builtinRegistry } from "@ringlab/machine";
 import { POLICY_NAMES } from "@ringlab/monitor";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CompareFlags, compareCommand } from "./commands/compare.js";
@@ -9,6 +8,7 @@ import { formatDeviceListing, listDevices } from "./commands/devices.js";
 import { type MachineFlags, addMachineOptions, resolveRunConfig } from "./config/resolve-config.js";
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
+import { registryWithPlugins } from "./plugins/load-plugins.js";
 
 /** Where a command's output goes; the entry point passes the process streams. */
 export interface Io {
@@ -43,8 +43,9 @@ export function buildProgram(version: string, io: Io): Command {
     .command("devices")
     .description("list the device plugins with the ports, memory and IRQs they claim")
     .option("--json", "print the listing as JSON")
-    .action((opts: { json?: boolean }) => {
-      const list = listDevices(builtinRegistry());
+    .option("--plugin <module.js>", "also list the device plugins of an ES module (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (opts: { json?: boolean; plugin?: string[] }) => {
+      const list = listDevices(await registryWithPlugins(opts.plugin ?? []));
       io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatDeviceListing(list));
     });
 
@@ -80,9 +81,9 @@ export function buildProgram(version: string, io: Io): Command {
       .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr")
       .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow"),
     parseNumberOption,
-  ).action((kernel: string | undefined, opts: RunFlags) => {
+  ).action(async (kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);
-    const status = runCommand(config, opts, io, parseNumberOption);
+    const status = await runCommand(config, opts, io, parseNumberOption);
     throw new RunFinished(status);
   });
 
@@ -103,10 +104,10 @@ export function buildProgram(version: string, io: Io): Command {
   );
   // compare chooses its policies with --policies; --policy is refused with that hint.
   compare.options.find((o) => o.long === "--policy")?.hideHelp();
-  compare.action((kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
+  compare.action(async (kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
     if (opts.policy !== undefined) throw new UserError("--policy: compare runs several policies; choose them with --policies");
     const config = resolveRunConfig(opts, kernel);
-    const status = compareCommand(config, opts, io, parseNumberOption);
+    const status = await compareCommand(config, opts, io, parseNumberOption);
     throw new RunFinished(status);
   });
 

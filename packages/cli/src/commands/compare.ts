@@ -1,5 +1,6 @@
 import { EXIT_REASONS, type ExitReason, type MonitorCounters, POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
-import type { RunOutcome } from "@ringlab/machine";
+import type { DeviceRegistry, RunOutcome } from "@ringlab/machine";
+import { registryWithPlugins } from "../plugins/load-plugins.js";
 import type { RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError } from "../user-error.js";
@@ -7,7 +8,7 @@ import { groupDigits } from "./monitor-stats.js";
 import { bootMachine, exitStatusOf, type RunFlags, screenOf } from "./run.js";
 
 /** Flags of `ringlab compare` besides the machine flags. */
-export interface CompareFlags extends Pick<RunFlags, "load" | "entry" | "rom"> {
+export interface CompareFlags extends Pick<RunFlags, "load" | "entry" | "rom" | "plugin"> {
   policies?: string;
   json?: boolean;
 }
@@ -80,7 +81,13 @@ export function parsePolicies(text: string | undefined): PolicyName[] {
 }
 
 /** Boots the guest afresh under `policy` and runs it to its end. */
-export function runUnder(policy: PolicyName, config: RunConfig, flags: CompareFlags, parseNumber: (v: string) => number): PolicyRun {
+export function runUnder(
+  policy: PolicyName,
+  config: RunConfig,
+  flags: CompareFlags,
+  parseNumber: (v: string) => number,
+  registry: DeviceRegistry,
+): PolicyRun {
   let console = "";
   const { machine } = bootMachine(
     { ...config, monitor: { ...config.monitor, policy } },
@@ -89,6 +96,7 @@ export function runUnder(policy: PolicyName, config: RunConfig, flags: CompareFl
     (bytes) => {
       for (let i = 0; i < bytes.length; i++) console += String.fromCharCode(bytes[i]!);
     },
+    registry,
   );
   const t0 = performance.now();
   const outcome = machine.run();
@@ -113,14 +121,15 @@ export function runUnder(policy: PolicyName, config: RunConfig, flags: CompareFl
  * checks that it could not tell them apart — same console output, screen, instruction count
  * and outcome as under the first policy — and shows what each policy intercepted.
  */
-export function compareCommand(
+export async function compareCommand(
   config: RunConfig,
   flags: CompareFlags,
   io: { stdout(s: string): void },
   parseNumber: (v: string) => number,
-): number {
+): Promise<number> {
   const policies = parsePolicies(flags.policies);
-  const runs = policies.map((p) => runUnder(p, config, flags, parseNumber));
+  const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
+  const runs = policies.map((p) => runUnder(p, config, flags, parseNumber, registry));
   const ref = runs[0]!;
   const diffs = runs.map((r) => (r === ref ? [] : differences(ref, r)));
   const same = diffs.every((d) => d.length === 0);

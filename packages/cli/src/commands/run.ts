@@ -3,8 +3,8 @@ import { fileURLToPath } from "node:url";
 import {
   type LoadPlan,
   type Machine,
+  type DeviceRegistry,
   type RunOutcome,
-  builtinRegistry,
   bootKernel,
   createMachine,
   mapRomImage,
@@ -22,6 +22,7 @@ import { startTrace } from "./trace.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
+import { registryWithPlugins } from "../plugins/load-plugins.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -110,13 +111,14 @@ export function bootMachine(
   flags: RunFlags,
   parseNumber: (v: string) => number,
   console: (bytes: Uint8Array) => void,
+  registry: DeviceRegistry,
 ): BootedMachine {
   const loadPlan = plan(config, flags, parseNumber);
   const machineConfig = machinePart(config);
   if (flags.postPort !== undefined) {
     machineConfig.devices = [...machineConfig.devices, { plugin: "post-codes", options: { port: flags.postPort } }];
   }
-  const machine: Machine = createMachine(machineConfig, builtinRegistry(), { console: { write: console } });
+  const machine: Machine = createMachine(machineConfig, registry, { console: { write: console } });
   for (const spec of [...config.roms, ...(flags.rom ?? [])]) {
     const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");
     mapRomImage(machine.bus, file, readImage(file), addr);
@@ -142,13 +144,14 @@ export function screenOf(machine: Machine): ScreenSource | undefined {
  * Boots a kernel and runs it to its end. Debug-console bytes stream to `stdout` as the guest
  * writes them; the end-of-run screen, stats and reports follow.
  */
-export function runCommand(
+export async function runCommand(
   config: RunConfig,
   flags: RunFlags,
   io: { stdout(s: string | Uint8Array): void; stderr(s: string): void },
   parseNumber: (v: string) => number,
-): number {
-  const { machine, entry } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes));
+): Promise<number> {
+  const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
+  const { machine, entry } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry);
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   let outcome;
   try {

@@ -22,6 +22,8 @@ export interface MachineFlags {
   policy?: string;
   /** False with `--no-patch` (commander sets true otherwise). */
   patch?: boolean;
+  /** `--plugin FILE`, repeatable: added to the config file's `plugins`. */
+  plugin?: string[];
 }
 
 /** Adds the {@link MachineFlags} options to `cmd`. */
@@ -40,6 +42,11 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
     .option("--policy <name>", `monitor policy: ${MONITOR_POLICIES.join(", ")} (monitor.policy)`)
     .option("--no-patch", "scan-patch/pvi: run the guest deprivileged without patching its sensitive instructions, to see what it notices (monitor.patch = false)")
+    .option(
+      "--plugin <module.js>",
+      "load device plugins from an ES module (repeatable; added to plugins); list their devices in the config's devices",
+      (v: string, prev: string[] = []) => [...prev, v],
+    )
     .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
 }
 
@@ -57,6 +64,9 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
     source = flags.config;
     const kernel = base.kernel as { file?: unknown; modules?: unknown } | undefined;
     if (kernel && typeof kernel.file === "string") base = deepMerge(base, { kernel: { file: resolve(file.dir, kernel.file) } });
+    if (Array.isArray(base.plugins)) {
+      base = { ...base, plugins: base.plugins.map((f) => (typeof f === "string" ? resolve(file.dir, f) : f)) };
+    }
     if (Array.isArray(base.roms)) {
       const roms = base.roms.map((r) => (typeof r === "string" && r.includes("@") ? resolveAt(file.dir, r) : r));
       base = { ...base, roms };
@@ -69,6 +79,9 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
   const overrides: Record<string, unknown> = {
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
+    plugins: flags.plugin?.length
+      ? [...(Array.isArray(base.plugins) ? base.plugins : []), ...flags.plugin.map((f) => resolve(f))]
+      : undefined,
     monitor:
       flags.policy !== undefined || flags.patch === false
         ? { policy: flags.policy, patch: flags.patch === false ? false : undefined }

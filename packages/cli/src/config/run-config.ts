@@ -20,6 +20,11 @@ export const runConfigSchema = machineConfigSchema.extend({
     })
     .strict()
     .default({ cmdline: "", modules: [] }),
+  /**
+   * Device plugin modules (ES modules exporting `defineDevicePlugin(...)`), relative to the
+   * config file's folder; their devices can then be listed in `devices`.
+   */
+  plugins: z.array(z.string().min(1)).default([]),
   /** ROM images, each "FILE@ADDRESS" (FILE relative to the config file's folder). */
   roms: z
     .array(z.string().regex(/^.+@(0x[0-9a-fA-F]+|\d+)$/, "expected FILE@ADDRESS such as test386.bin@0xE0000"))
@@ -37,6 +42,6 @@ export function parseRunConfig(input: unknown, source: string): RunConfig {
 
 /** The machine part of a run configuration. */
 export function machinePart(config: RunConfig): MachineConfig {
-  const { kernel: _kernel, roms: _roms, ...machine } = config;
+  const { kernel: _kernel, roms: _roms, plugins: _plugins, ...machine } = config;
   return machine;
 }

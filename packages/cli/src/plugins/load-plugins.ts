@@ -1,0 +1,65 @@
+import { existsSync } from "node:fs";
+import { register } from "node:module";
+import { resolve as resolvePath } from "node:path";
+import { pathToFileURL } from "node:url";
+import { type DeviceRegistry, builtinRegistry } from "@ringlab/machine";
+import type { DevicePlugin } from "@ringlab/sdk";
+import { ExitCode } from "../exit-codes.js";
+import { UserError } from "../user-error.js";
+
+let hooksRegistered = false;
+
+/** Whether `v` has the shape `defineDevicePlugin` returns. */
+function isDevicePlugin(v: unknown): v is DevicePlugin {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  const options = p.options as { safeParse?: unknown } | undefined;
+  return (
+    typeof p.name === "string" &&
+    typeof p.description === "string" &&
+    typeof p.device === "function" &&
+    typeof options === "object" &&
+    options !== null &&
+    typeof options.safeParse === "function"
+  );
+}
+
+/**
+ * The built-in device plugins plus those exported by each module in `files` (ES modules:
+ * the default export and every named export made with `defineDevicePlugin`). `fromFlag`
+ * lists the files given with `--plugin`: errors name that flag for them, else the config
+ * key `plugins`.
+ */
+export async function registryWithPlugins(files: readonly string[], fromFlag: readonly string[] = files): Promise<DeviceRegistry> {
+  const registry = builtinRegistry();
+  if (files.length === 0) return registry;
+  if (!hooksRegistered) {
+    register(new URL("./shared-modules-hooks.js", import.meta.url), { data: { base: import.meta.url } });
+    hooksRegistered = true;
+  }
+  const flagged = new Set(fromFlag.map((f) => resolvePath(f)));
+  for (const file of files) {
+    const path = resolvePath(file);
+    const flag = flagged.has(path) ? "--plugin" : "plugins";
+    if (!existsSync(path)) throw new UserError(`${flag}: cannot read ${file} (ENOENT)`, ExitCode.noInput);
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
+    } catch (e) {
+      const why = (e instanceof Error ? e.message : String(e)).split("\n")[0];
+      throw new UserError(`${flag}: ${file}: cannot load the module: ${why}`, ExitCode.dataError);
+    }
+    const plugins = [...new Set(Object.values(mod).filter(isDevicePlugin))];
+    if (plugins.length === 0) {
+      throw new UserError(
+        `${flag}: ${file}: exports no device plugin (expected defineDevicePlugin({...}) as its default or a named export)`,
+        ExitCode.dataError,
+      );
+    }
+    for (const p of plugins) {
+      if (registry.has(p.name)) throw new UserError(`${flag}: ${file}: device plugin '${p.name}' is already registered`, ExitCode.config);
+      registry.add(p);
+    }
+  }
+  return registry;
+}
