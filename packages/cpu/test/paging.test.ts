@@ -183,6 +183,16 @@ describe("the CPU with paging on", () => {
     expect(m.cpu.getReg32(0) & 0xff).toBe(0x22);
   });
 
+  it("a REP string instruction faulting part-way retires the iterations it completed", () => {
+    // mov edi,0x60ffc / mov ecx,8 / rep stosb ; page 0x61 not present: 4 bytes, then #PF
+    const m = paged([0xbf, 0xfc, 0x0f, 0x06, 0x00, 0xb9, 0x08, 0x00, 0x00, 0x00, 0xf3, 0xaa], [], (pte) => pte(0x61, 0));
+    expect(firstEvent(m)).toMatchObject({ vector: 14, eip: 0x100a });
+    expect(m.cpu.getReg32(1)).toBe(4);
+    expect(m.cpu.getReg32(7)).toBe(0x61000);
+    // Each iteration counts as an instruction (as under --trace, and QEMU's icount).
+    expect(m.cpu.clock.instructions).toBe(2 + 4);
+  });
+
   it("a not-present page is #PF(0) with CR2 = the linear address", () => {
     const m = paged([0xa1, 0x23, 0x01, 0x05, 0x00], [], (pte) => pte(0x50, 0));
     expect(firstEvent(m)).toMatchObject({ vector: 14, errorCode: 0, eip: 0x1000 });

@@ -92,16 +92,23 @@ export function stringOp(cpu: Cpu, i: Insn): void {
   const allowed = Math.max(1, cpu.budgetLeft());
   let done = 0;
   let stopped = false;
-  while (done < allowed) {
-    step(cpu, i, kind, size, delta, mask);
-    done++;
-    count = (count - 1) & mask;
-    regs[1] = (regs[1]! & ~mask) | count;
-    if (count === 0) break;
-    if ((cond === REP_E && getZF(cpu) === 0) || (cond === REP_NE && getZF(cpu) === 1)) {
-      stopped = true;
-      break;
+  try {
+    while (done < allowed) {
+      step(cpu, i, kind, size, delta, mask);
+      done++;
+      count = (count - 1) & mask;
+      regs[1] = (regs[1]! & ~mask) | count;
+      if (count === 0) break;
+      if ((cond === REP_E && getZF(cpu) === 0) || (cond === REP_NE && getZF(cpu) === 1)) {
+        stopped = true;
+        break;
+      }
     }
+  } catch (e) {
+    // A fault part-way: the iterations done are retired (each counts as an instruction);
+    // the faulting one is not, and the instruction restarts with ECX/ESI/EDI as they are.
+    cpu.retireExtra(done);
+    throw e;
   }
   // Not finished: stay on this instruction (EIP already points past it).
   if (count !== 0 && !stopped) cpu.eip = cpu.code32 ? (cpu.eip - i.len) >>> 0 : (cpu.eip - i.len) & 0xffff;
