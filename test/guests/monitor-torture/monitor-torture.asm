@@ -74,6 +74,7 @@ GATE_PARAMS     equ 2
 %endmacro
 
 %include "boot.inc"
+%include "torture.inc"
 
 SYS_BACK        equ 5                   ; ring 3 -> back to the kernel code that called to_ring3
 SYSCALL_COUNT   equ 6
@@ -83,26 +84,6 @@ PIC_READ_ISR    equ 0x0B                ; OCW3: RR=1 RIS=1
 
 LIN_REMAP       equ 0x00300000          ; linear page remapped between pa_page and pb_page
 LIN_ALIAS       equ 0x00301000          ; a second mapping of pa_page
-
-; ---------------------------------------------------------------------------------------
-; Printing helpers (ring 0: direct port I/O through console.inc).
-
-; HEX value, digits / DEC value: print a number (registers preserved; not ESP-relative).
-%macro HEX 2
-        push    eax
-        push    ecx
-        mov     eax, %1
-        mov     cl, %2
-        call    con_hex
-        pop     ecx
-        pop     eax
-%endmacro
-%macro DEC 1
-        push    eax
-        mov     eax, %1
-        call    con_dec
-        pop     eax
-%endmacro
 
 ; EXPECT fault_label, resume_label: the next exception is expected at fault_label (its
 ; EIP is printed relative to it) and resumes at resume_label, at the faulting CPL. The
@@ -180,66 +161,17 @@ to_ring3:
         mov     es, bx
         iretd
 
-; SYS_BACK (through INT 0x80 from ring 3): drop the system-call frame, back to to_ring3's caller.
-sys_back:
-        mov     esp, [k_esp]
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     fs, ax
-        mov     gs, ax
-        popad
-        popfd
-        ret
-
-%macro BACK_TO_KERNEL 0
-        mov     eax, SYS_BACK
-        int     SYSCALL_VECTOR
-%endmacro
-
 ; ---------------------------------------------------------------------------------------
 ; IDT set-up: reporting stubs for the exceptions the checks provoke, IRQ 0, the DPL-3
 ; interrupt gate 0x81, the DPL-0 gate 0x82 (nesting test), single-step #DB.
 install_handlers:
         pushad
-        xor     esi, esi
-.next:
-        movzx   eax, byte [rep_vectors + esi]
-        cmp     al, 0xFF
-        je      .done
-        mov     ebx, [rep_stub_table + esi * 4]
-        mov     dl, GATE_INT
-        cmp     al, 3                   ; INT3 and INTO may be used from any CPL
-        je      .dpl3
-        cmp     al, 4
-        jne     .set
-.dpl3:
-        mov     dl, GATE_INT_DPL3
-.set:
-        call    idt_set
-        inc     esi
-        jmp     .next
-.done:
-        mov     eax, IRQ_BASE
-        mov     ebx, irq0_handler
-        mov     dl, GATE_INT
-        call    idt_set
-        mov     eax, 0x81
-        mov     ebx, int81_handler
-        mov     dl, GATE_INT_DPL3
-        call    idt_set
-        mov     eax, 0x82
-        mov     ebx, int82_handler
-        mov     dl, GATE_INT
-        call    idt_set
-        mov     eax, 0x84
-        mov     ebx, int84_handler
-        mov     dl, GATE_TRAP_DPL3
-        call    idt_set
-        mov     eax, 1
-        mov     ebx, db_handler
-        mov     dl, GATE_INT
-        call    idt_set
+        call    install_rep_stubs
+        SET_GATE IRQ_BASE, irq0_handler, GATE_INT
+        SET_GATE 0x81, int81_handler, GATE_INT_DPL3
+        SET_GATE 0x82, int82_handler, GATE_INT
+        SET_GATE 0x84, int84_handler, GATE_TRAP_DPL3
+        SET_GATE 1, db_handler, GATE_INT
         popad
         ret
 
@@ -248,14 +180,6 @@ install_handlers:
 rep_vectors:    db 0, 3, 4, 5, 6, 7, 11, 12, 13, 14, 17, 0xFF
 vec_names:      db "DEDBNMBPOFBRUDNMDFMFTSNPSSGPPF15MFAC"
 __SECT__
-%macro REP_STUB 2
-rep_stub_%1:
- %if %2 = 0
-        push    0
- %endif
-        push    %1
-        jmp     rep_common
-%endmacro
         REP_STUB 0, 0
         REP_STUB 3, 0
         REP_STUB 4, 0
@@ -273,30 +197,10 @@ rep_stub_table:
         dd rep_stub_11, rep_stub_12, rep_stub_13, rep_stub_14, rep_stub_17
 __SECT__
 
-; Frame inside rep_common after its pushes.
-R_VEC           equ 40
-R_ERR           equ 44
-R_EIP           equ 48
-R_CS            equ 52
-R_EFLAGS        equ 56
-R_ESP           equ 60                  ; only from ring 3
-R_SS            equ 64
-
 rep_common:
-        pushad
-        push    ds
-        push    es
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
+        REP_ENTER
         PRINT   ` -> #`
-        mov     eax, [ebp + R_VEC]
-        mov     al, [vec_names + eax * 2]
-        call    con_putc
-        mov     eax, [ebp + R_VEC]
-        mov     al, [vec_names + eax * 2 + 1]
-        call    con_putc
+        call    rep_vec_name
         PRINT   ` err=`
         HEX     [ebp + R_ERR], 4
         PRINT   ` cs=`
@@ -316,29 +220,10 @@ rep_common:
         PRINT   `?`
         HEX     [ebp + R_EIP], 8
 .eip_done:
-        cmp     dword [ebp + R_VEC], 14
-        jne     .no_cr2
-        PRINT   ` cr2=`
-        mov     eax, cr2
-        HEX     eax, 8
-.no_cr2:
-        test    byte [ebp + R_CS], 3
-        jz      .no_ss
-        PRINT   ` ss=`
-        HEX     [ebp + R_SS], 4
-.no_ss:
+        call    rep_cr2_ss
         inc     dword [ux_faults]
-        mov     eax, [ux_resume]
-        test    eax, eax
-        jz      .fatal
-        mov     [ebp + R_EIP], eax
-        mov     dword [ux_resume], 0
-        pop     es
-        pop     ds
-        popad
-        add     esp, 8
-        iretd
-.fatal:
+        jmp     rep_resume
+rep_fatal:
         PRINT   ` (not expected)\n`
         mov     al, EXIT_EXCEPTION
         jmp     exit_status
@@ -474,18 +359,6 @@ print_irq:
 %endmacro
 
 ; ---------------------------------------------------------------------------------------
-; print_bytes: ESI = address, ECX = count: " xx xx ...". Registers preserved.
-print_bytes:
-        pushad
-.b:
-        PRINT   ` `
-        movzx   eax, byte [esi]
-        HEX     eax, 2
-        inc     esi
-        loop    .b
-        popad
-        ret
-
 ; checksum: ESI = address, ECX = count -> EAX = rotate-and-add over the bytes (by MOV).
 checksum:
         push    ecx
@@ -681,7 +554,7 @@ far_target2:
 r3_smc:
         mov     byte [smc_site], 0x8C
         mov     byte [smc_site + 1], 0xD0
-        BACK_TO_KERNEL
+        BACK
 
 ; =======================================================================================
 ; 2. Reading its own code.
@@ -823,7 +696,11 @@ overlap_fn:
         mov     eax, 0xC3589C90
         ret
 
-; Sensitive instructions in a row, each harmless at CPL 0 (run once by check2).
+; Sensitive instructions in a row, each harmless at CPL 0 (run once by check2). They
+; sit at a fixed address: 2b and 2e print a checksum of these bytes, which include
+; absolute addresses (table_reg, sites_iret_back), so moving them would change it.
+SITES_OFFSET    equ 0x18A7              ; sensitive_sites at 0x001018a7
+        times SITES_OFFSET - ($ - $$) db 0xCC
 sensitive_sites:
         pushad
         cmp     eax, eax
@@ -869,7 +746,7 @@ r3_read_code:
         movzx   eax, byte [site_pushfd]
         UHEX    eax, 2
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
 
 ; =======================================================================================
 ; 3. Interrupt-flag games with a pending IRQ 0.
@@ -1025,7 +902,7 @@ check3:
 
 r3_irq_entry:
         inc     dword [ctr]
-        BACK_TO_KERNEL
+        BACK
 
 ; =======================================================================================
 ; 4. IOPL games.
@@ -1091,7 +968,7 @@ r3_iopl3:
         UPRINT  `, popfd(IOPL=0 IF=1) -> `
         UHEX    ebx, 8
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
 
 r3_iopl0:
         UPRINT  `4c. ring 3 with IOPL=0: in`
@@ -1132,7 +1009,7 @@ r3_iopl0:
         UPRINT  `; popfd(IOPL=3 IF=1) -> `
         UHEX    ebx, 8
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
 
 ; =======================================================================================
 ; 5. Paging.
@@ -1329,16 +1206,29 @@ check6:
         call    to_ring3
         ret
 
-; gate_target: CPL 0. From ring 0: [esp] EIP, [esp+4] CS, [esp+8] the caller's last push.
-; From ring 3 (stack switch to SS0:ESP0, SDM vol.3A §5.8.5, Figure 5-13): [esp] EIP,
-; [esp+4] CS, [esp+8] and [esp+12] the 2 parameters copied, [esp+16] ESP, [esp+20] SS.
-gate_target:
+; HANDLER_ENTER: gate_target's and int81_handler's prologue: EBP = the frame (EIP at
+; EBP+4), DS and EAX saved, DS = KDATA.
+%macro HANDLER_ENTER 0
         push    ebp
         mov     ebp, esp
         push    ds
         push    eax
         mov     ax, KDATA
         mov     ds, ax
+%endmacro
+; PUT_TOP_USE offset: print (decimal) how far the ring-3 ESP saved at EBP+offset is below
+; udata_top. Clobbers EAX.
+%macro PUT_TOP_USE 1
+        mov     eax, udata_top
+        sub     eax, [ebp + %1]
+        DEC     eax
+%endmacro
+
+; gate_target: CPL 0. From ring 0: [esp] EIP, [esp+4] CS, [esp+8] the caller's last push.
+; From ring 3 (stack switch to SS0:ESP0, SDM vol.3A §5.8.5, Figure 5-13): [esp] EIP,
+; [esp+4] CS, [esp+8] and [esp+12] the 2 parameters copied, [esp+16] ESP, [esp+20] SS.
+gate_target:
+        HANDLER_ENTER
         PRINT   ` in gate cs=`
         mov     eax, cs
         HEX     eax, 4
@@ -1353,14 +1243,9 @@ gate_target:
         PRINT   ` caller ss=`
         HEX     [ebp + 24], 4
         PRINT   ` caller esp=top-`
-        mov     eax, udata_top
-        sub     eax, [ebp + 20]
-        DEC     eax
+        PUT_TOP_USE 20
         PRINT   ` gate esp=esp0-`
-        mov     eax, [tss_esp0]
-        sub     eax, ebp
-        sub     eax, 4
-        DEC     eax
+        PUT_ESP0_USE 4
 .same:
         pop     eax
         mov     eax, [ebp + 12]
@@ -1403,16 +1288,11 @@ r3_gates:
         UPRINT  `, int 0x81 (interrupt gate): handler eflags=`
         UHEX    [ux_int81_eflags], 8
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
 
 ; INT 0x81 handler (DPL-3 interrupt gate): print the frame it got.
 int81_handler:
-        push    ebp
-        mov     ebp, esp
-        push    ds
-        push    eax
-        mov     ax, KDATA
-        mov     ds, ax
+        HANDLER_ENTER
         inc     dword [int81_count]
         test    byte [ebp + 8], 3
         jz      .quiet                  ; from ring 0 (check 2's site): silent
@@ -1425,14 +1305,9 @@ int81_handler:
         PRINT   ` ss=`
         HEX     [ebp + 20], 4
         PRINT   ` esp=top-`
-        mov     eax, udata_top
-        sub     eax, [ebp + 16]
-        DEC     eax
+        PUT_TOP_USE 16
         PRINT   ` own esp=esp0-`
-        mov     eax, [tss_esp0]
-        sub     eax, ebp
-        sub     eax, 4
-        DEC     eax
+        PUT_ESP0_USE 4
         PRINT   ` handler eflags=`
         pushfd
         pop     eax
@@ -1880,7 +1755,7 @@ r3_int81_alt:
         UPRINT  `, ring 3 int 0x81 -> alt handler `
         UDEC    [alt_hits]
         UPRINT  ` time(s)`
-        BACK_TO_KERNEL
+        BACK
 
 int81_alt:
         inc     dword [ss:alt_hits]
@@ -1898,7 +1773,7 @@ r3_rdtsc:
         je      .faulted
         UPRINT  ` ok`
 .faulted:
-        BACK_TO_KERNEL
+        BACK
 
 ; =======================================================================================
 ; 9. The I/O permission bitmap (ring 3, IOPL 0).
@@ -1987,7 +1862,7 @@ r3_iomap:
         cli
 .r4:
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
 
 ; =======================================================================================
 ; 10. Virtual-8086 mode.
@@ -1998,73 +1873,26 @@ V86_VECTOR      equ 0x83
 
 check10:
         PRINT   `10. virtual-8086 mode\n`
-        mov     esi, v86_code
-        mov     edi, V86_SEG * 16
-        mov     ecx, v86_code_end - v86_code
-        rep movsb
-        mov     eax, V86_VECTOR
-        mov     ebx, int83_handler
-        mov     dl, GATE_INT_DPL3
-        call    idt_set
+        COPY_V86_CODE
+        SET_GATE V86_VECTOR, int83_handler, GATE_INT_DPL3
         mov     eax, v86_entry1 - v86_code
         mov     ecx, 0x23002            ; VM, IOPL 3, IF 0
         call    to_v86
-        mov     eax, 13
-        mov     ebx, v86_gp_handler
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 13, v86_gp_handler, GATE_INT
         mov     eax, v86_entry2 - v86_code
         mov     ecx, 0x20002            ; VM, IOPL 0
         call    to_v86
-        mov     eax, 13
-        mov     ebx, rep_stub_13
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 13, rep_stub_13, GATE_INT
         ret
-
-; to_v86: EAX = IP in V86_SEG, ECX = EFLAGS (VM set). IRETD from CPL 0 with VM=1 pops
-; EIP, CS, EFLAGS, ESP, SS, ES, DS, FS, GS (SDM vol.3A §20.2.5). Returns via v86_back.
-to_v86:
-        pushfd
-        pushad
-        mov     [k_esp], esp
-        push    dword 0                 ; GS
-        push    dword 0                 ; FS
-        push    dword V86_SEG           ; DS
-        push    dword V86_SEG           ; ES
-        push    dword V86_SS            ; SS
-        push    dword 0x1000            ; ESP
-        push    ecx                     ; EFLAGS
-        push    dword V86_SEG           ; CS
-        push    eax                     ; EIP
-        iretd
-
-v86_back:
-        jmp     sys_back                ; the same unwinding as from ring 3
 
 ; INT 0x83 from virtual-8086 mode (IOPL 3): the frame has the v86 segment registers, and
 ; DS/ES/FS/GS are null on entry (SDM vol.3A §20.3.1.1).
 int83_handler:
         mov     esi, ds
         mov     edi, gs
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
-        PRINT   `10a. v86 IOPL 3, int 0x83: ip=`
-        HEX     [ebp], 4
-        PRINT   ` cs=`
-        HEX     [ebp + 4], 4
-        PRINT   ` eflags=`
-        HEX     [ebp + 8], 8
-        PRINT   ` sp=`
-        HEX     [ebp + 12], 4
-        PRINT   ` ss=`
-        HEX     [ebp + 16], 4
-        PRINT   ` es=`
-        HEX     [ebp + 20], 4
-        PRINT   ` ds=`
-        HEX     [ebp + 24], 4
+        KERNEL_FRAME
+        PRINT   `10a. v86 IOPL 3, int 0x83:`
+        call    put_v86_frame
         PRINT   ` fs=`
         HEX     [ebp + 28], 4
         PRINT   ` gs=`
@@ -2089,22 +1917,10 @@ int83_handler:
         jmp     v86_back
 
 v86_gp_handler:
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
+        KERNEL_FRAME
         PRINT   `10b. v86 IOPL 0, cli: #GP err=`
         HEX     [ebp], 4
-        PRINT   ` ip=`
-        HEX     [ebp + 4], 4
-        PRINT   ` cs=`
-        HEX     [ebp + 8], 4
-        PRINT   ` eflags=`
-        mov     eax, [ebp + 12]
-        and     eax, ~0x10000
-        HEX     eax, 8
-        PRINT   ` sp=`
-        HEX     [ebp + 16], 4
+        call    put_v86_gp_frame
         PRINT   ` ss=`
         HEX     [ebp + 20], 4
         PRINT   `, byte at cs:ip=`
@@ -2149,7 +1965,7 @@ r3_int81_twice:
         UPRINT  `\n8f. ring 3 again:`
         int     0x81
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
 
 int82_handler:
         push    eax
@@ -2227,7 +2043,7 @@ r3_paging:
         call    smc_fn
 .r4:
         UPRINT  `\n`
-        BACK_TO_KERNEL
+        BACK
         align 4096, db 0xCC
 user_text_end:
 
@@ -2303,6 +2119,7 @@ udata_marker:   resd 2
 udata_top:
 __SECT__
 
+%include "torture-code.inc"
 %include "console.inc"
 %include "syscall.inc"
 %include "pic.inc"

@@ -64,25 +64,10 @@ RMDATA16        equ 0xA8
 TSS_V           equ 0xB0
 
 %include "boot.inc"
+%include "torture.inc"
 
 SYS_BACK        equ 5
 SYSCALL_COUNT   equ 6
-
-%macro HEX 2
-        push    eax
-        push    ecx
-        mov     eax, %1
-        mov     cl, %2
-        call    con_hex
-        pop     ecx
-        pop     eax
-%endmacro
-%macro DEC 1
-        push    eax
-        mov     eax, %1
-        call    con_dec
-        pop     eax
-%endmacro
 
 ; TRY instruction: run it; print " ok" if it did not fault, else rep_common prints the
 ; fault and resumes after. Needs a flat writable DS (KDATA or UDATA).
@@ -93,11 +78,6 @@ SYSCALL_COUNT   equ 6
         mov     dword [ux_resume], 0
         UPRINT  ` ok`
 %%r:
-%endmacro
-
-%macro BACK 0
-        mov     eax, SYS_BACK
-        int     SYSCALL_VECTOR
 %endmacro
 
 ; A 32-bit TSS: %1 EIP, %2 CS, %3 SS (and DS/ES), %4 ESP, %5 EFLAGS, %6 ESP0
@@ -190,38 +170,11 @@ to_ring:
         mov     es, di
         iretd
 
-sys_back:
-        mov     esp, [k_esp]
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     fs, ax
-        mov     gs, ax
-        popad
-        popfd
-        ret
-
 install_handlers:
         pushad
-        xor     esi, esi
-.next:
-        movzx   eax, byte [rep_vectors + esi]
-        cmp     al, 0xFF
-        je      .done
-        mov     ebx, [rep_stub_table + esi * 4]
-        mov     dl, GATE_INT
-        call    idt_set
-        inc     esi
-        jmp     .next
-.done:
-        mov     eax, IRQ_BASE
-        mov     ebx, irq_ring
-        mov     dl, GATE_INT
-        call    idt_set
-        mov     eax, 0x81
-        mov     ebx, int81_handler
-        mov     dl, GATE_INT_DPL3
-        call    idt_set
+        call    install_rep_stubs
+        SET_GATE IRQ_BASE, irq_ring, GATE_INT
+        SET_GATE 0x81, int81_handler, GATE_INT_DPL3
         mov     eax, 0x89
         mov     dl, 0xAE                ; DPL 1
         call    idt_set
@@ -258,14 +211,6 @@ install_handlers:
 rep_vectors:    db 0, 5, 6, 7, 8, 10, 11, 12, 13, 14, 0xFF
 vec_names:      db "DEDBNMBPOFBRUDNMDFMFTSNPSSGPPF"
 __SECT__
-%macro REP_STUB 2
-rep_stub_%1:
- %if %2 = 0
-        push    0
- %endif
-        push    %1
-        jmp     rep_common
-%endmacro
         REP_STUB 0, 0
         REP_STUB 5, 0
         REP_STUB 6, 0
@@ -282,32 +227,13 @@ rep_stub_table:
         dd rep_stub_11, rep_stub_12, rep_stub_13, rep_stub_14
 __SECT__
 
-R_VEC           equ 40
-R_ERR           equ 44
-R_EIP           equ 48
-R_CS            equ 52
-R_EFLAGS        equ 56
-R_ESP           equ 60
-R_SS            equ 64
-
 ; rep_common: " #GP(0010)", then "@+n" if EIP is not the armed instruction, " cs=" if
 ; the CS is not the kernel's, " cr2=" for #PF, " ss=" from an outer ring. Resumes at the
 ; armed label, at the faulting CPL.
 rep_common:
-        pushad
-        push    ds
-        push    es
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
+        REP_ENTER
         PRINT   ` #`
-        mov     eax, [ebp + R_VEC]
-        mov     al, [vec_names + eax * 2]
-        call    con_putc
-        mov     eax, [ebp + R_VEC]
-        mov     al, [vec_names + eax * 2 + 1]
-        call    con_putc
+        call    rep_vec_name
         PRINT   `(`
         HEX     [ebp + R_ERR], 4
         PRINT   `)`
@@ -322,90 +248,60 @@ rep_common:
         PRINT   ` cs=`
         HEX     [ebp + R_CS], 4
 .no_cs:
-        cmp     dword [ebp + R_VEC], 14
-        jne     .no_cr2
-        PRINT   ` cr2=`
-        mov     eax, cr2
-        HEX     eax, 8
-.no_cr2:
-        test    byte [ebp + R_CS], 3
-        jz      .no_ss
-        PRINT   ` ss=`
-        HEX     [ebp + R_SS], 4
-.no_ss:
-        mov     eax, [ux_resume]
-        test    eax, eax
-        jz      .fatal
-        mov     [ebp + R_EIP], eax
-        mov     dword [ux_resume], 0
-        pop     es
-        pop     ds
-        popad
-        add     esp, 8
-        iretd
-.fatal:
+        call    rep_cr2_ss
+        jmp     rep_resume
+rep_fatal:
         PRINT   ` eip=`
         HEX     [ebp + R_EIP], 8
         PRINT   ` (not expected)\n`
         mov     al, EXIT_EXCEPTION
         jmp     exit_status
 
-; INT 0x81 / 0x89 / 0x82: print the frame's CS, EFLAGS and (from an outer ring) SS, and
-; the handler's ESP below TSS.ESP0.
-int81_handler:
+; GATE_ENTER / GATE_LEAVE ss_offset: the frame of int81_handler and r0_gate_fn: save DS,
+; EAX and EBP (EBP = the frame: CS at EBP+16), DS = KDATA; at the end, " ss=" and the
+; ESP0 use if the caller was in an outer ring, "]", and the registers restored.
+%macro GATE_ENTER 0
         push    ds
         push    eax
         push    ebp
         mov     ebp, esp
         mov     ax, KDATA
         mov     ds, ax
-        PRINT   ` [int: cs=`
-        HEX     [ebp + 16], 4
-        PRINT   ` eflags=`
-        HEX     [ebp + 20], 8
+%endmacro
+%macro GATE_LEAVE 1
         test    byte [ebp + 16], 3
-        jz      .same
+        jz      %%same
         PRINT   ` ss=`
-        HEX     [ebp + 28], 4
+        HEX     [ebp + %1], 4
         PRINT   ` esp0-`
-        mov     eax, [tss_esp0]
-        sub     eax, ebp
-        sub     eax, 12
-        DEC     eax
-.same:
+        PUT_ESP0_USE 12
+%%same:
         PRINT   `]`
         pop     ebp
         pop     eax
         pop     ds
+%endmacro
+
+; INT 0x81 / 0x89 / 0x82: print the frame's CS, EFLAGS and (from an outer ring) SS, and
+; the handler's ESP below TSS.ESP0.
+int81_handler:
+        GATE_ENTER
+        PRINT   ` [int: cs=`
+        HEX     [ebp + 16], 4
+        PRINT   ` eflags=`
+        HEX     [ebp + 20], 8
+        GATE_LEAVE 28
         iretd
 
 ; r0_gate_fn: target of the call gates to ring 0 (GDT 0x68, LDT 0x1f).
 r0_gate_fn:
-        push    ds
-        push    eax
-        push    ebp
-        mov     ebp, esp
-        mov     ax, KDATA
-        mov     ds, ax
+        GATE_ENTER
         PRINT   ` [ring-0 gate: cs=`
         mov     eax, cs
         HEX     eax, 4
         PRINT   ` caller cs=`
         HEX     [ebp + 16], 4
-        test    byte [ebp + 16], 3
-        jz      .same
-        PRINT   ` ss=`
-        HEX     [ebp + 24], 4
-        PRINT   ` esp0-`
-        mov     eax, [tss_esp0]
-        sub     eax, ebp
-        sub     eax, 12
-        DEC     eax
-.same:
-        PRINT   `]`
-        pop     ebp
-        pop     eax
-        pop     ds
+        GATE_LEAVE 24
         retf
 
 ; r1_gate_fn: ring-1 target of the call gate 0x60 (one dword parameter).
@@ -450,6 +346,15 @@ check1:
         call    to_ring
         ret
 
+; UPUT_CS_SS: " cs=.. ss=.." of the running code, from any ring. Clobbers EAX, EBX.
+%macro UPUT_CS_SS 0
+        mov     eax, cs
+        mov     ebx, ss
+        UPRINT  ` cs=`
+        UHEX    eax, 4
+        UPRINT  ` ss=`
+        UHEX    ebx, 4
+%endmacro
 %macro SELNAME 1
         UPRINT  ` `
         UHEX    0x%1, 4
@@ -619,12 +524,7 @@ ring1:
         push    dword ring2_retf
         retf
 ring1_again:
-        mov     eax, cs
-        mov     ebx, ss
-        UPRINT  ` cs=`
-        UHEX    eax, 4
-        UPRINT  ` ss=`
-        UHEX    ebx, 4
+        UPUT_CS_SS
         UPRINT  `; iretd to ring 2 with IF=1 and IRQ 0 pending:`
         call    arm_irq0_r1
         mov     dword [irq_label], ring2
@@ -669,6 +569,18 @@ arm_irq0_r1:
         pop     eax
         ret
 
+; IRQ_FRAME: the IRQ 0 frame at EBP+4 (EBP pushed first): "label+n" (EIP relative to
+; irq_label), " cs=", " eflags=". Clobbers EAX.
+%macro IRQ_FRAME 0
+        mov     eax, [ebp + 4]
+        sub     eax, [irq_label]
+        DEC     eax
+        PRINT   ` cs=`
+        HEX     [ebp + 8], 4
+        PRINT   ` eflags=`
+        HEX     [ebp + 12], 8
+%endmacro
+
 ; IRQ 0 for 1n/1h: the frame (EIP relative to irq_label), ESP0 use; EOI and mask IRQ 0.
 irq_ring:
         push    ebp
@@ -678,27 +590,15 @@ irq_ring:
         mov     ax, KDATA
         mov     ds, ax
         PRINT   ` [irq 0: eip=label+`
-        mov     eax, [ebp + 4]
-        sub     eax, [irq_label]
-        DEC     eax
-        PRINT   ` cs=`
-        HEX     [ebp + 8], 4
-        PRINT   ` eflags=`
-        HEX     [ebp + 12], 8
+        IRQ_FRAME
         test    byte [ebp + 8], 3
         jz      .same
         PRINT   ` ss=`
         HEX     [ebp + 20], 4
         PRINT   ` esp0-`
-        mov     eax, [tss_esp0]
-        sub     eax, ebp
-        sub     eax, 4
-        DEC     eax
+        PUT_ESP0_USE 4
 .same:  PRINT   `]`
-        mov     al, 0xFF
-        out     PIC1_DATA, al
-        mov     al, PIC_EOI
-        out     PIC1_CMD, al
+        MASK_ALL_EOI
         pop     ds
         pop     eax
         pop     ebp
@@ -820,6 +720,14 @@ __SECT__
 ; =======================================================================================
 ; 2. Conforming, expand-down, 16-bit and LDT segments.
 ; =======================================================================================
+; C16_ESP_USE n, `text`: print text, then how far ESP was below c16_esp0 at c16_espN.
+%macro C16_ESP_USE 2
+        mov     eax, [c16_esp0]
+        sub     eax, [c16_esp%1]
+        PRINT   %2
+        DEC     eax
+%endmacro
+
 check2:
         PRINT   `2. segments\n`
         PRINT   `2a. ring 0 far call to conforming 0050:`
@@ -854,34 +762,22 @@ check2:
         ; 16-bit code segment
         PRINT   `2e. 16-bit code: `
         call    CODE16_SEL:0
-        mov     eax, [c16_esp0]
-        sub     eax, [c16_esp1]
-        PRINT   `pushf esp-2=`
-        DEC     eax
+        C16_ESP_USE 1, `pushf esp-2=`
         PRINT   ` flags=`
         HEX     [c16_flags], 4
-        mov     eax, [c16_esp0]
-        sub     eax, [c16_esp2]
-        PRINT   `; far call esp-`
-        DEC     eax
+        C16_ESP_USE 2, `; far call esp-`
         PRINT   ` ip=`
         HEX     [c16_w + 0], 4
         PRINT   ` cs=`
         HEX     [c16_w + 2], 4
-        mov     eax, [c16_esp0]
-        sub     eax, [c16_esp3]
-        PRINT   `; int 86 (16-bit gate) esp-`
-        DEC     eax
+        C16_ESP_USE 3, `; int 86 (16-bit gate) esp-`
         PRINT   ` ip=`
         HEX     [c16_w + 4], 4
         PRINT   ` cs=`
         HEX     [c16_w + 6], 4
         PRINT   ` flags=`
         HEX     [c16_w + 8], 4
-        mov     eax, [c16_esp0]
-        sub     eax, [c16_esp4]
-        PRINT   `; int 87 (32-bit gate) esp-`
-        DEC     eax
+        C16_ESP_USE 4, `; int 87 (32-bit gate) esp-`
         PRINT   ` eip=`
         HEX     [c16_d + 0], 8
         PRINT   ` cs=`
@@ -938,12 +834,7 @@ ldt_fn:
 
 ; conf_fn: runs at the caller's CPL; reports CS, SS, EFLAGS and whether IN works.
 conf_fn:
-        mov     eax, cs
-        mov     ebx, ss
-        UPRINT  ` cs=`
-        UHEX    eax, 4
-        UPRINT  ` ss=`
-        UHEX    ebx, 4
+        UPUT_CS_SS
         lar     eax, eax
         and     eax, 0x00F0FF00
         UPRINT  ` lar cs=`
@@ -1075,6 +966,19 @@ h16:
         and     eax, 0xFF
         UHEX    eax, 2
 %endmacro
+; TYPES sel1, sel2: " types" and both access bytes.
+%macro TYPES 2
+        PRINT   ` types`
+        TYPEP   %1
+        TYPEP   %2
+%endmacro
+; TS_FLAG: " ts=" and CR0.TS (from SMSW; 8 = set). Clobbers EAX.
+%macro TS_FLAG 0
+        smsw    ax
+        and     eax, 8
+        PRINT   ` ts=`
+        HEX     eax, 1
+%endmacro
 
 check3:
         PRINT   `3. hardware task switches\n`
@@ -1118,9 +1022,7 @@ check3:
         call    TSS_U:0
         PRINT   ` back: ebx=`
         HEX     ebx, 8
-        PRINT   ` types`
-        TYPEP   0028
-        TYPEP   0088
+        TYPES   0028, 0088
         PRINT   ` saved cs=`
         HEX     [tss_u + T_CS], 4
         PRINT   ` ss=`
@@ -1131,10 +1033,7 @@ check3:
         sub     eax, task_u.after
         PRINT   ` eip=after_iret+`
         DEC     eax
-        smsw    ax
-        and     eax, 8
-        PRINT   ` ts=`
-        HEX     eax, 1
+        TS_FLAG
         PRINT   `\n`
         clts
         ret
@@ -1150,13 +1049,8 @@ after_task:
         pop     eax
         PRINT   ` eflags=`
         HEX     eax, 8
-        smsw    ax
-        and     eax, 8
-        PRINT   ` ts=`
-        HEX     eax, 1
-        PRINT   ` types`
-        TYPEP   0028
-        TYPEP   0078
+        TS_FLAG
+        TYPES   0028, 0078
         sldt    ax
         PRINT   ` ldtr=`
         HEX     eax, 4
@@ -1179,13 +1073,8 @@ task_a:
         str     ax
         PRINT   ` tr=`
         HEX     eax, 4
-        smsw    ax
-        and     eax, 8
-        PRINT   ` ts=`
-        HEX     eax, 1
-        PRINT   ` types`
-        TYPEP   0028
-        TYPEP   0078
+        TS_FLAG
+        TYPES   0028, 0078
         PRINT   ` link=`
         HEX     [tss_a + T_LINK], 4
         sldt    ax
@@ -1286,9 +1175,7 @@ check4:
 .r1:    or      byte [idt + 0 * 8 + 5], 0x80
         PRINT   ` back: ebx=`
         HEX     ebx, 8
-        PRINT   ` types`
-        TYPEP   0028
-        TYPEP   0080
+        TYPES   0028, 0080
         pushfd
         pop     eax
         PRINT   ` eflags=`
@@ -1312,10 +1199,7 @@ df_int_gate:
         push    eax
         push    ebx
         push    edx
-        mov     eax, 8
-        mov     ebx, rep_stub_8
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 8, rep_stub_8, GATE_INT
         pop     edx
         pop     ebx
         pop     eax
@@ -1333,9 +1217,7 @@ task_df:
         pop     eax
         PRINT   ` eflags=`
         HEX     eax, 8
-        PRINT   ` types`
-        TYPEP   0028
-        TYPEP   0080
+        TYPES   0028, 0080
         PRINT   ` saved cs=`
         HEX     [tss + T_CS], 4
         mov     eax, [tss + T_ESP]
@@ -1433,10 +1315,7 @@ check5:
         mov     eax, cr0
         or      eax, 0x80000000
         mov     cr0, eax
-        mov     eax, 14
-        mov     ebx, pf_fix
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 14, pf_fix, GATE_INT
 
         PRINT   `5a. rep movsb 300 bytes to 100 before a not-present page:`
         BASES   srcbuf, TP(1) - 0x100, .rep1
@@ -1513,10 +1392,7 @@ check5:
         mov     eax, cr0
         and     eax, 0x7FFFFFFF
         mov     cr0, eax
-        mov     eax, 14
-        mov     ebx, rep_stub_14
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 14, rep_stub_14, GATE_INT
         ret
 .np:    ; EBX = test page number: not present
         mov     eax, ebx
@@ -1556,17 +1432,6 @@ print_sum:
         loop    .c
         PRINT   ` sum=`
         HEX     eax, 8
-        popad
-        ret
-
-; print_bytes: ESI, ECX -> " xx xx ..."
-print_bytes:
-        pushad
-.b:     PRINT   ` `
-        movzx   eax, byte [esi]
-        HEX     eax, 2
-        inc     esi
-        loop    .b
         popad
         ret
 
@@ -1666,10 +1531,7 @@ ring3_strings:
 ; printed does not depend on how many interrupts came or where.
 REP_N           equ 0x10000
 check5_irq:
-        mov     eax, IRQ_BASE
-        mov     ebx, irq0_rep
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE IRQ_BASE, irq0_rep, GATE_INT
         mov     dword [rep_bad], 0
         mov     dword [rep_hits], 0
         mov     dword [rep_other], 0
@@ -1911,18 +1773,9 @@ pm_again:
         PRINT   `\n`
 
         ; virtual-8086 mode
-        mov     esi, v86_code
-        mov     edi, V86_SEG * 16
-        mov     ecx, v86_code_end - v86_code
-        rep movsb
-        mov     eax, V86_VECTOR
-        mov     ebx, int83_handler
-        mov     dl, GATE_INT_DPL3
-        call    idt_set
-        mov     eax, 13
-        mov     ebx, v86_gp_handler
-        mov     dl, GATE_INT
-        call    idt_set
+        COPY_V86_CODE
+        SET_GATE V86_VECTOR, int83_handler, GATE_INT_DPL3
+        SET_GATE 13, v86_gp_handler, GATE_INT
         PRINT   `6b. v86 IOPL 3:`
         mov     eax, v86_flags - v86_code
         mov     ecx, 0x23002
@@ -1940,36 +1793,25 @@ pm_again:
         mov     ecx, 0x20002
         call    to_v86
         PRINT   `6f. v86 IOPL 3, int3 (gate DPL 3):`
-        mov     eax, V86_BP
-        mov     ebx, v86_bp_handler
-        mov     dl, GATE_INT_DPL3
-        call    idt_set
+        SET_GATE V86_BP, v86_bp_handler, GATE_INT_DPL3
         mov     eax, v86_int3 - v86_code
         mov     ecx, 0x23002
         call    to_v86
         PRINT   `6h. IRQ 0 pending, v86 IOPL 3: sti; nop; nop:`
-        mov     eax, IRQ_BASE
-        mov     ebx, irq_v86
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE IRQ_BASE, irq_v86, GATE_INT
         call    arm_irq0_r1
         mov     dword [irq_label], v86_irq - v86_code
         mov     eax, v86_irq - v86_code
         mov     ecx, 0x23002
         call    to_v86
         PRINT   `6g. jmp to a virtual-8086 task (TSS 00b0, EFLAGS VM=1 IOPL 3):`
-        mov     eax, 0x85
-        mov     ebx, v86task_int
-        mov     dl, GATE_INT_DPL3
-        call    idt_set
+        SET_GATE 0x85, v86task_int, GATE_INT_DPL3
         mov     ebx, 0xB6B6B6B6
         jmp     TSS_V:0
         clts
         PRINT   ` back: ebx=`
         HEX     ebx, 8
-        PRINT   ` types`
-        TYPEP   0028
-        TYPEP   00b0
+        TYPES   0028, 00b0
         PRINT   ` saved cs=`
         HEX     [tss_v + T_CS], 4
         PRINT   ` eflags=`
@@ -1977,19 +1819,24 @@ pm_again:
         PRINT   ` ds=`
         HEX     [tss_v + T_DS], 4
         PRINT   `\n`
-        mov     eax, 13
-        mov     ebx, rep_stub_13
-        mov     dl, GATE_INT
-        call    idt_set
-        mov     eax, V86_BP
-        mov     ebx, exc_stub_3
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 13, rep_stub_13, GATE_INT
+        SET_GATE V86_BP, exc_stub_3, GATE_INT
         ret
 V86_BP          equ 3
 
 rm_ivt_ptr:     dw 0x3FF
                 dd 0
+
+; RM_SAVE_FRAME bp_offset, result_offset: the real-mode interrupt frame's IP, CS and
+; FLAGS at [BP+bp_offset] to three words at RM_RES+result_offset. Clobbers AX.
+%macro RM_SAVE_FRAME 2
+        mov     ax, [bp + %1]
+        mov     [RM_RES + %2], ax
+        mov     ax, [bp + %1 + 2]
+        mov     [RM_RES + %2 + 2], ax
+        mov     ax, [bp + %1 + 4]
+        mov     [RM_RES + %2 + 4], ax
+%endmacro
 
 ; The real-mode code: entered in 16-bit protected mode (CS base 0x7000), drops PE.
         bits    16
@@ -2047,12 +1894,7 @@ rm_sti: sti
 rm_int60:
         push    bp
         mov     bp, sp
-        mov     ax, [bp + 2]
-        mov     [RM_RES + 8], ax
-        mov     ax, [bp + 4]
-        mov     [RM_RES + 10], ax
-        mov     ax, [bp + 6]
-        mov     [RM_RES + 12], ax
+        RM_SAVE_FRAME 2, 8
         mov     [RM_RES + 14], sp
         mov     word [RM_RES + 6], 0x600D
         pop     bp
@@ -2061,16 +1903,8 @@ rm_irq:
         push    bp
         push    ax
         mov     bp, sp
-        mov     ax, [bp + 4]
-        mov     [RM_RES + 32], ax
-        mov     ax, [bp + 6]
-        mov     [RM_RES + 34], ax
-        mov     ax, [bp + 8]
-        mov     [RM_RES + 36], ax
-        mov     al, 0xFF
-        out     PIC1_DATA, al
-        mov     al, PIC_EOI
-        out     PIC1_CMD, al
+        RM_SAVE_FRAME 4, 32
+        MASK_ALL_EOI
         pop     ax
         pop     bp
         iret
@@ -2084,32 +1918,6 @@ rm_end:
 V86_SEG         equ 0x0800
 V86_SS          equ 0x0900
 V86_VECTOR      equ 0x83
-
-to_v86:
-        pushfd
-        pushad
-        mov     [k_esp], esp
-        push    dword 0                 ; GS
-        push    dword 0                 ; FS
-        push    dword V86_SEG           ; DS
-        push    dword V86_SEG           ; ES
-        push    dword V86_SS            ; SS
-        push    dword 0x1000            ; ESP
-        push    ecx                     ; EFLAGS
-        push    dword V86_SEG           ; CS
-        push    eax                     ; EIP
-        iretd
-
-v86_back:
-        mov     esp, [k_esp]
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     fs, ax
-        mov     gs, ax
-        popad
-        popfd
-        ret
 
 ; INT 0x83 from v86: print what the v86 code stored (AX..DX, SI, DI) and the frame's EFLAGS.
 int83_handler:
@@ -2135,22 +1943,11 @@ int83_handler:
         jmp     v86_back
 
 v86_gp_handler:
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
+        KERNEL_FRAME
         PRINT   ` #GP(`
         HEX     [ebp], 4
-        PRINT   `) ip=`
-        HEX     [ebp + 4], 4
-        PRINT   ` cs=`
-        HEX     [ebp + 8], 4
-        PRINT   ` eflags=`
-        mov     eax, [ebp + 12]
-        and     eax, ~0x10000
-        HEX     eax, 8
-        PRINT   ` sp=`
-        HEX     [ebp + 16], 4
+        PRINT   `)`
+        call    put_v86_gp_frame
         PRINT   `\n`
         jmp     v86_back
 
@@ -2165,13 +1962,7 @@ irq_v86:
         mov     ds, ax
         mov     es, ax
         PRINT   ` [irq 0: ip=label+`
-        mov     eax, [ebp + 4]
-        sub     eax, [irq_label]
-        DEC     eax
-        PRINT   ` cs=`
-        HEX     [ebp + 8], 4
-        PRINT   ` eflags=`
-        HEX     [ebp + 12], 8
+        IRQ_FRAME
         PRINT   ` sp=`
         HEX     [ebp + 16], 4
         PRINT   ` ss=`
@@ -2181,15 +1972,9 @@ irq_v86:
         PRINT   ` ds=`
         HEX     [ebp + 28], 4
         PRINT   ` esp0-`
-        mov     eax, [tss_esp0]
-        sub     eax, ebp
-        sub     eax, 4
-        DEC     eax
+        PUT_ESP0_USE 4
         PRINT   `]`
-        mov     al, 0xFF
-        out     PIC1_DATA, al
-        mov     al, PIC_EOI
-        out     PIC1_CMD, al
+        MASK_ALL_EOI
         pop     es
         pop     ds
         pop     eax
@@ -2200,24 +1985,9 @@ irq_v86:
 ; the stack (TSS 00b0's SS0:ESP0); then JMP back to the main task.
 v86task_int:
         mov     esi, ds
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
-        PRINT   ` [v86 task int 0x85: ip=`
-        HEX     [ebp], 4
-        PRINT   ` cs=`
-        HEX     [ebp + 4], 4
-        PRINT   ` eflags=`
-        HEX     [ebp + 8], 8
-        PRINT   ` sp=`
-        HEX     [ebp + 12], 4
-        PRINT   ` ss=`
-        HEX     [ebp + 16], 4
-        PRINT   ` es=`
-        HEX     [ebp + 20], 4
-        PRINT   ` ds=`
-        HEX     [ebp + 24], 4
+        KERNEL_FRAME
+        PRINT   ` [v86 task int 0x85:`
+        call    put_v86_frame
         PRINT   `; in handler ds=`
         HEX     esi, 4
         str     ax
@@ -2238,10 +2008,7 @@ v86task_int:
         jmp     TSS_SEL:0
 
 v86_bp_handler:
-        mov     ax, KDATA
-        mov     ds, ax
-        mov     es, ax
-        mov     ebp, esp
+        KERNEL_FRAME
         PRINT   ` #BP ip=`
         HEX     [ebp], 4
         PRINT   ` eflags=`
@@ -2332,10 +2099,7 @@ v86_code_end:
 check7:
         PRINT   `7. rdtsc deltas positive:`
         mov     dword [vga_col], VGA_TEXT + 24 * 160 + 40
-        mov     eax, 0x84
-        mov     ebx, int84_handler
-        mov     dl, GATE_INT
-        call    idt_set
+        SET_GATE 0x84, int84_handler, GATE_INT
         TSC0    `nop`
         nop
         TSC1
@@ -2503,6 +2267,7 @@ scratch:        resd 4
 copy_buf:       resb 256
 
 section .text
+%include "torture-code.inc"
 %include "console.inc"
 %include "syscall.inc"
 %include "pic.inc"
