@@ -148,6 +148,8 @@ export class Cpu extends CpuMemory {
     this.halted = false;
     this.shutdownWhy = null;
     this.shadowEnd = -1;
+    this.pending = 0;
+    this.stopReason = null;
     this.code.flush();
   }
 
@@ -479,7 +481,9 @@ export class Cpu extends CpuMemory {
         // (DR6.BS) follows it; not after a fault, nor after INT n/INT3/INTO, which clear TF.
         const r = this.stepOne();
         if (r !== null) return r;
-        if (!this.stepFaulted && !this.stepSoftInt && !(this.pending & P_STOP)) {
+        // HLT or a stop request from the stepped instruction: report it now.
+        if (this.pending & P_STOP) return this.service();
+        if (!this.stepFaulted && !this.stepSoftInt) {
           this.dr[6] = this.dr[6]! | DR6_BS;
           const t = this.raise(DB, -1, "trap", this.eip, EventSource.Exception);
           if (t !== null) return t;

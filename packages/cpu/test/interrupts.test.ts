@@ -278,4 +278,19 @@ describe("single-step (EFLAGS.TF)", () => {
     expect(m.cpu.getReg32(3)).toBe(CODE + 11); // the last trap's EIP: after the second INC
     expect(m.cpu.dr[6]! & 0x4000).toBe(0x4000);
   });
+
+  it("an HLT reached while single-stepping halts once: the next run starts clean", () => {
+    // pushfd; or dword [esp],0x100; popfd; hlt
+    const m = withHandler([0x9c, 0x81, 0x0c, 0x24, 0x00, 0x01, 0x00, 0x00, 0x9d, 0xf4], 1, [0xcf]);
+    runToHalt(m.cpu);
+    const retired = m.clock.instructions;
+    // Power on again with new code: it must run, not report the old HLT again.
+    m.cpu.reset();
+    m.ram.set([0x40, 0x40, 0xf4], CODE); // inc eax; inc eax; hlt
+    m.cpu.setFlat32(CODE);
+    m.cpu.setReg32(0, 0);
+    runToHalt(m.cpu);
+    expect(m.cpu.getReg32(0)).toBe(2);
+    expect(m.clock.instructions - retired).toBe(3);
+  });
 });
