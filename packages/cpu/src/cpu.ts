@@ -361,13 +361,19 @@ export class Cpu extends CpuMemory {
     return undefined;
   }
 
-  private decodeAt(eip: number, lin: number): Insn {
-    this.insnEip = eip;
+  /** Decodes the instruction at CS:`eip` (linear `lin`) from guest memory, checking CS's limit. */
+  private decodeFromMemory(eip: number, lin: number): Insn {
     const limit = this.segLimit[CS]! >>> 0;
     if (eip > limit) fault(GP, 0);
-    let insn = new Insn(undefinedOpcode);
+    const insn = new Insn(undefinedOpcode);
     decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
     if (eip + insn.len - 1 > limit) fault(GP, 0);
+    return insn;
+  }
+
+  private decodeAt(eip: number, lin: number): Insn {
+    this.insnEip = eip;
+    let insn = this.decodeFromMemory(eip, lin);
     // The guest's bytes the cached entry stands for: a patch covers the whole instruction,
     // so a write to any of its bytes must drop it.
     const span = insn.len;
@@ -523,14 +529,8 @@ export class Cpu extends CpuMemory {
       try {
         const lin = (this.segBase[CS]! + eip) | 0;
         this.traceHook?.(lin >>> 0, eip);
-        const limit = this.segLimit[CS]! >>> 0;
-        if (eip > limit) fault(GP, 0);
-        let insn = decoded as Insn | undefined;
-        if (insn === undefined) {
-          insn = new Insn(undefinedOpcode);
-          decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
-        }
-        if (eip + insn.len - 1 > limit) fault(GP, 0);
+        // A cached decoding passed the limit checks when it was decoded, as in the hot loop.
+        const insn = (decoded as Insn | undefined) ?? this.decodeFromMemory(eip, lin);
         this.recent[this.recentNext] = lin;
         this.recentNext = (this.recentNext + 1) & (RECENT_COUNT - 1);
         this.eip = ((eip + insn.len) & this.ipMask) >>> 0;

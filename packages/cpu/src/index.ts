@@ -9,3 +9,5 @@ export { decodeInstruction, mnemonicOf } from "./decode/decode-bytes.js";
 export { disassemble, type DisassembledInsn } from "./disasm/disassemble.js";
 export { CPUID_FEATURES_EDX, CPUID_SIGNATURE, CPUID_VENDOR } from "./exec/system.js";
 export * as vectors from "./exceptions/vectors.js";
+export * as eflags from "./state/eflags.js";
+export { CR4_PVI } from "./exec/virtual-interrupts.js";

@@ -1,20 +1,21 @@
-import { type Cpu, type DecodedInsn, type ExitEvent, type StopReason, decodeInstruction, mnemonicOf, vectors } from "@ringlab/cpu";
+import {
+  CR4_PVI,
+  type Cpu,
+  type DecodedInsn,
+  type ExitEvent,
+  type StopReason,
+  decodeInstruction,
+  eflags,
+  mnemonicOf,
+  vectors,
+} from "@ringlab/cpu";
 import { CodeScanner } from "./code-scanner.js";
 import { type ExitReason, ExitStats } from "./exit-stats.js";
 import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
 import { ioInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
-import {
-  canDeprivilege,
-  CR4_PVI,
-  EFLAGS_IF,
-  EFLAGS_IOPL,
-  EFLAGS_VIF,
-  EFLAGS_VIP,
-  MONITOR_IDT_BASE,
-  MONITOR_IDT_LIMIT,
-  VirtualState,
-} from "./virtual-state.js";
+import { canDeprivilege, MONITOR_IDT_BASE, MONITOR_IDT_LIMIT, VirtualState } from "./virtual-state.js";
 
+const { IF: EFLAGS_IF, IOPL: EFLAGS_IOPL, VIF: EFLAGS_VIF, VIP: EFLAGS_VIP } = eflags;
 const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
 /** `vector 0x20`..., made once rather than on every interrupt. */
 const VECTOR_LABELS = Array.from({ length: 256 }, (_, v) => `vector 0x${v.toString(16).padStart(2, "0")}`);

@@ -1,12 +1,7 @@
-import type { Cpu } from "@ringlab/cpu";
+import { type Cpu, eflags } from "@ringlab/cpu";
 
-export const EFLAGS_IF = 1 << 9;
-export const EFLAGS_IOPL = 3 << 12;
-export const EFLAGS_VM = 1 << 17;
-export const EFLAGS_VIF = 1 << 19;
-export const EFLAGS_VIP = 1 << 20;
+const { IF, IOPL, VM, VIF, VIP } = eflags;
 const CR0_PE = 1;
-export const CR4_PVI = 1 << 1;
 
 /**
  * Where the monitor's own IDT would be: while the guest runs deprivileged the CPU's IDTR
@@ -39,7 +34,7 @@ export class VirtualState {
   /** Takes the guest's true state from a CPU that is running in the guest's own view. */
   capture(cpu: Cpu): void {
     this.cpl = cpu.cpl;
-    this.eflags = cpu.getEflags() & (EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
+    this.eflags = cpu.getEflags() & (IF | IOPL | VIF | VIP);
     this.idtrBase = cpu.idtrBase;
     this.idtrLimit = cpu.idtrLimit;
     this.cr2 = cpu.cr2;
@@ -48,7 +43,7 @@ export class VirtualState {
 
   /** Puts the guest's true state back into the CPU (the guest's own view, for emulation). */
   restore(cpu: Cpu): void {
-    cpu.setEflags((cpu.getEflags() & ~(EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP)) | this.eflags);
+    cpu.setEflags((cpu.getEflags() & ~(IF | IOPL | VIF | VIP)) | this.eflags);
     cpu.setCpl(this.cpl);
     cpu.idtrBase = this.idtrBase;
     cpu.idtrLimit = this.idtrLimit;
@@ -57,11 +52,11 @@ export class VirtualState {
   }
 
   get interruptFlag(): boolean {
-    return (this.eflags & EFLAGS_IF) !== 0;
+    return (this.eflags & IF) !== 0;
   }
 
   set interruptFlag(on: boolean) {
-    this.eflags = on ? this.eflags | EFLAGS_IF : this.eflags & ~EFLAGS_IF;
+    this.eflags = on ? this.eflags | IF : this.eflags & ~IF;
   }
 }
 
@@ -71,5 +66,5 @@ export class VirtualState {
  * runs at CPL 3 under the guest kernel's own rules; the monitor emulates both.
  */
 export function canDeprivilege(cpu: Cpu): boolean {
-  return (cpu.cr0 & CR0_PE) !== 0 && (cpu.getEflags() & EFLAGS_VM) === 0;
+  return (cpu.cr0 & CR0_PE) !== 0 && (cpu.getEflags() & VM) === 0;
 }

@@ -1,6 +1,6 @@
 import { undefinedOpcode } from "../exec/system.js";
 import { decode } from "./decoder.js";
-import { type DecodedInsn, Insn } from "./insn.js";
+import { type DecodedInsn, Insn, REP_E } from "./insn.js";
 
 /**
  * Decodes the instruction at the start of `bytes` (bytes past the end read as 0) for a host
@@ -17,10 +17,15 @@ export function decodeInstruction(bytes: Uint8Array, code32: boolean): DecodedIn
   return insn;
 }
 
-/** The Intel mnemonic of a decoded instruction for its operand size (`cwde`, not `cbw|cwde`). */
+/**
+ * The Intel mnemonic of a decoded instruction for its size (`cwde`, not `cbw|cwde`; JCXZ /
+ * JECXZ go by the address size), and PAUSE for F3 90.
+ */
 export function mnemonicOf(insn: DecodedInsn): string {
   const m = insn.def?.mnem ?? "(bad)";
+  if (insn.opcode === 0x90 && insn.rep === REP_E) return "pause";
   const bar = m.indexOf("|");
   if (bar < 0) return m;
-  return insn.opSize === 16 ? m.slice(0, bar) : m.slice(bar + 1);
+  const size = insn.opcode === 0xe3 ? insn.adSize : insn.opSize;
+  return size === 16 ? m.slice(0, bar) : m.slice(bar + 1);
 }

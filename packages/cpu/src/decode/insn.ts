@@ -9,7 +9,7 @@ export type Handler = (cpu: Cpu, i: Insn) => void;
 /**
  * What a host sees of a decoded instruction (the patch hook's argument): its opcode
  * (0x00-0xFF, or 0x100-0x1FF for the 0F map), ModRM.reg, ModRM (-1 when none), length,
- * operand size and mnemonic.
+ * operand and address size, REP prefix, and mnemonic.
  */
 export interface DecodedInsn {
   readonly opcode: number;
@@ -17,6 +17,9 @@ export interface DecodedInsn {
   readonly modrm: number;
   readonly len: number;
   readonly opSize: number;
+  readonly adSize: number;
+  /** REP_NONE, REP_E or REP_NE. */
+  readonly rep: number;
   readonly def: { readonly mnem: string } | null;
 }
 

@@ -1,6 +1,7 @@
 import { decode } from "../decode/decoder.js";
 import { Insn, REP_E, REP_NE } from "../decode/insn.js";
 import type { Operand } from "../decode/opcode-def.js";
+import { mnemonicOf } from "../decode/decode-bytes.js";
 import { undefinedOpcode } from "../exec/system.js";
 import { X87_MEMORY, X87_REGISTER } from "./x87-names.js";
 import { REG16_NAMES, REG32_NAMES, REG8_NAMES, SEG_NAMES, ZERO_REG } from "../state/registers.js";
@@ -75,13 +76,7 @@ export function formatInsn(i: Insn, addr: number, code32 = true): string {
   if (i.opcode >= 0xd8 && i.opcode <= 0xdf) return formatX87(i);
   // A memory-only operand encoded with mod = 3 is #UD; objdump prints (bad).
   if (i.rm >= 0 && d.ops.some((o) => o[0] === "M")) return "(bad)";
-  let mnem = d.mnem;
-  if (mnem.includes("|")) {
-    const [m16, m32] = mnem.split("|") as [string, string];
-    const size = i.opcode === 0xe3 ? i.adSize : i.opSize;
-    mnem = size === 16 ? m16 : m32;
-  }
-  if (i.opcode === 0x90 && i.rep === REP_E) mnem = "pause";
+  let mnem = mnemonicOf(i);
   let prefix = "";
   if (code32) {
     const o16 = (i.sizePrefixes & 1) !== 0;
