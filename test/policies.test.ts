@@ -36,7 +36,7 @@ function boot(image: string, policy: PolicyName, patch = true): Run {
   };
 }
 
-const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2"];
+const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary"];
 
 /**
  * DESIGN.md: "the guest must not be able to tell which policy runs it". Every guest prints
