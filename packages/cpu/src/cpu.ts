@@ -97,6 +97,16 @@ export class Cpu extends CpuMemory {
    * {@link inject} when it chooses.
    */
   acknowledgeOnExit = true;
+  /**
+   * Called after each interrupt or exception the guest receives through its own IDT (or
+   * real-mode IVT): `cs:eip` is where it was interrupted (the return address pushed; the
+   * faulting instruction for a fault), `errorCode` -1 when none was pushed. Events an exit
+   * hook claims are not deliveries and do not show. The run's event log (what "the guest
+   * cannot tell the policies apart" compares) is built from it; `clock.instructions` gives
+   * the retired-instruction count at which the event was taken.
+   */
+  deliveryHook: ((vector: number, kind: ExitKind, cs: number, eip: number, errorCode: number) => void) | undefined =
+    undefined;
   private recentNext = 0;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
@@ -108,6 +118,11 @@ export class Cpu extends CpuMemory {
     // Devices read the clock in the middle of a slice (a PIT counter read): it counts what
     // this slice has retired so far.
     clock.setInFlight(() => this.n);
+    // Interrupt recognition is an event (SDM vol.3 §6.8.3): the controller tells the CPU
+    // whenever INTR may have changed, and INTR is sampled at the very next boundary.
+    bus.setInterruptRequestListener(() => {
+      this.pending |= P_IRQ;
+    });
     this.reset();
   }
 
@@ -214,7 +229,6 @@ export class Cpu extends CpuMemory {
     if (this.shutdownWhy !== null) return { kind: "shutdown", why: this.shutdownWhy };
     this.budget = budget;
     this.n = 0;
-    this.pending |= P_IRQ;
     try {
       return this.runSlice();
     } finally {
@@ -252,7 +266,7 @@ export class Cpu extends CpuMemory {
 
   /**
    * True when an external interrupt would be taken now: IF=1 and no STI / MOV SS shadow.
-   * (Added by the lead for the machine loop, see /work/notes/cpu-api.md.)
+   * The machine loop asks it when the CPU halts, to tell a wait from a hang.
    */
   interruptsEnabled(): boolean {
     return (this.eflagsRest & IF) !== 0 && this.retiredTotal() >= this.shadowEnd;
@@ -433,8 +447,10 @@ export class Cpu extends CpuMemory {
       if (hook(ev)) return errorCode >= 0 ? { kind: "exception", vector, errorCode } : { kind: "exception", vector };
     }
     try {
+      const cs = this.segSel[CS]!;
       deliverInterrupt(this, vector, errorCode, eip, source);
       this.halted = false;
+      this.deliveryHook?.(vector, kind, cs, eip >>> 0, errorCode);
       return null;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
@@ -621,6 +637,15 @@ export class Cpu extends CpuMemory {
     return this.budget - this.n;
   }
 
+  /**
+   * True when something waits for the next instruction boundary (an interrupt request, a
+   * stop, a single-step trap): a REP string instruction then stops after its current
+   * iteration, as the hardware takes interrupts between iterations (SDM vol.2 "REP").
+   */
+  get eventPending(): boolean {
+    return this.pending !== 0;
+  }
+
   /** Counts `k` more retired instructions (REP iterations beyond the first). */
   retireExtra(k: number): void {
     this.n += k;
@@ -648,7 +673,10 @@ export class Cpu extends CpuMemory {
       this.pending |= P_STOP;
       return;
     }
-    deliverInterrupt(this, vector, -1, this.eip, EventSource.Software);
+    const cs = this.segSel[CS]!;
+    const eip = this.eip;
+    deliverInterrupt(this, vector, -1, eip, EventSource.Software);
+    this.deliveryHook?.(vector, "software", cs, eip >>> 0, -1);
   }
 
   /** A trap-class exception raised by an instruction (ICEBP): pushed EIP follows it. */
