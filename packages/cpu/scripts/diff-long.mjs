@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Long differential run of ringlab's CPU against Unicorn (see /work/notes/diff-harness.md).
+// Long differential run of ringlab's CPU against Unicorn (the harness is described in packages/cpu/README.md).
 //
 //   node scripts/diff-long.mjs [--cases N] [--seed S] [--families all|a,b,c] [--repro K]
 //

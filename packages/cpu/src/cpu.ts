@@ -68,6 +68,7 @@ export class Cpu extends CpuMemory {
   private stopReason: StopReason | null = null;
   /** Absolute instruction count before which interrupts stay inhibited (STI, MOV/POP SS). */
   private shadowEnd = -1;
+  private vifRaised = -1;
   private shutdownWhy: string | null = null;
   /**
    * Linear addresses of the last {@link RECENT_COUNT} instructions started, a ring whose next
@@ -163,6 +164,7 @@ export class Cpu extends CpuMemory {
     this.halted = false;
     this.shutdownWhy = null;
     this.shadowEnd = -1;
+    this.vifRaised = -1;
     this.pending = 0;
     this.stopReason = null;
     this.code.flush();
@@ -284,7 +286,11 @@ export class Cpu extends CpuMemory {
   private runSlice(): StopReason {
     for (;;) {
       if (this.pending !== 0) {
-        const r = this.service();
+        // At the slice's end only a stop is reported: an interrupt requested there is
+        // sampled at the start of the next slice, at the same instruction boundary but after
+        // the timers due there fired (DESIGN.md: timers fire, then a pending interrupt is
+        // delivered) — the same order whatever ended the slice and whichever policy runs.
+        const r = this.n < this.budget ? this.service() : this.takeStop();
         if (r !== null) return r;
       }
       if (this.halted) return STOP_HALT;
@@ -468,11 +474,18 @@ export class Cpu extends CpuMemory {
     }
   }
 
+  /** A pending stop request, taken. */
+  private takeStop(): StopReason | null {
+    if (!(this.pending & P_STOP)) return null;
+    this.pending &= ~P_STOP;
+    const r = this.stopReason;
+    this.stopReason = null;
+    return r;
+  }
+
   private service(): StopReason | null {
     if (this.pending & P_STOP) {
-      this.pending &= ~P_STOP;
-      const r = this.stopReason;
-      this.stopReason = null;
+      const r = this.takeStop();
       if (r !== null) return r;
     }
     if (this.pending & P_IRQ) {
@@ -482,6 +495,7 @@ export class Cpu extends CpuMemory {
         const r = this.stepOne();
         if (r !== null) return r;
         if (this.pending & P_STOP) return this.service();
+        if (this.n >= this.budget) return null; // sampled at the next slice, as above
       }
       this.pending &= ~P_IRQ;
       if (this.eflagsRest & IF && this.bus.interrupts.hasPendingInterrupt()) {
@@ -630,6 +644,27 @@ export class Cpu extends CpuMemory {
     return this.retiredTotal() < this.shadowEnd;
   }
 
+  /**
+   * Holds off external interrupts for the next instruction, as if the one just retired had
+   * been an STI with IF=0 — for a host that virtualises IF, whose guest's STI must keep its
+   * shadow (see {@link vifRaisedAt}). A held request is sampled again right after it.
+   */
+  holdInterruptsOneInstruction(): void {
+    this.shadowEnd = Math.max(this.shadowEnd, this.retiredTotal() + 1);
+    this.pending |= P_IRQ;
+  }
+
+  /**
+   * The retired-instruction count right after the last STI that changed EFLAGS.VIF from 0
+   * to 1 (CR4.PVI at CPL 3), or -1. The hardware gives that STI no interrupt shadow, since
+   * IF did not change (SDM vol.2 "STI"); a monitor that runs a guest's kernel with PVI and
+   * takes an interrupt at exactly this count must hold it one instruction, as the guest's
+   * own STI (IF 0 to 1) would have.
+   */
+  get vifRaisedAt(): number {
+    return this.vifRaised;
+  }
+
   // ---- Services for instruction handlers ----
 
   /** Instructions the current slice may still retire, counting the running one. */
@@ -656,6 +691,11 @@ export class Cpu extends CpuMemory {
     this.halted = true;
     this.stopReason = STOP_HALT;
     this.pending |= P_STOP;
+  }
+
+  /** STI set VIF (see {@link vifRaisedAt}): called while that STI runs. */
+  noteVifRaised(): void {
+    this.vifRaised = this.retiredTotal() + 1;
   }
 
   /** Blocks interrupt recognition until after the next instruction (STI, MOV SS, POP SS). */

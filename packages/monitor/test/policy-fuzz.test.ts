@@ -142,7 +142,7 @@ function rig(name: PolicyName): Rig {
 }
 
 /** Runs one generated program under `policy` and returns everything the guest could observe. */
-function run(policy: PolicyName, code: number[], regs: number[], flags: number) {
+function run(policy: PolicyName, code: number[], regs: number[], flags: number, arrival: number) {
   const r = rig(policy);
   const { bus, clock, cpu, policy: p } = r;
   const ram = bus.memory.ram8;
@@ -178,7 +178,14 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number) 
   for (let r = 0; r < 8; r++) cpu.setReg32(r, regs[r]!);
   cpu.setReg32(4, 0x8000);
   cpu.setEflags(flags);
-  let stop = p.run(3000);
+  // A device request (vector 0x47) arrives at instruction `arrival`, as a timer firing
+  // between two instructions would: right after an STI, a MOV SS, a POPF, anywhere.
+  let stop = p.run(arrival);
+  if (stop.kind === "budget") {
+    r.request = 0x47;
+    bus.interruptRequestChanged();
+    stop = p.run(3000 - arrival);
+  }
   // An HLT with IF=1 waits for an interrupt that never comes: that is where it ends, too.
   if (stop.kind === "halt") stop = { kind: "halt" };
   let hash = 0;
@@ -216,11 +223,12 @@ describe("generated programs: the guest cannot tell the policies apart", () => {
       const code = program(rnd, 40);
       const regs = Array.from({ length: 8 }, () => rnd());
       const flags = 0x2 | (rnd() & 0x8d5); // status flags, DF, OF; IF/TF/IOPL come from the program
-      const pure = run("pure", code, regs, flags);
+      const arrival = 1 + (rnd() % 30);
+      const pure = run("pure", code, regs, flags, arrival);
       instructions += pure.instructions;
       interrupts += pure.events.filter((e) => e.includes("external")).length;
       for (const policy of ["scan-patch", "pvi"] as const) {
-        const r = run(policy, code, regs, flags);
+        const r = run(policy, code, regs, flags, arrival);
         exits += r.exits;
         expect({ ...r, exits: 0 }, `round ${round} under ${policy}`).toEqual({ ...pure, exits: 0 });
       }
