@@ -51,6 +51,31 @@ describe("ringlab run", () => {
     expect(lines.at(-1)).toMatch(/out 0xf4,al$/);
   });
 
+  it("writes the event log: every interrupt and exception the guest received, as --stats counts them", () => {
+    const events = join(dir, "events.txt");
+    const guest = fileURLToPath(new URL("../../../test/guests/nullkernel-preempt/nullkernel-preempt.bin", import.meta.url));
+    const r = ringlab("run", guest, "--screen", "none", "--stats", "--trace-events", events, "--policy", "scan-patch");
+    expect(r.status).toBe(0);
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("# instructions vector kind cs:eip [err=code] name");
+    const total = Number(/guest events: +([\d,]+) /.exec(r.stderr)![1]!.replace(/,/g, ""));
+    expect(lines.slice(1)).toHaveLength(total);
+    // The timer's IRQ 0 (vector 0x20) and the guest's INT 0x80 system calls.
+    expect(lines.find((l) => / external /.test(l))).toMatch(/^\d+ 0x20 external [0-9a-f]{4}:[0-9a-f]{8} vector 0x20$/);
+    expect(lines.find((l) => / software /.test(l))).toMatch(/^\d+ 0x80 software 001b:[0-9a-f]{8} int 0x80$/);
+    expect(r.stderr).toMatch(/^\[stats\] {3}external +vector 0x20 +[\d,]+$/m);
+    // Counts only grow.
+    const counts = lines.slice(1).map((l) => Number(l.split(" ")[0]));
+    expect(counts.every((c, i) => i === 0 || c >= counts[i - 1]!)).toBe(true);
+  });
+
+  it("refuses an unwritable --trace-events file in one line, before running", () => {
+    const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--trace-events", join(dir, "no", "such", "dir.txt"));
+    expect(r.status).toBe(73);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^ringlab: --trace-events: cannot write .*dir\.txt \(ENOENT\)\n$/);
+  });
+
   it("prints stats on request", () => {
     const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--stats");
     expect(r.stderr).toMatch(/^\[stats\] instructions retired: \d+$/m);

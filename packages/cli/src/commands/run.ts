@@ -19,6 +19,7 @@ import { ExitCode } from "../exit-codes.js";
 import { readInputFile } from "../read-input.js";
 import { type RgbaImage, encodePng } from "./png.js";
 import { startTrace } from "./trace.js";
+import { formatEventStats, startEventTrace } from "./trace-events.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
@@ -34,6 +35,7 @@ export interface RunFlags extends MachineFlags {
   screenshot?: string;
   stats?: boolean;
   trace?: string;
+  traceEvents?: string;
 }
 
 /** The guest `ringlab run` boots when given no kernel. */
@@ -153,11 +155,13 @@ export async function runCommand(
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
   const { machine, entry } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry);
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
+  const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
   try {
     outcome = machine.run();
   } finally {
     stopTrace?.();
+    writeEvents?.();
   }
   if (flags.postPort !== undefined) {
     const post = machine.device<PostCodes>("post-codes");
@@ -194,6 +198,7 @@ function formatStats(m: Machine, entry: number): string {
   for (const u of unclaimed) lines.push(`  ${hex(u.port, 4)}  reads ${u.reads}  writes ${u.writes}`);
   const mem = m.bus.memory.stats();
   lines.push(`unmapped memory:      reads ${mem.unmappedReads}, writes ${mem.unmappedWrites}, ROM writes ${mem.romWrites}`);
+  lines.push(...formatEventStats(m));
   lines.push(...formatMonitorStats(m.monitor));
   return lines.map((l) => `[stats] ${l}\n`).join("");
 }
