@@ -172,11 +172,12 @@ export class Cpu extends CpuMemory {
 
   /**
    * 32-bit protected mode, flat 4 GiB code/data segments (base 0), CPL 0, paging off, IF=0,
-   * EFLAGS=0x2: the Multiboot entry state minus EAX/EBX. CS = 0x08, data selectors 0x10.
+   * EFLAGS=0x2: the Multiboot entry state minus EAX/EBX. CS = `codeSel` (0x08), the data
+   * selectors `dataSel` (0x10); the GDTR is left as it is.
    */
-  setFlat32(eip: number): void {
+  setFlat32(eip: number, codeSel = 0x08, dataSel = 0x10): void {
     for (let s = 0; s < 6; s++) {
-      this.segSel[s] = s === CS ? 0x08 : 0x10;
+      this.segSel[s] = s === CS ? codeSel : dataSel;
       this.segBase[s] = 0;
       this.segLimit[s] = -1;
       this.segAttr[s] = s === CS ? FLAT_CODE32_ATTR : FLAT_DATA32_ATTR;

@@ -30,5 +30,6 @@ export {
   parseSize,
 } from "./machine-config.js";
 export { type BootableProcessor, CPU, type Processor, type ProcessorStop } from "./processor.js";
-export { type BootModule, type BootSummary, bootKernel } from "./boot.js";
+export { type BootFile, type BootModule, type BootSummary, bootKernel } from "./boot.js";
+export { BOOT_PARAMS_ADDR } from "./boot-linux.js";
 export * from "./loaders/index.js";

@@ -7,7 +7,9 @@ import {
   type RunOutcome,
   bootKernel,
   createMachine,
+  isBzImage,
   mapRomImage,
+  planLinux,
   planMultiboot,
   planRaw,
 } from "@ringlab/machine";
@@ -78,7 +80,9 @@ function plan(config: RunConfig, flags: RunFlags, parseNumber: (v: string) => nu
   // ROMs and no kernel: the CPU starts from its reset vector, as a PC does.
   if (!config.kernel.file && (flags.rom?.length || config.roms.length)) return undefined;
   const file = config.kernel.file ?? DEMO_KERNEL;
-  return planMultiboot(file, readImage(file));
+  const bytes = readImage(file);
+  // A Linux bzImage carries its boot protocol header ("HdrS"); anything else must be Multiboot.
+  return isBzImage(bytes) ? planLinux(file, bytes) : planMultiboot(file, bytes);
 }
 
 /** The process exit status for an outcome. */
@@ -131,8 +135,17 @@ export function bootMachine(
     return { name: file, data: readInputFile(file, "the module"), cmdline: spec };
   });
   if (!loadPlan && modules.length) throw new UserError("--module: boot modules need a Multiboot kernel");
+  if (config.kernel.initrd && loadPlan?.format !== "linux") {
+    throw new UserError(`--initrd: an initrd needs a Linux bzImage kernel${loadPlan ? ` (${loadPlan.image} is not one)` : ""}`);
+  }
+  const initrd = config.kernel.initrd ? { name: config.kernel.initrd, data: readInputFile(config.kernel.initrd, "the initrd") } : undefined;
   const entry = loadPlan
-    ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab", modules }).entry
+    ? bootKernel(machine, machine.cpu, loadPlan, {
+        cmdline: config.kernel.cmdline,
+        loaderName: "ringlab",
+        modules,
+        ...(initrd ? { initrd } : {}),
+      }).entry
     : 0xfffffff0;
   return { machine, entry };
 }
