@@ -54,6 +54,19 @@ describe("layer rules (DESIGN.md)", () => {
     ]);
   });
 
+  it("let any package's tests use the test-only testkit, and no package's source", () => {
+    const dir = fakeRepo({
+      "cpu/package.json": JSON.stringify({ dependencies: { "@ringlab/sdk": "workspace:*" }, devDependencies: { "@ringlab/testkit": "workspace:*" } }),
+      "cpu/test/a.test.ts": 'import { needs } from "@ringlab/testkit";\n',
+      "cpu/src/a.ts": 'import { extra } from "@ringlab/testkit";\n',
+      "cli/package.json": manifest(["@ringlab/testkit"]),
+    });
+    expect(checkLayers(dir).map((v) => v.message)).toEqual([
+      "'cli' may have the test-only '@ringlab/testkit' only in devDependencies (dependencies)",
+      "'cpu' may import the test-only '@ringlab/testkit' only in its tests",
+    ]);
+  });
+
   it("require each new package to state its layer", () => {
     const dir = fakeRepo({ "gadget/package.json": manifest() });
     expect(checkLayers(dir).map((v) => v.message)).toEqual(["package 'gadget' has no layer rule in ALLOWED_IMPORTS"]);

@@ -1,7 +1,15 @@
 import "reflect-metadata";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CollectingConsole, type RunOutcome, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+import {
+  CollectingConsole,
+  type GuestEvent,
+  type RunOutcome,
+  bootKernel,
+  builtinRegistry,
+  createMachine,
+  planMultiboot,
+} from "@ringlab/machine";
 import type { MonitorCounters, ExitReason, PolicyName } from "@ringlab/monitor";
 import type { Vga } from "@ringlab/devices-vga";
 import { describe, expect, it } from "vitest";
@@ -16,12 +24,15 @@ interface Run {
   exits: Partial<Record<ExitReason, number>>;
   rows: { reason: ExitReason; instruction: string; count: number }[];
   counters: MonitorCounters;
+  /** Every interrupt and exception the guest received. */
+  events: GuestEvent[];
 }
 
 /** Boots a guest from test/guests under `policy` the way `ringlab run --policy` does. */
-function boot(image: string, policy: PolicyName, patch = true): Run {
+function boot(image: string, policy: PolicyName, patch = true, maxSlice?: number): Run {
   const console = new CollectingConsole();
   const m = createMachine({ maxInstructions: 100_000_000, monitor: { policy, patch } }, builtinRegistry(), { console });
+  if (maxSlice !== undefined) m.maxSlice = maxSlice;
   const path = guestsDir + image;
   bootKernel(m, m.cpu, planMultiboot(path, new Uint8Array(readFileSync(path))), { loaderName: "ringlab" });
   const outcome = m.run();
@@ -33,6 +44,7 @@ function boot(image: string, policy: PolicyName, patch = true): Run {
     exits: m.monitor.stats.byReason(),
     rows: m.monitor.stats.rows(),
     counters: m.monitor.counters(),
+    events: Array.from({ length: m.events.length }, (_, i) => m.events.at(i)),
   };
 }
 
@@ -40,12 +52,13 @@ const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", 
 
 /**
  * DESIGN.md: "the guest must not be able to tell which policy runs it". Every guest prints
- * exactly what it prints under QEMU under every policy, shows the same screen, and retires
- * the same number of instructions (so every interrupt came at the same instruction).
+ * exactly what it prints under QEMU under every policy, shows the same screen, retires the
+ * same number of instructions and receives every interrupt and exception at the same
+ * instruction, with the same vector, CS:EIP and error code (the event log).
  */
 describe("the guests cannot tell the monitor policies apart", () => {
   for (const guest of GUESTS) {
-    it(`${guest}: same output, screen and instruction count under pure, scan-patch and pvi`, () => {
+    it(`${guest}: same output, screen, instruction count and event log under pure, scan-patch and pvi`, () => {
       const expected = readFileSync(`${guestsDir}${guest}/expected.txt`, "latin1");
       const pure = boot(`${guest}/${guest}.bin`, "pure");
       expect(pure.output).toBe(expected);
@@ -57,6 +70,8 @@ describe("the guests cannot tell the monitor policies apart", () => {
         expect(r.screen, policy).toBe(pure.screen);
         expect(r.instructions, policy).toBe(pure.instructions);
         expect(r.outcome, policy).toEqual(pure.outcome);
+        expect(r.events.length, policy).toBe(pure.events.length);
+        expect(r.events, policy).toEqual(pure.events);
         // The guest kernel ran deprivileged and its sensitive instructions were caught.
         expect(r.counters.direct, policy).toBeGreaterThan(0);
         expect(r.counters.direct + r.counters.emulated, policy).toBe(r.instructions);
@@ -75,6 +90,28 @@ describe("the guests cannot tell the monitor policies apart", () => {
     // CPU-bound ring-0 code runs directly: under 1% of it needs the monitor.
     expect(runs[1]!.counters.emulated / runs[1]!.instructions).toBeLessThan(0.01);
   });
+});
+
+/**
+ * DESIGN.md: the instruction at which an interrupt lands never depends on slice lengths.
+ * The machine loop's slice limit only decides how often it looks up from the CPU; with it
+ * at 1 << 20, 4096 or 61 instructions, every guest must receive the same events.
+ */
+describe("no slice limit changes where an interrupt lands", () => {
+  for (const guest of ["nullkernel-preempt", "monitor-torture", "monitor-torture2"]) {
+    it(`${guest}: the same event log with slices of 1 << 20, 4096 and 61 instructions, under every policy`, { timeout: 120_000 }, () => {
+      const reference = boot(`${guest}/${guest}.bin`, "pure");
+      expect(reference.events.some((e) => e.kind === "external"), "the guest takes device interrupts").toBe(true);
+      for (const policy of ["pure", "scan-patch", "pvi"] as const) {
+        for (const maxSlice of [4096, 61]) {
+          const r = boot(`${guest}/${guest}.bin`, policy, true, maxSlice);
+          expect(r.output, `${policy}, slices of ${maxSlice}`).toBe(reference.output);
+          expect(r.instructions, `${policy}, slices of ${maxSlice}`).toBe(reference.instructions);
+          expect(r.events, `${policy}, slices of ${maxSlice}`).toEqual(reference.events);
+        }
+      }
+    });
+  }
 });
 
 describe("what each policy intercepts", () => {

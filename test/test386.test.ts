@@ -1,4 +1,5 @@
-import { describe, expect, it } from "vitest";
+import { itNeeds } from "@ringlab/testkit";
+import { describe, expect } from "vitest";
 import { ALL_STAGES, TEST386_INSTRUCTIONS, runTest386, test386Reference } from "./lib/test386.js";
 
 /**
@@ -9,7 +10,7 @@ import { ALL_STAGES, TEST386_INSTRUCTIONS, runTest386, test386Reference } from "
 const MUST_REACH = "FF";
 
 describe("test386.asm from the reset vector", () => {
-  it("passes every stage in order, and its stage-0xEE output equals the reference", () => {
+  itNeeds("test386", "passes every stage in order, and its stage-0xEE output equals the reference", () => {
     const { codes, outcome, output, instructions } = runTest386("pure");
     expect(codes, `stopped with ${JSON.stringify(outcome)}`).toEqual(ALL_STAGES.slice(0, codes.length));
     expect(codes.length, `POST codes ${codes.join(" ")}; ${JSON.stringify(outcome)}`).toBeGreaterThanOrEqual(

@@ -7,7 +7,7 @@
 #   test/guests/run-qemu.sh --record NAME    (re)write NAME/expected.txt from this run,
 #                                            only if the guest exited with status 0
 #
-# The QEMU command is the project's reference one (../shared/TOOLCHAIN.md), with stdout
+# The QEMU command is the project's reference one (QEMU 7.2, Debian's qemu-system-x86), with stdout
 # (the debug console) captured to a file:
 #   qemu-system-i386 -kernel NAME.bin -display none -debugcon stdio \
 #       -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -m 32

@@ -12,7 +12,14 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
   "devices-*": ["sdk"],
   machine: ["sdk", "cpu", "monitor", "devices-*"],
   cli: "*",
+  testkit: [],
 };
+
+/**
+ * Dev-only packages: every package's tests may import them (declared in devDependencies),
+ * no package's `src` may, whatever its rule above says.
+ */
+export const TEST_ONLY = ["testkit"];
 
 /** Packages whose `src` must not use Node-only APIs, so a browser build can reuse them. */
 export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine"];
@@ -83,7 +90,11 @@ export function checkLayers(packagesDir: string): Violation[] {
     for (const field of ["dependencies", "devDependencies", "peerDependencies"]) {
       for (const dep of Object.keys(json[field] ?? {})) {
         const name = dep.startsWith("@ringlab/") ? dep.slice("@ringlab/".length) : undefined;
-        if (name !== undefined && !allowed(name)) {
+        if (name !== undefined && TEST_ONLY.includes(name)) {
+          if (field !== "devDependencies") {
+            violations.push({ file: manifest, line: 1, message: `'${pkg}' may have the test-only '${dep}' only in devDependencies (${field})` });
+          }
+        } else if (name !== undefined && !allowed(name)) {
           violations.push({ file: manifest, line: 1, message: `'${pkg}' may not depend on '${dep}' (${field})` });
         }
       }
@@ -108,7 +119,9 @@ export function checkLayers(packagesDir: string): Violation[] {
         for (const { spec, line } of importsOf(text)) {
           if (spec.startsWith("@ringlab/")) {
             const name = spec.slice("@ringlab/".length).split("/")[0]!;
-            if (!allowed(name)) violations.push({ file, line, message: `'${pkg}' may not import '${spec}'` });
+            if (TEST_ONLY.includes(name)) {
+              if (dir === "src") violations.push({ file, line, message: `'${pkg}' may import the test-only '${spec}' only in its tests` });
+            } else if (!allowed(name)) violations.push({ file, line, message: `'${pkg}' may not import '${spec}'` });
           } else if (spec.startsWith(".")) {
             const target = resolve(file, "..", spec);
             if (relative(root, target).startsWith("..")) {

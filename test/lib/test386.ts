@@ -1,13 +1,19 @@
 import "reflect-metadata";
-import { existsSync, readFileSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { PostCodes } from "@ringlab/devices-debug";
 import { CollectingConsole, DEFAULT_DEVICES, type RunOutcome, builtinRegistry, createMachine, mapRomImage } from "@ringlab/machine";
 import type { MonitorPolicy, PolicyName } from "@ringlab/monitor";
-import { describe, expect, it } from "vitest";
+import { extraPath, itNeeds } from "@ringlab/testkit";
+import { describe, expect } from "vitest";
 
-/** test386.asm, built for a real 386 (see ../shared/external/test386/README.md). */
-export const TEST386_DIR = fileURLToPath(new URL("../../../shared/external/test386/", import.meta.url));
+/**
+ * test386.asm (github.com/barotto/test386.asm), built for a real 386, with the output of its
+ * stage 0xEE on a real 386: a conformance suite we do not ship. It lives in
+ * `$RINGLAB_CONFORMANCE_DIR/test386/` (`test386.bin`, `test386-EE-reference.txt`); the
+ * tests that run it need the `test386` extra and are skipped, with that reason, without it.
+ */
+export const test386Dir = (): string => extraPath("test386");
 
 /** The POST codes test386 writes to port 0x190 when every stage passes, in order. */
 export const ALL_STAGES = "00 01 02 03 04 05 06 08 09 20 21 22 0B 0C 0D 0E 0F 10 11 12 13 14 15 16 17 18 19 1A 1B 1C E0 EE FF".split(" ");
@@ -28,12 +34,9 @@ export interface Test386Run {
   monitor: MonitorPolicy;
 }
 
-/** Runs test386.bin from the reset vector under `policy`. Throws when the ROM is missing. */
+/** Runs test386.bin from the reset vector under `policy`. Throws (the reason) when the ROM is missing. */
 export function runTest386(policy: PolicyName): Test386Run {
-  const rom = `${TEST386_DIR}test386.bin`;
-  if (!existsSync(rom)) {
-    throw new Error(`${rom} is missing: this test needs ../shared/external/test386 beside the repository`);
-  }
+  const rom = join(test386Dir(), "test386.bin");
   const console = new CollectingConsole();
   const m = createMachine(
     {
@@ -53,7 +56,7 @@ export function runTest386(policy: PolicyName): Test386Run {
 
 /** Stage 0xEE's reference output (a real 386's unchecked results). */
 export function test386Reference(): string {
-  return readFileSync(`${TEST386_DIR}test386-EE-reference.txt`, "latin1").replace(/\r/g, "");
+  return readFileSync(join(test386Dir(), "test386-EE-reference.txt"), "latin1").replace(/\r/g, "");
 }
 
 /**
@@ -65,7 +68,7 @@ export function test386Reference(): string {
  */
 export function describeTest386Under(policy: Exclude<PolicyName, "pure">): void {
   describe(`test386.asm under the ${policy} monitor policy`, () => {
-    it("passes every stage, prints the reference, and retires as many instructions as under pure", { timeout: 300_000 }, () => {
+    itNeeds("test386", "passes every stage, prints the reference, and retires as many instructions as under pure", () => {
       const { codes, outcome, output, instructions, monitor } = runTest386(policy);
       expect(codes, `stopped with ${JSON.stringify(outcome)}`).toEqual(ALL_STAGES);
       expect(output).toBe(test386Reference());
@@ -74,6 +77,6 @@ export function describeTest386Under(policy: Exclude<PolicyName, "pure">): void 
       expect(c.direct + c.emulated).toBe(instructions);
       // Most of the ROM's protected-mode code ran directly on the CPU.
       expect(c.direct).toBeGreaterThan(c.emulated);
-    });
+    }, 300_000);
   });
 }

@@ -79,7 +79,11 @@ export function buildProgram(version: string, io: Io): Command {
       )
       .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end")
       .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr")
-      .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow"),
+      .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow")
+      .option(
+        "--trace-events <file>",
+        "write every interrupt and exception delivered to the guest (instruction count, vector, kind, CS:EIP) to a file",
+      ),
     parseNumberOption,
   ).action(async (kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);

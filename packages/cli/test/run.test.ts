@@ -51,6 +51,62 @@ describe("ringlab run", () => {
     expect(lines.at(-1)).toMatch(/out 0xf4,al$/);
   });
 
+  it("writes the event log: every interrupt and exception the guest received, as --stats counts them", () => {
+    const events = join(dir, "events.txt");
+    const guest = fileURLToPath(new URL("../../../test/guests/nullkernel-preempt/nullkernel-preempt.bin", import.meta.url));
+    const r = ringlab("run", guest, "--screen", "none", "--stats", "--trace-events", events, "--policy", "scan-patch");
+    expect(r.status).toBe(0);
+    const lines = readFileSync(events, "utf8").trimEnd().split("\n");
+    expect(lines[0]).toBe("# instructions vector kind cs:eip [err=code] name");
+    const total = Number(/guest events: +([\d,]+) /.exec(r.stderr)![1]!.replace(/,/g, ""));
+    expect(lines.slice(1)).toHaveLength(total);
+    // The timer's IRQ 0 (vector 0x20) and the guest's INT 0x80 system calls.
+    expect(lines.find((l) => / external /.test(l))).toMatch(/^\d+ 0x20 external [0-9a-f]{4}:[0-9a-f]{8} vector 0x20$/);
+    expect(lines.find((l) => / software /.test(l))).toMatch(/^\d+ 0x80 software 001b:[0-9a-f]{8} int 0x80$/);
+    expect(r.stderr).toMatch(/^\[stats\] {3}external +vector 0x20 +[\d,]+$/m);
+    // Counts only grow.
+    const counts = lines.slice(1).map((l) => Number(l.split(" ")[0]));
+    expect(counts.every((c, i) => i === 0 || c >= counts[i - 1]!)).toBe(true);
+  });
+
+  it("refuses an unwritable --trace-events file in one line, before running", () => {
+    const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--trace-events", join(dir, "no", "such", "dir.txt"));
+    expect(r.status).toBe(73);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(/^ringlab: --trace-events: cannot write .*dir\.txt \(ENOENT\)\n$/);
+  });
+
+  it("boots a Linux bzImage by the 32-bit boot protocol, with --cmdline and --initrd", () => {
+    // A minimal bzImage: boot sector with the setup header ("HdrS", protocol 2.15, loaded
+    // high), two setup sectors, then code that reloads DS from the loader's GDT, prints the
+    // command line (boot_params.hdr.cmd_line_ptr) and exits with ramdisk_size & 0xff.
+    const pm = Buffer.from("66b818008ed88ec08ed08b9e280200008a0384c07405e6e943ebf5b00ae6e98a861c020000e6f4f4", "hex");
+    const bz = Buffer.alloc(3 * 512 + pm.length);
+    bz[0x1f1] = 2;
+    bz.writeUInt16LE(0xaa55, 0x1fe);
+    bz.set([0xeb, 0x66], 0x200);
+    bz.writeUInt32LE(0x53726448, 0x202);
+    bz.writeUInt16LE(0x020f, 0x206);
+    bz[0x211] = 1;
+    bz.writeUInt32LE(0x7fffffff, 0x22c);
+    bz.writeUInt32LE(2047, 0x238);
+    bz.set(pm, 3 * 512);
+    const kernel = join(dir, "bzImage");
+    writeFileSync(kernel, bz);
+    writeFileSync(join(dir, "initrd.img"), Buffer.alloc(42, 1));
+    const r = ringlab("run", kernel, "--initrd", "initrd.img", "--cmdline", "console=ttyS0", "--screen", "none");
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toBe("console=ttyS0\n");
+    expect(r.status).toBe(42);
+    const multiboot = fileURLToPath(new URL("../../../test/guests/sensitive/sensitive.bin", import.meta.url));
+    const bad = ringlab("run", multiboot, "--initrd", "initrd.img", "--screen", "none");
+    expect(bad.status).toBe(64);
+    expect(bad.stderr).toMatch(/^ringlab: --initrd: an initrd needs a Linux bzImage kernel \(.*sensitive\.bin is not one\)\n$/);
+    const missing = ringlab("run", kernel, "--initrd", "nope.img", "--screen", "none");
+    expect(missing.status).toBe(66);
+    expect(missing.stderr).toMatch(/^ringlab: \S*nope\.img: cannot read the initrd/);
+  });
+
   it("prints stats on request", () => {
     const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none", "--stats");
     expect(r.stderr).toMatch(/^\[stats\] instructions retired: \d+$/m);

@@ -68,6 +68,7 @@ export class Cpu extends CpuMemory {
   private stopReason: StopReason | null = null;
   /** Absolute instruction count before which interrupts stay inhibited (STI, MOV/POP SS). */
   private shadowEnd = -1;
+  private vifRaised = -1;
   private shutdownWhy: string | null = null;
   /**
    * Linear addresses of the last {@link RECENT_COUNT} instructions started, a ring whose next
@@ -97,6 +98,16 @@ export class Cpu extends CpuMemory {
    * {@link inject} when it chooses.
    */
   acknowledgeOnExit = true;
+  /**
+   * Called after each interrupt or exception the guest receives through its own IDT (or
+   * real-mode IVT): `cs:eip` is where it was interrupted (the return address pushed; the
+   * faulting instruction for a fault), `errorCode` -1 when none was pushed. Events an exit
+   * hook claims are not deliveries and do not show. The run's event log (what "the guest
+   * cannot tell the policies apart" compares) is built from it; `clock.instructions` gives
+   * the retired-instruction count at which the event was taken.
+   */
+  deliveryHook: ((vector: number, kind: ExitKind, cs: number, eip: number, errorCode: number) => void) | undefined =
+    undefined;
   private recentNext = 0;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
@@ -108,6 +119,11 @@ export class Cpu extends CpuMemory {
     // Devices read the clock in the middle of a slice (a PIT counter read): it counts what
     // this slice has retired so far.
     clock.setInFlight(() => this.n);
+    // Interrupt recognition is an event (SDM vol.3 §6.8.3): the controller tells the CPU
+    // whenever INTR may have changed, and INTR is sampled at the very next boundary.
+    bus.setInterruptRequestListener(() => {
+      this.pending |= P_IRQ;
+    });
     this.reset();
   }
 
@@ -148,6 +164,7 @@ export class Cpu extends CpuMemory {
     this.halted = false;
     this.shutdownWhy = null;
     this.shadowEnd = -1;
+    this.vifRaised = -1;
     this.pending = 0;
     this.stopReason = null;
     this.code.flush();
@@ -155,11 +172,12 @@ export class Cpu extends CpuMemory {
 
   /**
    * 32-bit protected mode, flat 4 GiB code/data segments (base 0), CPL 0, paging off, IF=0,
-   * EFLAGS=0x2: the Multiboot entry state minus EAX/EBX. CS = 0x08, data selectors 0x10.
+   * EFLAGS=0x2: the Multiboot entry state minus EAX/EBX. CS = `codeSel` (0x08), the data
+   * selectors `dataSel` (0x10); the GDTR is left as it is.
    */
-  setFlat32(eip: number): void {
+  setFlat32(eip: number, codeSel = 0x08, dataSel = 0x10): void {
     for (let s = 0; s < 6; s++) {
-      this.segSel[s] = s === CS ? 0x08 : 0x10;
+      this.segSel[s] = s === CS ? codeSel : dataSel;
       this.segBase[s] = 0;
       this.segLimit[s] = -1;
       this.segAttr[s] = s === CS ? FLAT_CODE32_ATTR : FLAT_DATA32_ATTR;
@@ -214,7 +232,6 @@ export class Cpu extends CpuMemory {
     if (this.shutdownWhy !== null) return { kind: "shutdown", why: this.shutdownWhy };
     this.budget = budget;
     this.n = 0;
-    this.pending |= P_IRQ;
     try {
       return this.runSlice();
     } finally {
@@ -252,7 +269,7 @@ export class Cpu extends CpuMemory {
 
   /**
    * True when an external interrupt would be taken now: IF=1 and no STI / MOV SS shadow.
-   * (Added by the lead for the machine loop, see /work/notes/cpu-api.md.)
+   * The machine loop asks it when the CPU halts, to tell a wait from a hang.
    */
   interruptsEnabled(): boolean {
     return (this.eflagsRest & IF) !== 0 && this.retiredTotal() >= this.shadowEnd;
@@ -270,7 +287,11 @@ export class Cpu extends CpuMemory {
   private runSlice(): StopReason {
     for (;;) {
       if (this.pending !== 0) {
-        const r = this.service();
+        // At the slice's end only a stop is reported: an interrupt requested there is
+        // sampled at the start of the next slice, at the same instruction boundary but after
+        // the timers due there fired (DESIGN.md: timers fire, then a pending interrupt is
+        // delivered) — the same order whatever ended the slice and whichever policy runs.
+        const r = this.n < this.budget ? this.service() : this.takeStop();
         if (r !== null) return r;
       }
       if (this.halted) return STOP_HALT;
@@ -433,8 +454,10 @@ export class Cpu extends CpuMemory {
       if (hook(ev)) return errorCode >= 0 ? { kind: "exception", vector, errorCode } : { kind: "exception", vector };
     }
     try {
+      const cs = this.segSel[CS]!;
       deliverInterrupt(this, vector, errorCode, eip, source);
       this.halted = false;
+      this.deliveryHook?.(vector, kind, cs, eip >>> 0, errorCode);
       return null;
     } catch (e) {
       if (!(e instanceof CpuFault)) throw e;
@@ -452,11 +475,18 @@ export class Cpu extends CpuMemory {
     }
   }
 
+  /** A pending stop request, taken. */
+  private takeStop(): StopReason | null {
+    if (!(this.pending & P_STOP)) return null;
+    this.pending &= ~P_STOP;
+    const r = this.stopReason;
+    this.stopReason = null;
+    return r;
+  }
+
   private service(): StopReason | null {
     if (this.pending & P_STOP) {
-      this.pending &= ~P_STOP;
-      const r = this.stopReason;
-      this.stopReason = null;
+      const r = this.takeStop();
       if (r !== null) return r;
     }
     if (this.pending & P_IRQ) {
@@ -466,6 +496,7 @@ export class Cpu extends CpuMemory {
         const r = this.stepOne();
         if (r !== null) return r;
         if (this.pending & P_STOP) return this.service();
+        if (this.n >= this.budget) return null; // sampled at the next slice, as above
       }
       this.pending &= ~P_IRQ;
       if (this.eflagsRest & IF && this.bus.interrupts.hasPendingInterrupt()) {
@@ -614,11 +645,41 @@ export class Cpu extends CpuMemory {
     return this.retiredTotal() < this.shadowEnd;
   }
 
+  /**
+   * Holds off external interrupts for the next instruction, as if the one just retired had
+   * been an STI with IF=0 — for a host that virtualises IF, whose guest's STI must keep its
+   * shadow (see {@link vifRaisedAt}). A held request is sampled again right after it.
+   */
+  holdInterruptsOneInstruction(): void {
+    this.shadowEnd = Math.max(this.shadowEnd, this.retiredTotal() + 1);
+    this.pending |= P_IRQ;
+  }
+
+  /**
+   * The retired-instruction count right after the last STI that changed EFLAGS.VIF from 0
+   * to 1 (CR4.PVI at CPL 3), or -1. The hardware gives that STI no interrupt shadow, since
+   * IF did not change (SDM vol.2 "STI"); a monitor that runs a guest's kernel with PVI and
+   * takes an interrupt at exactly this count must hold it one instruction, as the guest's
+   * own STI (IF 0 to 1) would have.
+   */
+  get vifRaisedAt(): number {
+    return this.vifRaised;
+  }
+
   // ---- Services for instruction handlers ----
 
   /** Instructions the current slice may still retire, counting the running one. */
   budgetLeft(): number {
     return this.budget - this.n;
+  }
+
+  /**
+   * True when something waits for the next instruction boundary (an interrupt request, a
+   * stop, a single-step trap): a REP string instruction then stops after its current
+   * iteration, as the hardware takes interrupts between iterations (SDM vol.2 "REP").
+   */
+  get eventPending(): boolean {
+    return this.pending !== 0;
   }
 
   /** Counts `k` more retired instructions (REP iterations beyond the first). */
@@ -631,6 +692,11 @@ export class Cpu extends CpuMemory {
     this.halted = true;
     this.stopReason = STOP_HALT;
     this.pending |= P_STOP;
+  }
+
+  /** STI set VIF (see {@link vifRaisedAt}): called while that STI runs. */
+  noteVifRaised(): void {
+    this.vifRaised = this.retiredTotal() + 1;
   }
 
   /** Blocks interrupt recognition until after the next instruction (STI, MOV SS, POP SS). */
@@ -648,7 +714,10 @@ export class Cpu extends CpuMemory {
       this.pending |= P_STOP;
       return;
     }
-    deliverInterrupt(this, vector, -1, this.eip, EventSource.Software);
+    const cs = this.segSel[CS]!;
+    const eip = this.eip;
+    deliverInterrupt(this, vector, -1, eip, EventSource.Software);
+    this.deliveryHook?.(vector, "software", cs, eip >>> 0, -1);
   }
 
   /** A trap-class exception raised by an instruction (ICEBP): pushed EIP follows it. */

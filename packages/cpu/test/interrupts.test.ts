@@ -225,6 +225,7 @@ describe("external interrupts", () => {
     const m = withHandler([0xfb, 0x40, 0x40, 0xf4], 0x20, [0x89, 0xc3, 0xcf]);
     const c = controller(0x20);
     m.bus.setInterruptController("test-pic", c.impl);
+    m.bus.interruptRequestChanged(); // the controller tells the CPU its INTR may be high
     runToHalt(m.cpu);
     expect(c.state.acks).toBe(1);
     expect(m.cpu.getReg32(3)).toBe(1); // taken after the first INC
@@ -235,6 +236,7 @@ describe("external interrupts", () => {
     const m = withHandler([0x40, 0x40, 0xf4], 0x20, [0x89, 0xc3, 0xcf]);
     const c = controller(0x20);
     m.bus.setInterruptController("test-pic", c.impl);
+    m.bus.interruptRequestChanged(); // the controller tells the CPU its INTR may be high
     runToHalt(m.cpu);
     expect(c.state.acks).toBe(0);
   });
@@ -245,9 +247,11 @@ describe("external interrupts", () => {
     const c = controller(0x21);
     c.state.pending = false;
     m.bus.setInterruptController("test-pic", c.impl);
+    m.bus.interruptRequestChanged(); // the controller tells the CPU its INTR may be high
     runToHalt(m.cpu);
     expect(m.cpu.run(10)).toEqual({ kind: "halt" }); // still halted, nothing pending
     c.state.pending = true;
+    m.bus.interruptRequestChanged();
     runToHalt(m.cpu);
     expect(m.cpu.getReg32(3)).toBe(0x55);
     expect(m.cpu.getReg32(1)).toBe(1);
@@ -258,6 +262,7 @@ describe("external interrupts", () => {
     const m = withHandler([0xfb, 0x90, 0x90, 0xf4], 0x20, [0xcf]);
     const c = controller(0x20);
     m.bus.setInterruptController("test-pic", c.impl);
+    m.bus.interruptRequestChanged(); // the controller tells the CPU its INTR may be high
     m.cpu.exitHook = (e) => e.kind === "external";
     expect(m.cpu.run(100)).toEqual({ kind: "exception", vector: 0x20 });
     expect(m.cpu.eip).toBe(CODE + 2);
@@ -292,5 +297,76 @@ describe("single-step (EFLAGS.TF)", () => {
     runToHalt(m.cpu);
     expect(m.cpu.getReg32(0)).toBe(2);
     expect(m.clock.instructions - retired).toBe(3);
+  });
+});
+
+/**
+ * Interrupt recognition is an event (SDM vol.3 §6.8.3): a controller whose INTR output
+ * rises tells the CPU (bus.interruptRequestChanged), and the interrupt is taken at the very
+ * next instruction boundary — never a run-loop slice later.
+ */
+describe("an interrupt request raised by an instruction", () => {
+  /** A controller at port 0x21 whose INTR rises on the `at`-th write to it. */
+  function portController(m: TestMachine, vector: number, at = 1) {
+    const c = { pending: false, writes: 0, acks: 0 };
+    m.bus.setInterruptController("test-pic", {
+      hasPendingInterrupt: () => c.pending,
+      acknowledge: () => {
+        c.pending = false;
+        c.acks++;
+        return vector;
+      },
+    });
+    m.bus.ports.claim({
+      owner: "test-pic",
+      base: 0x21,
+      count: 1,
+      handlers: {
+        write8: () => {
+          if (++c.writes === at) {
+            c.pending = true;
+            m.bus.interruptRequestChanged();
+          }
+        },
+      },
+    });
+    return c;
+  }
+
+  it("is taken right after the OUT that raised it, in the same slice", () => {
+    // sti; nop; out 0x21,al; inc eax; inc eax; hlt    handler: records the pushed EIP
+    const m = withHandler([0xfb, 0x90, 0xe6, 0x21, 0x40, 0x40, 0xf4], 0x20, RECORD_EIP);
+    const c = portController(m, 0x20);
+    expect(m.cpu.run(1 << 20)).toEqual({ kind: "halt" });
+    expect(c.acks).toBe(1);
+    expect(m.cpu.getReg32(3)).toBe(CODE + 4); // the INC after the OUT
+    expect(m.cpu.getReg32(0)).toBe(0);
+  });
+
+  it("waits for IF: raised with IF=0, it is taken after the instruction following STI", () => {
+    // out 0x21,al; inc eax; sti; inc eax; inc eax; hlt
+    const m = withHandler([0xe6, 0x21, 0x40, 0xfb, 0x40, 0x40, 0xf4], 0x20, RECORD_EIP);
+    const c = portController(m, 0x20);
+    expect(m.cpu.run(1 << 20)).toEqual({ kind: "halt" });
+    expect(c.acks).toBe(1);
+    expect(m.cpu.getReg32(3)).toBe(CODE + 5); // after STI's shadow
+    expect(m.cpu.getReg32(0)).toBe(2);
+  });
+
+  it("stops a REP OUTSB between iterations, which resumes after the handler", () => {
+    // sti; nop; mov ecx,4; mov esi,0x1900; rep outsb (dx=0x21); hlt
+    // handler: mov ebx,[esp]; mov ebp,ecx; iretd
+    const m = withHandler(
+      [0xfb, 0x90, 0xb9, 4, 0, 0, 0, 0xbe, 0x00, 0x19, 0, 0, 0x66, 0xba, 0x21, 0x00, 0xf3, 0x6e, 0xf4],
+      0x20,
+      [0x8b, 0x1c, 0x24, 0x89, 0xcd, 0xcf],
+    );
+    const c = portController(m, 0x20, 2);
+    expect(m.cpu.run(1 << 20)).toEqual({ kind: "halt" });
+    expect(c.acks).toBe(1);
+    expect(m.cpu.getReg32(3)).toBe(CODE + 16); // the interrupted REP OUTSB itself
+    expect(m.cpu.getReg32(5)).toBe(2); // two of four bytes were out
+    expect(c.writes).toBe(4);
+    expect(m.cpu.getReg32(1)).toBe(0);
   });
 });

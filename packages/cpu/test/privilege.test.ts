@@ -333,6 +333,7 @@ describe("external interrupts at CPL 3", () => {
         return vector;
       },
     });
+    m.bus.interruptRequestChanged();
   }
 
   it("ignore the gate's DPL and switch to the ring-0 stack", () => {

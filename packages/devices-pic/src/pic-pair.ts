@@ -59,6 +59,8 @@ export class PicPair implements Device, InterruptController, IrqSink {
   private readonly slave = new PicChip("slave");
   /** Bus IRQ levels 0..15 (bit n = IRQ n). */
   private lines = 0;
+  /** The bus whose CPU is told when INTR may have risen; unset until attached. */
+  private bus: Bus | undefined;
 
   constructor(
     @inject(DEVICE_ID) readonly id: string,
@@ -86,6 +88,7 @@ export class PicPair implements Device, InterruptController, IrqSink {
         },
       });
     }
+    this.bus = bus;
     bus.setInterruptController(this.id, this);
     bus.irqs.connect(this.id, this);
   }
@@ -177,9 +180,14 @@ export class PicPair implements Device, InterruptController, IrqSink {
     this.updateCascade();
   }
 
-  /** Carries the slave's INT output to master IR2, as the board's wire does. */
+  /**
+   * Carries the slave's INT output to master IR2, as the board's wire does, after anything
+   * that may change what the chips request; and when the master's INT (the CPU's INTR) is
+   * then high, tells the CPU, which takes it at the next instruction boundary if IF allows.
+   */
   private updateCascade(): void {
     this.master.setInput(CASCADE_IR, this.slave.intOutput);
+    if (this.master.intOutput) this.bus?.interruptRequestChanged();
   }
 }
 

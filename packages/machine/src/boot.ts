@@ -12,6 +12,7 @@ import type { Machine } from "./machine.js";
 import { memoryLayoutOf } from "./machine-config.js";
 import type { MemoryLayout } from "./memory-layout.js";
 import type { BootableProcessor } from "./processor.js";
+import { bootLinux } from "./boot-linux.js";
 
 const EAX = 0;
 const EBX = 3;
@@ -24,6 +25,16 @@ export interface BootSummary {
   infoAddr?: number;
   /** Where the boot modules went. */
   modules?: PlacedModule[];
+  /** A Linux kernel's boot_params page and initrd. */
+  bootParams?: number;
+  initrd?: { addr: number; size: number };
+}
+
+/** A file handed to the kernel (a Linux initrd). */
+export interface BootFile {
+  /** For messages (the file name). */
+  name: string;
+  data: Uint8Array;
 }
 
 /** A Multiboot boot module: a file's bytes and its string. */
@@ -45,7 +56,7 @@ export function bootKernel(
   machine: Machine,
   cpu: BootableProcessor,
   plan: LoadPlan,
-  options: { cmdline?: string; loaderName?: string; modules?: BootModule[] } = {},
+  options: { cmdline?: string; loaderName?: string; modules?: BootModule[]; initrd?: BootFile } = {},
 ): BootSummary {
   const ram = machine.bus.memory.ram8;
   const layout = memoryLayoutOf(machine.config);
@@ -57,6 +68,11 @@ export function bootKernel(
     cpu.setReg32(EBX, 0);
     return { format: plan.format, entry: plan.entry };
   }
+  if (plan.format === "linux") {
+    if (options.modules?.length) throw new ImageError(plan.image, "boot modules are for Multiboot kernels; give a Linux kernel its initrd (--initrd)");
+    return bootLinux(machine, cpu, plan, layout, options.cmdline ?? "", options.initrd);
+  }
+  if (options.initrd) throw new ImageError(plan.image, "an initrd (--initrd) needs a Linux bzImage; give a Multiboot kernel boot modules (--module)");
   const modules = placeModules(plan, options.modules ?? [], ram, layout);
   const info = buildMultibootInfo({
     layout,

@@ -12,6 +12,7 @@ export { formatSize, parseAddress } from "./size-text.js";
 export { DeviceRegistry } from "./device-registry.js";
 export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
 export { Machine, type MachineState } from "./machine.js";
+export { EventLog, type GuestEvent, eventVectorName, formatEvent } from "./event-log.js";
 export { type LoopContext, MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
 export {
   DEFAULT_DEVICES,
@@ -29,5 +30,6 @@ export {
   parseSize,
 } from "./machine-config.js";
 export { type BootableProcessor, CPU, type Processor, type ProcessorStop } from "./processor.js";
-export { type BootModule, type BootSummary, bootKernel } from "./boot.js";
+export { type BootFile, type BootModule, type BootSummary, bootKernel } from "./boot.js";
+export { BOOT_PARAMS_ADDR } from "./boot-linux.js";
 export * from "./loaders/index.js";

@@ -17,7 +17,8 @@ import type { MonitorPolicy } from "@ringlab/monitor";
 import { inject, injectAll, injectable } from "tsyringe";
 import type { MachineConfig } from "./machine-config.js";
 import { CPU, type Processor } from "./processor.js";
-import { type RunOutcome, runLoop } from "./run-loop.js";
+import { EventLog } from "./event-log.js";
+import { MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
 
 /** A saved machine: the clock, the IRQ line levels and every device, by id. */
 export interface MachineState {
@@ -35,6 +36,17 @@ export interface MachineState {
 export class Machine implements RunControl {
   private exitRequest: { status: number; reason: string } | undefined;
   private processor: Processor;
+  /**
+   * Every interrupt and exception delivered to the guest since power-on (see
+   * {@link EventLog}): what `--trace-events`, `--stats` and `ringlab compare` show.
+   */
+  readonly events = new EventLog();
+  /**
+   * Most instructions one CPU slice may run with no timer pending (default
+   * {@link MAX_SLICE}). Only how often the loop looks at exit requests and the limit depends
+   * on it, never what the guest sees: tests change it to prove that.
+   */
+  maxSlice = MAX_SLICE;
 
   constructor(
     @inject(BUS) readonly bus: Bus,
@@ -46,6 +58,8 @@ export class Machine implements RunControl {
     @inject(MONITOR_POLICY) readonly monitor: MonitorPolicy,
   ) {
     this.processor = monitor;
+    cpu.deliveryHook = (vector, kind, cs, eip, errorCode) =>
+      this.events.record(clock.instructions, vector, kind, cs, eip, errorCode);
   }
 
   /** The device with instance id `id`. */
@@ -61,6 +75,7 @@ export class Machine implements RunControl {
     this.cpu.reset();
     this.monitor.reset();
     this.exitRequest = undefined;
+    this.events.clear();
     for (const d of this.devices) d.reset();
   }
 
@@ -94,7 +109,7 @@ export class Machine implements RunControl {
    */
   run(limit = this.config.maxInstructions ?? Infinity): RunOutcome {
     this.exitRequest = undefined;
-    return runLoop(this, this.processor, limit);
+    return runLoop(this, this.processor, limit, this.maxSlice);
   }
 
   /** The whole machine state as JSON. */

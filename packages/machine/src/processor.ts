@@ -29,8 +29,14 @@ export interface Processor {
 
 /** What a loader needs to set the entry state. */
 export interface BootableProcessor extends Processor {
-  /** 32-bit protected mode, flat 4 GiB segments, CPL 0, paging off, IF=0, EIP=`eip`. */
-  setFlat32(eip: number): void;
+  /**
+   * 32-bit protected mode, flat 4 GiB segments, CPL 0, paging off, IF=0, EIP=`eip`; CS is
+   * `codeSel` and the data segments `dataSel` (default 0x08 and 0x10).
+   */
+  setFlat32(eip: number, codeSel?: number, dataSel?: number): void;
+  /** The GDT register (a loader that enters with selectors of its own GDT sets it). */
+  gdtrBase: number;
+  gdtrLimit: number;
   /** Sets general register `i` (0=EAX ... 7=EDI). */
   setReg32(i: number, value: number): void;
 }

@@ -11,7 +11,9 @@ export type RunOutcome =
 
 /**
  * Most instructions one CPU slice may run with no timer pending, so that an exit request
- * or a limit is seen promptly even in a guest that programs no timer.
+ * or a limit is seen promptly even in a guest that programs no timer. It never decides
+ * where an interrupt lands: the interrupt controller tells the CPU at once when its INTR
+ * may have changed, and timers end a slice at their deadline.
  */
 export const MAX_SLICE = 1 << 20;
 
@@ -29,7 +31,8 @@ export interface LoopContext {
  * instructions, at an exact instruction count, so every run is reproducible. HLT skips
  * virtual time to the next deadline instead of spinning.
  */
-export function runLoop(ctx: LoopContext, cpu: Processor, limit: number): RunOutcome {
+export function runLoop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice = MAX_SLICE): RunOutcome {
+  if (!(Number.isInteger(maxSlice) && maxSlice >= 1)) throw new RangeError(`maxSlice: expected a whole number >= 1, got ${maxSlice}`);
   const { clock } = ctx;
   // A device that schedules a timer in the middle of a slice (the guest programmed the PIT)
   // may need it before the slice would end: the slice then stops after that instruction.
@@ -41,20 +44,20 @@ export function runLoop(ctx: LoopContext, cpu: Processor, limit: number): RunOut
     }
   });
   try {
-    return loop(ctx, cpu, limit, (end) => (sliceEnd = end));
+    return loop(ctx, cpu, limit, maxSlice, (end) => (sliceEnd = end));
   } finally {
     clock.setDeadlineListener(null);
   }
 }
 
-function loop(ctx: LoopContext, cpu: Processor, limit: number, setSliceEnd: (tick: number) => void): RunOutcome {
+function loop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice: number, setSliceEnd: (tick: number) => void): RunOutcome {
   const { clock, bus } = ctx;
   for (;;) {
     const exit = ctx.pendingExit();
     if (exit) return { kind: "exit", ...exit };
     const left = limit - clock.instructions;
     if (left <= 0) return { kind: "instruction-limit", instructions: clock.instructions };
-    const budget = Math.min(clock.instructionsUntilNextTimer(), left, MAX_SLICE);
+    const budget = Math.min(clock.instructionsUntilNextTimer(), left, maxSlice);
     if (budget === 0) {
       clock.runDueTimers();
       continue;

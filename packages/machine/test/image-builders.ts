@@ -63,3 +63,42 @@ export function aoutKernel(opts: { loadAddr: number; code: number[]; bss?: numbe
   ]);
   return Uint8Array.from([...header, ...opts.code]);
 }
+
+/**
+ * A minimal bzImage (Linux boot protocol, Documentation/arch/x86/boot.rst): a boot sector
+ * whose setup header says "HdrS", `setupSects` setup sectors, then the protected-mode code.
+ */
+export function bzImage(opts: {
+  pm: number[];
+  version?: number;
+  setupSects?: number;
+  loadflags?: number;
+  xloadflags?: number;
+  initSize?: number;
+  relocatable?: boolean;
+  prefAddress?: number;
+  cmdlineSize?: number;
+  initrdAddrMax?: number;
+  magic?: number;
+}): Uint8Array {
+  const sects = opts.setupSects ?? 2;
+  const out = new Uint8Array((sects + 1) * 512 + opts.pm.length);
+  const v = new DataView(out.buffer);
+  v.setUint8(0x1f1, sects);
+  v.setUint32(0x1f4, Math.ceil(opts.pm.length / 16), true);
+  v.setUint16(0x1fe, 0xaa55, true);
+  out.set([0xeb, 0x66], 0x200); // jmp over the header: it ends at 0x202 + 0x66 = 0x268
+  v.setUint32(0x202, opts.magic ?? 0x53726448, true);
+  v.setUint16(0x206, opts.version ?? 0x020f, true);
+  v.setUint8(0x211, opts.loadflags ?? 0x01);
+  v.setUint32(0x214, 0x100000, true);
+  v.setUint32(0x22c, opts.initrdAddrMax ?? 0x7fffffff, true);
+  v.setUint32(0x230, 0x200000, true);
+  v.setUint8(0x234, opts.relocatable ? 1 : 0);
+  v.setUint16(0x236, opts.xloadflags ?? 0, true);
+  v.setUint32(0x238, opts.cmdlineSize ?? 2047, true);
+  v.setBigUint64(0x258, BigInt(opts.prefAddress ?? 0x100000), true);
+  v.setUint32(0x260, opts.initSize ?? 0x10000, true);
+  out.set(opts.pm, (sects + 1) * 512);
+  return out;
+}

@@ -190,6 +190,14 @@ export class DeprivilegingMonitor implements MonitorPolicy {
           this.applyDeprivileged();
           return null;
         }
+        // Under PVI the guest's STI only set VIF, which has no shadow on the hardware: an
+        // interrupt at the boundary right after it waits one instruction, as the guest's
+        // own STI (IF 0 to 1) would make it (SDM vol.2 "STI").
+        if (this.pviActive() && this.cpu.vifRaisedAt === this.cpu.clock.instructions) {
+          this.stats.record("external-interrupt", "held for the guest's STI shadow");
+          this.cpu.holdInterruptsOneInstruction();
+          return null;
+        }
         const vector = ev.vector >= 0 ? ev.vector : this.cpu.bus.interrupts.acknowledge() & 0xff;
         this.stats.record("external-interrupt", VECTOR_LABELS[vector]!);
         return this.inject(vector, -1, "external");

@@ -114,6 +114,71 @@ describe("deprivileging policies", () => {
     }
   });
 
+  /**
+   * A request the guest raises itself with an OUT (an unmask, an EOI) is taken at the next
+   * boundary the guest allows under every policy: with IF=1 right after the OUT, with IF=0
+   * after STI and the one instruction of its shadow. Under pvi the guest's STI changes only
+   * VIF, so the monitor must have seen the request when the OUT raised it.
+   */
+  for (const [name, code, eip] of [
+    // sti / nop / out 0x21,al / nop / nop / hlt: taken after the OUT
+    ["IF=1: right after the OUT", [0xfb, 0x90, 0xe6, 0x21, 0x90, 0x90, 0xf4], 0x2004],
+    // cli / out 0x21,al / nop / sti / nop / nop / hlt: taken after STI's shadow
+    ["IF=0: after STI and one instruction", [0xfa, 0xe6, 0x21, 0x90, 0xfb, 0x90, 0x90, 0xf4], 0x2006],
+  ] as const) {
+    it(`an interrupt the guest raises with an OUT, ${name}, lands at the same instruction under every policy`, () => {
+      const handler = [0x8b, 0x1c, 0x24, 0xf4]; // mov ebx,[esp] / hlt
+      const results = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+        const m = machine(policy, [...code]);
+        const ram = m.cpu.bus.memory.ram8;
+        ram.set(handler, 0x2100);
+        ram.set([0x00, 0x21, 0x08, 0x00, 0x00, 0x8e, 0x00, 0x00], 0x3000 + 0x20 * 8);
+        m.cpu.idtrLimit = 0x1ff;
+        let pending = false;
+        const bus = m.cpu.bus;
+        bus.setInterruptController("test", {
+          hasPendingInterrupt: () => pending,
+          acknowledge: () => ((pending = false), 0x20),
+        });
+        bus.ports.claim({
+          owner: "test",
+          base: 0x21,
+          count: 1,
+          handlers: { write8: () => ((pending = true), bus.interruptRequestChanged()) },
+        });
+        expect(m.p.run(1 << 20), policy).toEqual({ kind: "halt" });
+        return { policy, eip: m.cpu.getReg32(3), n: m.clock.instructions };
+      });
+      for (const r of results) expect({ ...r, policy: "" }, r.policy).toEqual({ policy: "", eip, n: results[0]!.n });
+    });
+  }
+
+  it("a request arriving right after the guest's STI waits for the STI shadow under every policy", () => {
+    // cli / nop / sti / nop / nop / hlt; the request comes at the boundary after STI (as a
+    // timer firing there would), so the guest must see it after the first NOP, as under
+    // pure — under pvi the guest's STI only set VIF, which has no shadow of its own.
+    const code = [0xfa, 0x90, 0xfb, 0x90, 0x90, 0xf4];
+    const results = (["pure", "scan-patch", "pvi"] as const).map((policy) => {
+      const m = machine(policy, code);
+      const ram = m.cpu.bus.memory.ram8;
+      ram.set([0x8b, 0x1c, 0x24, 0xf4], 0x2100); // mov ebx,[esp] / hlt
+      ram.set([0x00, 0x21, 0x08, 0x00, 0x00, 0x8e, 0x00, 0x00], 0x3000 + 0x20 * 8);
+      m.cpu.idtrLimit = 0x1ff;
+      let pending = false;
+      m.cpu.bus.setInterruptController("test", {
+        hasPendingInterrupt: () => pending,
+        acknowledge: () => ((pending = false), 0x20),
+      });
+      expect(m.p.run(3), policy).toEqual({ kind: "budget" });
+      expect(m.clock.instructions, policy).toBe(3);
+      pending = true;
+      m.cpu.bus.interruptRequestChanged();
+      expect(m.p.run(100), policy).toEqual({ kind: "halt" });
+      return { policy, eip: m.cpu.getReg32(3), n: m.clock.instructions };
+    });
+    for (const r of results) expect({ ...r, policy: "" }, r.policy).toEqual({ policy: "", eip: 0x2004, n: results[0]!.n });
+  });
+
   it("single-stepping (EFLAGS.TF) traps after every instruction, exiting ones included", () => {
     // pushfd / or dword [esp],0x100 / popfd / nop / cli / sidt [0x500] / pushfd /
     // and dword [esp],~0x100 / popfd / hlt

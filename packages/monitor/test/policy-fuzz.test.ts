@@ -56,6 +56,8 @@ function program(rnd: () => number, count: number): number[] {
     () => [0x8e, 0xc1], // mov es, ecx
     () => [0xe4, [0x40, 0x61, 0x80, 0x21][rnd() % 4]!], // in al, port
     () => [0xe6, 0x80], // out 0x80, al
+    () => [0xb0, rnd() & 7, 0xe6, 0x21], // mov al, n / out 0x21, al: request interrupt 0x40+n
+    () => [0xe6, 0xa1], // out 0xa1, al: withdraw the request
     () => [0xcd, 0x30], // int 0x30 (iretd stub)
     () => [0x0f, 0x31], // rdtsc
     () => [0x0f, 0x20, 0xc0 + (rnd() % 4) * 8], // mov eax, cr0..cr3
@@ -94,6 +96,10 @@ interface Rig {
   clock: VirtualClock;
   cpu: Cpu;
   policy: MonitorPolicy;
+  /** The test controller's request: vector 0x40-0x47, or -1. */
+  request: number;
+  /** Every interrupt and exception the guest received: count, vector, kind, CS:EIP, error. */
+  events: string[];
 }
 
 /** One machine per policy, reused from program to program (power-on state each time). */
@@ -105,8 +111,29 @@ function rig(name: PolicyName): Rig {
     bus.memory.mapRam("ram", 0, 1 << 20);
     const clock = new VirtualClock();
     const cpu = new Cpu(bus, clock);
-    rigs.set(name, (r = { bus, clock, cpu, policy: createPolicy(name, cpu) }));
+    const rr: Rig = { bus, clock, cpu, policy: createPolicy(name, cpu), request: -1, events: [] };
+    // A minimal interrupt controller the programs drive themselves: OUT 0x21 raises
+    // request 0x40 + (AL & 7), OUT 0xA1 withdraws it; it tells the CPU at once, like a PIC.
+    bus.setInterruptController("test-intr", {
+      hasPendingInterrupt: () => rr.request >= 0,
+      acknowledge: () => {
+        const v = rr.request;
+        rr.request = -1;
+        return v;
+      },
+    });
+    bus.ports.claim({
+      owner: "test-intr",
+      base: 0x21,
+      count: 1,
+      handlers: { read8: () => 0xff, write8: (_o, v) => ((rr.request = 0x40 | (v & 7)), bus.interruptRequestChanged()) },
+    });
+    bus.ports.claim({ owner: "test-intr", base: 0xa1, count: 1, handlers: { write8: () => (rr.request = -1) } });
+    cpu.deliveryHook = (vector, kind, cs, eip, err) => rr.events.push(`${clock.instructions} ${vector} ${kind} ${cs}:${eip} ${err}`);
+    rigs.set(name, (r = rr));
   }
+  r.request = -1;
+  r.events = [];
   r.bus.memory.ram8.fill(0);
   r.clock.reset();
   r.cpu.reset();
@@ -115,8 +142,9 @@ function rig(name: PolicyName): Rig {
 }
 
 /** Runs one generated program under `policy` and returns everything the guest could observe. */
-function run(policy: PolicyName, code: number[], regs: number[], flags: number) {
-  const { bus, clock, cpu, policy: p } = rig(policy);
+function run(policy: PolicyName, code: number[], regs: number[], flags: number, arrival: number) {
+  const r = rig(policy);
+  const { bus, clock, cpu, policy: p } = r;
   const ram = bus.memory.ram8;
   ram.set(
     [
@@ -129,7 +157,9 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number) 
     ],
     GDT,
   );
-  for (let v = 0; v < 256; v++) ram.set(gate(v === 0x30 ? IRET_STUB : HALT_STUB, v === 0x30 ? 3 : 0), IDT + v * 8);
+  // Vector 0x30 (INT 0x30) and the test controller's 0x40-0x47 return with IRETD; the rest halt.
+  const returns = (v: number) => v === 0x30 || (v >= 0x40 && v < 0x48);
+  for (let v = 0; v < 256; v++) ram.set(gate(returns(v) ? IRET_STUB : HALT_STUB, v === 0x30 ? 3 : 0), IDT + v * 8);
   ram[HALT_STUB] = 0xf4;
   ram[IRET_STUB] = 0xcf;
   ram.set([0x00, 0x90, 0, 0, 0x10, 0, 0, 0], TSS + 4); // ESP0 = 0x9000, SS0 = 0x10
@@ -148,7 +178,14 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number) 
   for (let r = 0; r < 8; r++) cpu.setReg32(r, regs[r]!);
   cpu.setReg32(4, 0x8000);
   cpu.setEflags(flags);
-  let stop = p.run(3000);
+  // A device request (vector 0x47) arrives at instruction `arrival`, as a timer firing
+  // between two instructions would: right after an STI, a MOV SS, a POPF, anywhere.
+  let stop = p.run(arrival);
+  if (stop.kind === "budget") {
+    r.request = 0x47;
+    bus.interruptRequestChanged();
+    stop = p.run(3000 - arrival);
+  }
   // An HLT with IF=1 waits for an interrupt that never comes: that is where it ends, too.
   if (stop.kind === "halt") stop = { kind: "halt" };
   let hash = 0;
@@ -165,6 +202,7 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number) 
     idtr: [cpu.idtrBase, cpu.idtrLimit],
     instructions: clock.instructions,
     hash,
+    events: r.events,
   };
 }
 
@@ -176,18 +214,21 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number) 
 const ROUNDS = 3000;
 
 describe("generated programs: the guest cannot tell the policies apart", () => {
-  it(`${ROUNDS} programs of sensitive, privileged, I/O and ordinary instructions end in the same state under every policy`, { timeout: 120_000 }, () => {
+  it(`${ROUNDS} programs of sensitive, privileged, I/O and ordinary instructions end in the same state, with the same event log, under every policy`, { timeout: 120_000 }, () => {
     const rnd = prng(0x71e5);
     let instructions = 0;
     let exits = 0;
+    let interrupts = 0;
     for (let round = 0; round < ROUNDS; round++) {
       const code = program(rnd, 40);
       const regs = Array.from({ length: 8 }, () => rnd());
       const flags = 0x2 | (rnd() & 0x8d5); // status flags, DF, OF; IF/TF/IOPL come from the program
-      const pure = run("pure", code, regs, flags);
+      const arrival = 1 + (rnd() % 30);
+      const pure = run("pure", code, regs, flags, arrival);
       instructions += pure.instructions;
+      interrupts += pure.events.filter((e) => e.includes("external")).length;
       for (const policy of ["scan-patch", "pvi"] as const) {
-        const r = run(policy, code, regs, flags);
+        const r = run(policy, code, regs, flags, arrival);
         exits += r.exits;
         expect({ ...r, exits: 0 }, `round ${round} under ${policy}`).toEqual({ ...pure, exits: 0 });
       }
@@ -195,5 +236,7 @@ describe("generated programs: the guest cannot tell the policies apart", () => {
     // The programs do run: not all stop at their first instruction.
     expect(instructions).toBeGreaterThan(ROUNDS * 10);
     expect(exits).toBeGreaterThan(ROUNDS * 10);
+    // And device interrupts do reach the guest.
+    expect(interrupts).toBeGreaterThan(ROUNDS / 10);
   });
 });

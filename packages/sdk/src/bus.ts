@@ -32,6 +32,7 @@ export class Bus {
   readonly irqs: IrqLines;
   private controller: InterruptController = NO_INTERRUPT_CONTROLLER;
   private controllerOwner: string | undefined;
+  private intrListener: (() => void) | undefined;
 
   constructor(options: BusOptions) {
     this.memory = new MemoryMap(options.ramSize);
@@ -53,6 +54,23 @@ export class Bus {
     }
     this.controller = controller;
     this.controllerOwner = owner;
+  }
+
+  /**
+   * The interrupt controller's INTR output may have changed: the CPU samples it at the next
+   * instruction boundary (see {@link InterruptController}). Call it from inside a port or
+   * memory handler, an IRQ-line change or a timer callback alike; it never runs guest code.
+   */
+  interruptRequestChanged(): void {
+    this.intrListener?.();
+  }
+
+  /**
+   * Installs the processor's side of {@link interruptRequestChanged} (one per bus: the CPU).
+   * Null removes it.
+   */
+  setInterruptRequestListener(listener: (() => void) | null): void {
+    this.intrListener = listener ?? undefined;
   }
 
   /** Everything each owner claimed, in order of first claim. */

@@ -1,5 +1,5 @@
 import { EXIT_REASONS, type ExitReason, type MonitorCounters, POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
-import type { DeviceRegistry, RunOutcome } from "@ringlab/machine";
+import { type DeviceRegistry, type EventLog, type RunOutcome, formatEvent } from "@ringlab/machine";
 import { registryWithPlugins } from "../plugins/load-plugins.js";
 import type { RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
@@ -24,6 +24,8 @@ export interface PolicyRun {
   console: string;
   /** The VGA text screen at the end, or null without a VGA device. */
   screen: string | null;
+  /** Every interrupt and exception the guest received (count, vector, kind, CS:EIP). */
+  events: EventLog;
   counters: MonitorCounters;
   exits: number;
   exitsByReason: Partial<Record<ExitReason, number>>;
@@ -36,9 +38,17 @@ export function differences(ref: PolicyRun, run: PolicyRun): string[] {
   const out: string[] = [];
   if (run.console !== ref.console) out.push(`console output differs ${firstDifference(ref.console, run.console)}`);
   if (run.screen !== ref.screen) out.push("the VGA screen differs");
+  const e = ref.events.firstDifference(run.events);
+  if (e >= 0) out.push(`the event log differs ${eventDifference(ref.events, run.events, e)}`);
   if (run.instructions !== ref.instructions) out.push(`it retired ${groupDigits(run.instructions)} instructions, not ${groupDigits(ref.instructions)}`);
   if (JSON.stringify(run.outcome) !== JSON.stringify(ref.outcome)) out.push(`it ended with ${outcomeText(run.outcome)}, not ${outcomeText(ref.outcome)}`);
   return out;
+}
+
+/** Event `i`, where the logs first differ, as each run saw it. */
+function eventDifference(a: EventLog, b: EventLog, i: number): string {
+  const show = (log: EventLog) => (i < log.length ? JSON.stringify(formatEvent(log.at(i))) : "(no more events)");
+  return `at event ${groupDigits(i + 1)}: ${show(b)} instead of ${show(a)}`;
 }
 
 /** The first line where `b` differs from `a`, quoted from both. */
@@ -109,6 +119,7 @@ export function runUnder(
     instructions: machine.clock.instructions,
     console,
     screen: screenOf(machine)?.screenText() ?? null,
+    events: machine.events,
     counters: m.counters(),
     exits: m.stats.total,
     exitsByReason: m.stats.byReason(),
@@ -139,7 +150,7 @@ export async function compareCommand(
         {
           indistinguishable: same,
           reference: ref.policy,
-          runs: runs.map((r, i) => ({ ...r, differences: diffs[i] })),
+          runs: runs.map(({ events, ...r }, i) => ({ ...r, events: events.length, differences: diffs[i] })),
         },
         null,
         2,
@@ -153,7 +164,7 @@ export async function compareCommand(
 
 function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean): string {
   const ref = runs[0]!;
-  const table: string[][] = [["policy", "outcome", "instructions", "direct", "exits", "console", "screen", "host time"]];
+  const table: string[][] = [["policy", "outcome", "instructions", "direct", "exits", "events", "console", "screen", "host time"]];
   for (const [i, r] of runs.entries()) {
     const all = r.counters.direct + r.counters.emulated;
     table.push([
@@ -162,6 +173,7 @@ function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean):
       groupDigits(r.instructions),
       all === 0 ? "-" : `${((100 * r.counters.direct) / all).toFixed(1)}%`,
       groupDigits(r.exits),
+      groupDigits(r.events.length) + (i === 0 || r.events.firstDifference(ref.events) < 0 ? "" : " DIFFERENT"),
       i === 0 ? "reference" : r.console === ref.console ? "same" : "DIFFERENT",
       r.screen === null ? "-" : i === 0 ? "reference" : r.screen === ref.screen ? "same" : "DIFFERENT",
       `${(r.hostMs / 1000).toFixed(2)} s`,
@@ -176,7 +188,7 @@ function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean):
   }
   if (diffs.every((d) => d.length === 0)) {
     lines.push(
-      `verdict: the guest could not tell ${runs.map((r) => r.policy).join(", ")} apart (same console output, screen, instruction count and outcome)`,
+      `verdict: the guest could not tell ${runs.map((r) => r.policy).join(", ")} apart (same console output, screen, instruction count, event log and outcome)`,
     );
   } else {
     lines.push(`verdict: the guest COULD tell the policies apart${patch ? "" : " (sensitive instructions were not patched: --no-patch)"}:`);
@@ -190,7 +202,7 @@ function alignColumns(rows: string[][], rightFrom = 2): string[] {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? "").length)));
   return rows.map((r) =>
     r
-      .map((cell, c) => (c >= rightFrom && c < 5 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
+      .map((cell, c) => (c >= rightFrom && c < 6 ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!)))
       .join("  ")
       .trimEnd(),
   );

@@ -7,7 +7,9 @@ import {
   type RunOutcome,
   bootKernel,
   createMachine,
+  isBzImage,
   mapRomImage,
+  planLinux,
   planMultiboot,
   planRaw,
 } from "@ringlab/machine";
@@ -19,6 +21,7 @@ import { ExitCode } from "../exit-codes.js";
 import { readInputFile } from "../read-input.js";
 import { type RgbaImage, encodePng } from "./png.js";
 import { startTrace } from "./trace.js";
+import { formatEventStats, startEventTrace } from "./trace-events.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
@@ -34,6 +37,7 @@ export interface RunFlags extends MachineFlags {
   screenshot?: string;
   stats?: boolean;
   trace?: string;
+  traceEvents?: string;
 }
 
 /** The guest `ringlab run` boots when given no kernel. */
@@ -76,7 +80,9 @@ function plan(config: RunConfig, flags: RunFlags, parseNumber: (v: string) => nu
   // ROMs and no kernel: the CPU starts from its reset vector, as a PC does.
   if (!config.kernel.file && (flags.rom?.length || config.roms.length)) return undefined;
   const file = config.kernel.file ?? DEMO_KERNEL;
-  return planMultiboot(file, readImage(file));
+  const bytes = readImage(file);
+  // A Linux bzImage carries its boot protocol header ("HdrS"); anything else must be Multiboot.
+  return isBzImage(bytes) ? planLinux(file, bytes) : planMultiboot(file, bytes);
 }
 
 /** The process exit status for an outcome. */
@@ -129,8 +135,17 @@ export function bootMachine(
     return { name: file, data: readInputFile(file, "the module"), cmdline: spec };
   });
   if (!loadPlan && modules.length) throw new UserError("--module: boot modules need a Multiboot kernel");
+  if (config.kernel.initrd && loadPlan?.format !== "linux") {
+    throw new UserError(`--initrd: an initrd needs a Linux bzImage kernel${loadPlan ? ` (${loadPlan.image} is not one)` : ""}`);
+  }
+  const initrd = config.kernel.initrd ? { name: config.kernel.initrd, data: readInputFile(config.kernel.initrd, "the initrd") } : undefined;
   const entry = loadPlan
-    ? bootKernel(machine, machine.cpu, loadPlan, { cmdline: config.kernel.cmdline, loaderName: "ringlab", modules }).entry
+    ? bootKernel(machine, machine.cpu, loadPlan, {
+        cmdline: config.kernel.cmdline,
+        loaderName: "ringlab",
+        modules,
+        ...(initrd ? { initrd } : {}),
+      }).entry
     : 0xfffffff0;
   return { machine, entry };
 }
@@ -153,11 +168,13 @@ export async function runCommand(
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
   const { machine, entry } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry);
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
+  const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
   try {
     outcome = machine.run();
   } finally {
     stopTrace?.();
+    writeEvents?.();
   }
   if (flags.postPort !== undefined) {
     const post = machine.device<PostCodes>("post-codes");
@@ -194,6 +211,7 @@ function formatStats(m: Machine, entry: number): string {
   for (const u of unclaimed) lines.push(`  ${hex(u.port, 4)}  reads ${u.reads}  writes ${u.writes}`);
   const mem = m.bus.memory.stats();
   lines.push(`unmapped memory:      reads ${mem.unmappedReads}, writes ${mem.unmappedWrites}, ROM writes ${mem.romWrites}`);
+  lines.push(...formatEventStats(m));
   lines.push(...formatMonitorStats(m.monitor));
   return lines.map((l) => `[stats] ${l}\n`).join("");
 }

@@ -19,6 +19,7 @@ export interface MachineFlags {
   cpi?: number;
   vgaReplay?: string;
   module?: string[];
+  initrd?: string;
   policy?: string;
   /** False with `--no-patch` (commander sets true otherwise). */
   patch?: boolean;
@@ -32,7 +33,8 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .option("-c, --config <file>", "machine configuration file (TOML); flags override its keys")
     .option("-m, --mem <size>", "RAM size, e.g. 32M: the top of RAM (memory.size); with a memory.layout it must match it")
     .option("--max-instructions <n>", "stop after N guest instructions (maxInstructions)", parseNumber)
-    .option("--cmdline <text>", "Multiboot command line (kernel.cmdline)")
+    .option("--cmdline <text>", "the kernel's command line, Multiboot or Linux (kernel.cmdline)")
+    .option("--initrd <file>", "initial RAM disk for a Linux bzImage (kernel.initrd)")
     .option(
       "--module <file-and-args>",
       'Multiboot boot module, e.g. "initrd.img quiet" (repeatable; kernel.modules)',
@@ -62,8 +64,9 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
     const file = readConfigFile(flags.config);
     base = file.data;
     source = flags.config;
-    const kernel = base.kernel as { file?: unknown; modules?: unknown } | undefined;
+    const kernel = base.kernel as { file?: unknown; modules?: unknown; initrd?: unknown } | undefined;
     if (kernel && typeof kernel.file === "string") base = deepMerge(base, { kernel: { file: resolve(file.dir, kernel.file) } });
+    if (kernel && typeof kernel.initrd === "string") base = deepMerge(base, { kernel: { initrd: resolve(file.dir, kernel.initrd) } });
     if (Array.isArray(base.plugins)) {
       base = { ...base, plugins: base.plugins.map((f) => (typeof f === "string" ? resolve(file.dir, f) : f)) };
     }
@@ -88,10 +91,11 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
         : undefined,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,
     kernel:
-      kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined
+      kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined || flags.initrd !== undefined
         ? {
             file: kernelArg !== undefined ? resolve(kernelArg) : undefined,
             cmdline: flags.cmdline,
+            initrd: flags.initrd !== undefined ? resolve(flags.initrd) : undefined,
             modules: flags.module?.map((m) => resolveModule(process.cwd(), m)),
           }
         : undefined,

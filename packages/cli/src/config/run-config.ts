@@ -10,8 +10,10 @@ export const runConfigSchema = machineConfigSchema.extend({
     .object({
       /** The kernel image; relative to the config file's folder. */
       file: z.string().min(1).optional(),
-      /** The Multiboot command line. */
+      /** The kernel's command line (Multiboot, or a Linux kernel's). */
       cmdline: z.string().default(""),
+      /** A Linux kernel's initial RAM disk; relative to the config file's folder. */
+      initrd: z.string().min(1).optional(),
       /**
        * Boot modules, each "FILE [ARGS...]" as GRUB writes them: the file (relative to the
        * config file's folder) is loaded, the whole string is the module's string.

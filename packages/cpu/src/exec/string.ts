@@ -103,6 +103,8 @@ export function stringOp(cpu: Cpu, i: Insn): void {
         stopped = true;
         break;
       }
+      // An interrupt request (e.g. an OUTS to the PIC) is taken between iterations.
+      if (cpu.eventPending) break;
     }
   } catch (e) {
     // A fault part-way: the iterations done are retired (each counts as an instruction);

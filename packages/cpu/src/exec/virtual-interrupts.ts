@@ -25,8 +25,13 @@ export function cliVirtual(cpu: Cpu): void {
   cpu.eflagsRest &= ~VIF;
 }
 
-/** STI when CPL > IOPL: VIF = 1 under PVI unless VIP = 1, else #GP(0) (SDM vol.2 "STI"). */
+/**
+ * STI when CPL > IOPL: VIF = 1 under PVI unless VIP = 1, else #GP(0) (SDM vol.2 "STI").
+ * IF does not change, so the hardware gives no interrupt shadow; the CPU notes where VIF
+ * rose for a host that must give the guest the shadow its own STI would have had.
+ */
 export function stiVirtual(cpu: Cpu): void {
   if (!pviApplies(cpu) || cpu.eflagsRest & VIP) fault(GP, 0);
+  if (!(cpu.eflagsRest & VIF)) cpu.noteVifRaised();
   cpu.eflagsRest |= VIF;
 }

@@ -19,15 +19,20 @@ export interface DisasmMismatch {
   oursLength: number;
 }
 
-const ORG = 0x1000;
+/** Where the compared blob is placed (objdump --adjust-vma, and ringlab's origin). */
+export const DISASM_ORG = 0x1000;
+const ORG = DISASM_ORG;
 
 /**
  * Disassembles every item with objdump and with ringlab's `disassemble` (the same blob at the
  * same origin, one item per 16-byte-aligned slot padded with NOPs), and compares the first
- * instruction of each slot: length, and normalised text (disasm-normalise.ts).
+ * instruction of each slot: length, and normalised text (disasm-normalise.ts). `objdump`
+ * gives objdump's answer: live by default, or recorded (fixtures.ts).
  */
-export function compareDisassembly(items: readonly DisasmItem[]): { compared: number; mismatches: DisasmMismatch[] } {
-  const ob = objdumpMany(items.map((i) => i.bytes), ORG);
+export type ObjdumpAnswerer = (chunks: readonly (readonly number[])[], org: number) => ReturnType<typeof objdumpMany>;
+
+export function compareDisassembly(items: readonly DisasmItem[], objdump: ObjdumpAnswerer = objdumpMany): { compared: number; mismatches: DisasmMismatch[] } {
+  const ob = objdump(items.map((i) => i.bytes), ORG);
   const blob: number[] = [];
   for (const it of items) {
     blob.push(...it.bytes);

@@ -2,16 +2,13 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { extraPath } from "@ringlab/testkit";
 
-export const OBJDUMP = "/usr/bin/objdump";
-
-/** Throws a clear error (never skips) when binutils' objdump is missing. */
-export function assertObjdumpAvailable(): void {
-  const r = spawnSync(OBJDUMP, ["--version"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) {
-    throw new Error(`${OBJDUMP} is not usable (${r.error?.message ?? r.stderr}); install it with: apt-get install -y binutils`);
-  }
-}
+/**
+ * GNU objdump (binutils) is the `objdump` extra of @ringlab/testkit: tests that run it live
+ * call `needs(ctx, "objdump")` first; its recorded answers (fixtures.ts) need no objdump.
+ * Without it these functions throw the extra's reason (which says how to install it).
+ */
 
 export interface ObjdumpLine {
   addr: number;
@@ -30,7 +27,7 @@ export function objdumpDisassemble(bytes: Uint8Array | readonly number[], org: n
   try {
     const file = join(dir, "code.bin");
     writeFileSync(file, Uint8Array.from(bytes));
-    const r = spawnSync(OBJDUMP, ["-D", "-b", "binary", "-mi386", "-Mintel", `--adjust-vma=0x${org.toString(16)}`, file], { encoding: "utf8", maxBuffer: 1 << 28 });
+    const r = spawnSync(extraPath("objdump"), ["-D", "-b", "binary", "-mi386", "-Mintel", `--adjust-vma=0x${org.toString(16)}`, file], { encoding: "utf8", maxBuffer: 1 << 28 });
     if (r.error || r.status !== 0) throw new Error(`objdump failed: ${r.error?.message ?? r.stderr}`);
     const out: ObjdumpLine[] = [];
     for (const line of r.stdout.split("\n")) {

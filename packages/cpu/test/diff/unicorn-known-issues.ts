@@ -3,7 +3,7 @@ import type { DiffCase, MachineResult } from "./diff-case.js";
 /**
  * Places where Unicorn 2.0.1 (QEMU TCG) is known to differ from real hardware / the SDM.
  * Matching cases are excluded from the comparison, counted and listed in every run report,
- * never dropped silently. Each entry is also documented in /work/notes/diff-harness.md.
+ * never dropped silently. Each entry is also in the package README's table of known issues.
  */
 export interface UnicornKnownIssue {
   id: string;

@@ -1,10 +1,13 @@
+import { describeNeeds, extra, itNeeds, skipWithReason } from "@ringlab/testkit";
 import { describe, expect, it } from "vitest";
+import { boundaryCases } from "./corpora.js";
 import type { DiffCase } from "./diff-case.js";
 import { ALL_FAMILIES } from "./family-registry.js";
+import { loadObjdumpAnswers, type ObjdumpManyResult, objdumpRecheck, RECORD_COMMAND, recordedObjdumpMany } from "./fixtures.js";
 import { generateCase, generateCases } from "./generator.js";
 import { CODE_BASE, STACK_TOP } from "./layout.js";
-import { assertObjdumpAvailable, objdumpMany } from "./objdump.js";
-import { assertUnicornAvailable, runUnicorn } from "./unicorn.js";
+import { objdumpMany } from "./objdump.js";
+import { runUnicorn } from "./unicorn.js";
 import { knownIssueFor } from "./unicorn-known-issues.js";
 
 function handCase(id: string, code: number[], regs: Partial<Record<number, number>> = {}, extra: Partial<DiffCase> = {}): DiffCase {
@@ -13,11 +16,7 @@ function handCase(id: string, code: number[], regs: Partial<Record<number, numbe
   return { id, family: "hand", org: CODE_BASE, code, insns: [], regs: r, eflags: 0x2, fill: [], count: 1000, mask: { flags: 0, regs: [], mem: [] }, ...extra };
 }
 
-describe("unicorn_runner.py (the reference side of the differential harness)", () => {
-  it("can run Unicorn from /usr/bin/python3 (fails with the apt-get hint if not)", () => {
-    expect(assertUnicornAvailable()).toMatch(/^2\./);
-  }, 60_000);
-
+describeNeeds("unicorn", "unicorn_runner.py (the reference side of the differential harness)", () => {
   it("runs a known sequence to the end of the block with exact registers, flags and memory", async () => {
     // mov eax,0x7fffffff ; add eax,1 ; push eax ; mov ecx,[0x4100] ; xchg [0x4104],cl
     const code = [0xb8, 0xff, 0xff, 0xff, 0x7f, 0x83, 0xc0, 0x01, 0x50, 0x8b, 0x0d, 0x00, 0x41, 0x00, 0x00, 0x86, 0x0d, 0x04, 0x41, 0x00, 0x00];
@@ -82,11 +81,13 @@ describe("case generator", () => {
     expect(generateCase(8, 42, "alu")).not.toEqual(a);
   });
 
-  it("emits encodings objdump decodes with the intended boundaries and mnemonics", () => {
-    assertObjdumpAvailable();
-    const cases = generateCases(Number(process.env.RINGLAB_GEN_SEED ?? 11), 40 * ALL_FAMILIES.length, ALL_FAMILIES.map((f) => f.name));
+  /**
+   * Checks objdump's reading of `cases` (in objdumpMany's layout at CODE_BASE): every
+   * instruction the generator meant starts at an objdump instruction boundary, with the
+   * mnemonic it meant.
+   */
+  function checkBoundaries(cases: readonly DiffCase[], dis: ObjdumpManyResult): void {
     let checked = 0;
-    const dis = objdumpMany(cases.map((c) => c.code), CODE_BASE);
     for (const [ci, c] of cases.entries()) {
       const { addr, lines } = dis[ci]!;
       const starts = new Set(lines.map((l) => l.addr));
@@ -115,9 +116,30 @@ describe("case generator", () => {
       }
     }
     expect(checked).toBeGreaterThan(400);
-  }, 120_000);
+  }
 
-  it("keeps every generated case inside the mapped regions and the code block (Unicorn runs it to the end)", async () => {
+  const genSeed = process.env.RINGLAB_GEN_SEED;
+  if (genSeed === undefined) {
+    it("emits encodings objdump decodes with the intended boundaries and mnemonics (objdump's recorded answers)", () => {
+      const cases = boundaryCases();
+      checkBoundaries(cases, recordedObjdumpMany("generator-boundaries", cases.map((c) => c.code), CODE_BASE));
+    }, 120_000);
+
+    itNeeds("objdump", "objdump still gives exactly the recorded answers for those encodings (live re-check)", (ctx) => {
+      const version = extra("objdump").version!;
+      const rec = loadObjdumpAnswers("generator-boundaries");
+      if (version !== rec.objdump) skipWithReason(ctx, `the answers were recorded with ${rec.objdump}, this machine has ${version} (re-record with \`${RECORD_COMMAND}\` if it is to be the reference)`);
+      const { differ, shown } = objdumpRecheck("generator-boundaries", version);
+      expect(shown, `${differ} recorded answers are not what ${version} gives now: re-record with \`${RECORD_COMMAND}\``).toEqual([]);
+    }, 120_000);
+  } else {
+    itNeeds("objdump", `emits encodings objdump decodes with the intended boundaries and mnemonics (seed ${genSeed}, live objdump)`, () => {
+      const cases = boundaryCases(Number(genSeed));
+      checkBoundaries(cases, objdumpMany(cases.map((c) => c.code), CODE_BASE));
+    }, 120_000);
+  }
+
+  itNeeds("unicorn", "keeps every generated case inside the mapped regions and the code block (Unicorn runs it to the end)", async () => {
     const families = ALL_FAMILIES.map((f) => f.name);
     const cases = generateCases(Number(process.env.RINGLAB_GEN_SEED ?? 3), 60 * families.length, families);
     const res = await runUnicorn(cases);

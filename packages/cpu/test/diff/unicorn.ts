@@ -1,24 +1,17 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { extraPath } from "@ringlab/testkit";
 import type { DiffCase, MachineResult, StopInfo } from "./diff-case.js";
 import { REGIONS } from "./layout.js";
 
-/** Debian's Python (python3-unicorn is installed for it only); RINGLAB_PYTHON overrides it. */
-export const PYTHON = process.env.RINGLAB_PYTHON ?? "/usr/bin/python3";
+/**
+ * Unicorn runs in Debian's Python (python3-unicorn is built for /usr/bin/python3 only;
+ * RINGLAB_PYTHON chooses another): the `unicorn` extra of @ringlab/testkit, which finds it
+ * and says how to install it. Tests that run Unicorn live call `needs(ctx, "unicorn")`
+ * first; the recorded answers (fixtures.ts) need no Unicorn at all.
+ */
 export const RUNNER = fileURLToPath(new URL("../../scripts/unicorn_runner.py", import.meta.url));
 const INSTALL_HINT = "apt-get install -y python3-unicorn";
-
-/** Throws a clear error (never skips) when Unicorn cannot be used from /usr/bin/python3. */
-export function assertUnicornAvailable(): string {
-  const r = spawnSync(PYTHON, ["-c", "import unicorn; print(unicorn.__version__)"], { encoding: "utf8" });
-  if (r.error || r.status !== 0) {
-    throw new Error(
-      `Unicorn is not importable from ${PYTHON} (${r.error?.message ?? r.stderr.trim()}).\n` +
-        `The CPU differential tests need it: ${INSTALL_HINT}`,
-    );
-  }
-  return r.stdout.trim();
-}
 
 const toHex = (bytes: readonly number[]) => Buffer.from(bytes).toString("hex");
 
@@ -67,11 +60,18 @@ function parseResult(line: string): MachineResult {
   return { regs: r.regs.map((v) => v >>> 0), eip: r.eip >>> 0, eflags: r.eflags >>> 0, mem, stop: r.stop, executed: r.executed, ...(r.sregs ? { sregs: r.sregs } : {}), ...(r.cr2 !== undefined ? { cr2: r.cr2 >>> 0 } : {}) };
 }
 
+/**
+ * Everything Unicorn is given of a case (the rest of a DiffCase — instruction notes, masks,
+ * expected vectors — only concerns the comparison). A recorded answer is valid for a case
+ * exactly when this is unchanged: fixtures.ts keeps its digest.
+ */
+export function unicornInput(c: DiffCase): object {
+  return { id: c.id, org: c.org, code: toHex(c.code), regs: c.regs, eflags: c.eflags, fill: c.fill.map(([a, b]) => [a, toHex(b)]), count: c.count, ...(c.gdt ? { gdt: c.gdt } : {}), ...(c.paging ? { paging: true } : {}) };
+}
+
 function runBatchOnce(cases: readonly DiffCase[]): Promise<{ results: MachineResult[]; signal?: string }> {
-  const input = JSON.stringify({
-    regions: REGIONS,
-    cases: cases.map((c) => ({ id: c.id, org: c.org, code: toHex(c.code), regs: c.regs, eflags: c.eflags, fill: c.fill.map(([a, b]) => [a, toHex(b)]), count: c.count, ...(c.gdt ? { gdt: c.gdt } : {}), ...(c.paging ? { paging: true } : {}) })),
-  });
+  const input = JSON.stringify({ regions: REGIONS, cases: cases.map(unicornInput) });
+  const PYTHON = extraPath("unicorn");
   return new Promise((resolve, reject) => {
     const child = spawn(PYTHON, [RUNNER], { stdio: ["pipe", "pipe", "pipe"] });
     const out: Buffer[] = [];

@@ -12,3 +12,13 @@ export { type MultibootInfo, type MultibootInfoInput, type PlacedModule, buildMu
 export { planRaw } from "./raw.js";
 export { checkPlanFits, placeImage } from "./place-image.js";
 export { ROM_AREA_START, mapRomImage } from "./rom.js";
+export {
+  HDRS_MAGIC,
+  type SetupHeader,
+  describeSetupHeader,
+  isBzImage,
+  parseSetupHeader,
+  protocolText,
+} from "./linux-setup-header.js";
+export { LINUX_LOAD_ADDR, linuxWorkArea, planLinux } from "./linux.js";
+export { type BootParamsInput, buildBootParams } from "./linux-boot-params.js";

@@ -1,3 +1,5 @@
+import type { SetupHeader } from "./linux-setup-header.js";
+
 /** One piece of an image to place in guest physical memory. */
 export interface LoadSegment {
   /** Physical load address. */
@@ -12,8 +14,10 @@ export interface LoadSegment {
 export interface LoadPlan {
   /** The image's name for messages (its file name). */
   image: string;
-  format: "multiboot-elf" | "multiboot-aout" | "raw";
+  format: "multiboot-elf" | "multiboot-aout" | "linux" | "raw";
   segments: LoadSegment[];
   /** Entry EIP. */
   entry: number;
+  /** A Linux bzImage: its setup header, and the image's first sector (with the header in it). */
+  linux?: { header: SetupHeader; bootSector: Uint8Array };
 }

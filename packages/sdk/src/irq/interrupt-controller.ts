@@ -1,6 +1,13 @@
 /**
  * What the CPU sees of an interrupt controller: the INTR pin and the interrupt-acknowledge
- * cycle. The 8259 PIC pair implements it; the CPU asks between instructions when IF=1.
+ * cycle. The 8259 PIC pair implements it.
+ *
+ * Interrupt recognition is an event, not a poll: the CPU samples INTR only at the
+ * instruction boundary after it was told that INTR may have changed, or after its own IF
+ * became 1. A controller must therefore call {@link Bus.interruptRequestChanged} whenever
+ * its INTR output may have gone high — a line raised, an IMR write, an EOI, initialization
+ * words, a priority change — the way Bochs raises an asynchronous event or QEMU calls
+ * `cpu_interrupt`. Calling it when nothing changed costs one check at the next boundary.
  */
 export interface InterruptController {
   /** True while the controller drives INTR: an unmasked request is waiting for service. */

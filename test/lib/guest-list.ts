@@ -1,0 +1,25 @@
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** test/guests: the project's own guest kernels, sources (nasm) and built images side by side. */
+export const GUESTS_DIR = fileURLToPath(new URL("../guests/", import.meta.url));
+
+/** Every guest: a directory NAME holding NAME.asm (test/guests/README.md). */
+export function guestNames(): string[] {
+  return readdirSync(GUESTS_DIR, { withFileTypes: true })
+    .filter((d) => d.isDirectory() && existsSync(join(GUESTS_DIR, d.name, `${d.name}.asm`)))
+    .map((d) => d.name)
+    .sort();
+}
+
+/**
+ * Every committed image and the nasm arguments that build it (as test/guests/build.sh does):
+ * NAME/NAME.bin for each guest, and cpubench's short builds for the suite and the benchmark.
+ */
+export function guestImages(): { image: string; source: string; defines: string[] }[] {
+  const out = guestNames().map((g) => ({ image: `${g}/${g}.bin`, source: `${g}/${g}.asm`, defines: [] as string[] }));
+  out.push({ image: "cpubench/cpubench-100k.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=100000"] });
+  out.push({ image: "cpubench/cpubench-4m.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=4000000"] });
+  return out;
+}
