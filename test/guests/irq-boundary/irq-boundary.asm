@@ -27,7 +27,7 @@
 ;   IRQ 0 in service and IRQ 0 latched again (right after the EOI's OUT); ring 3 with
 ;   IOPL 3: IRETD to ring 3, OUT, STI, POPFD (the frame's CS is the ring-3 one); STI;
 ;   HLT with the request latched and with the one-shot still to come (right after HLT);
-;   loops of MOV SS; NOP and PUSH SS; POP SS; NOP under a fast periodic timer (no
+;   loops of MOV SS; NOP and PUSH SS; POP SS; NOP under a fast re-armed one-shot (no
 ;   interrupt may land in a shadow).
 ;
 ; QEMU (TCG, the reference) checks for interrupts only when a translated block starts,
@@ -61,7 +61,7 @@ EFLAGS_IF       equ 0x0200
 EFLAGS_IOPL3    equ 0x3000
 ONESHOT_COUNT   equ 2                   ; PIT clocks until the mode-0 one-shot fires
 HLT_COUNT       equ 200                 ; ... when STI; HLT waits for it
-LOOP_DIVISOR    equ 5                   ; PIT mode 2 divisor for the shadow loops
+LOOP_COUNT      equ 5                   ; one-shot count re-armed during the shadow loops
 LOOP_IRQS       equ 10                  ; interrupts counted per shadow loop
 PAGE_DIR        equ 0x00200000          ; paging structures, above the image (2 MiB)
 PAGE_TABLE      equ 0x00201000
@@ -141,8 +141,7 @@ kmain:
         SET_GATE BACK_VECTOR, back_handler, GATE_INT_DPL3
         mov     dword [tss_esp0], trap_stack_top
         call    pic_init                ; vectors 0x20-0x2f, every line masked
-        call    pit_quiet
-        call    drain_irq0              ; whatever a BIOS left latched is taken now, unprinted
+        call    pit_settle              ; the PIT as a BIOS left it: stopped, nothing latched
 
         call    run_cases
 %ifdef DISPUTED
@@ -463,9 +462,10 @@ MARK hlt_later_next
         CASE    "sti; hlt (irq 0 to come)", hlt_later_next, KCODE
         ret
 
-; MOV SS; NOP pairs under a fast periodic IRQ 0: whenever the timer fires, the interrupt
-; is taken at a boundary outside the MOV SS shadow. shadow_handler counts the returns to
-; an instruction right after MOV SS,AX (8E D0) or POP SS (17).
+; MOV SS; NOP pairs under a fast IRQ 0 (a one-shot re-armed by the handler): wherever the
+; timer fires, the interrupt is taken at a boundary outside the MOV SS shadow.
+; shadow_handler counts the returns to an instruction right after MOV SS,AX (8E D0) or
+; POP SS (17).
 case_movss_loop:
         call    shadow_loop_start
         mov     ax, ss
@@ -688,33 +688,36 @@ arm_oneshot:
         xchg    al, ah
         ret
 
-; pit_quiet: channel 0 in mode 0 waiting for its count: OUT stays low, no edges.
-pit_quiet:
-        push    eax
-        mov     al, 0x30
-        out     PIT_CMD, al
-        pop     eax
-        ret
-
-; drain_irq0 (IF=0): take one one-shot IRQ 0 with nothing recorded, so that no request a
-; BIOS left behind is latched when the cases start.
-drain_irq0:
-        mov     al, IMR_IRQ0
-        out     PIC1_DATA, al
-        sti
-        nop
-        nop
-        cli
+; pit_settle (IF=0): bring channel 0 from whatever a BIOS left (SeaBIOS: mode 3, 18.2 Hz)
+; to the state every case starts from: OUT high for good (mode 0 after its terminal
+; count) and no request latched. The one-shot ends any periodic mode; its rising OUT
+; (read-back status, 8254 datasheet "Read-Back Command") and then IRR bit 0 are waited
+; for, and whatever is latched is taken with nothing recorded.
+pit_settle:
         mov     al, IMR_ALL
         out     PIC1_DATA, al
         mov     ax, ONESHOT_COUNT
         call    arm_oneshot
+        mov     ecx, 20000000
+.out_wait:
+        mov     al, 0xE2                ; read-back: status only, counter 0
+        out     PIT_CMD, al
+        in      al, PIT_CH0
+        test    al, 0x80                ; OUT
+        jnz     .irr
+        loop    .out_wait
+        jmp     .stuck
+.irr:
         mov     ecx, 20000000
 .poll:
         call    read_irr
         test    al, 1
         jnz     .latched
         loop    .poll
+.stuck:
+        PRINT   `*** the PIT one-shot never latched IRQ 0\n`
+        mov     al, EXIT_FAIL
+        jmp     exit_status
 .latched:
         mov     al, IMR_IRQ0
         out     PIC1_DATA, al
@@ -881,26 +884,21 @@ back_handler:
         popad
         ret
 
-; shadow_loop_start (IF=0): the shadow-counting handler, PIT mode 2 at LOOP_DIVISOR,
-; IRQ 0 unmasked.
+; shadow_loop_start (IF=0): the shadow-counting handler, a one-shot armed, IRQ 0
+; unmasked. The handler re-arms the one-shot until LOOP_IRQS interrupts came, so the
+; last one leaves OUT high and nothing latched: no edge can follow the loop.
 shadow_loop_start:
         call    clear_irq_log
         mov     dword [shadow_hits], 0
         SET_GATE IRQ_BASE, shadow_handler, GATE_INT
-        mov     ax, LOOP_DIVISOR
-        call    pit_ch0_mode2
+        mov     ax, LOOP_COUNT
+        call    arm_oneshot
         mov     al, IMR_IRQ0
         out     PIC1_DATA, al
         ret
 
-; shadow_loop_end: IF=0, the PIT quiet, a last latched edge taken (not counted: how many
-; edges the PIT gave does depend on time), IRQ 0 masked, the normal handler back.
+; shadow_loop_end: IF=0, IRQ 0 masked, the normal handler back.
 shadow_loop_end:
-        cli
-        call    pit_quiet
-        sti
-        nop
-        nop
         cli
         mov     al, IMR_ALL
         out     PIC1_DATA, al
@@ -911,7 +909,7 @@ shadow_loop_end:
 shadow_report:
         inc     dword [cases]
         DEC_PRINT LOOP_IRQS
-        PRINT   ` or more interrupts, `
+        PRINT   ` interrupts, `
         mov     eax, [shadow_hits]
         call    con_dec
         PRINT   ` taken in a mov ss/pop ss shadow (expected 0)`
@@ -923,8 +921,8 @@ shadow_report:
         PRINT   `\n`
         ret
 
-; shadow_handler: IRQ 0 during a shadow loop: count it, and count a return EIP inside
-; the loops that follows a MOV SS,AX or a POP SS.
+; shadow_handler: IRQ 0 during a shadow loop: count it, count a return EIP inside the
+; loops that follows a MOV SS,AX or a POP SS, re-arm the one-shot (not after the last).
 shadow_handler:
         push    eax
         push    esi
@@ -946,6 +944,11 @@ shadow_handler:
 .eoi:
         mov     al, PIC_EOI
         out     PIC1_CMD, al
+        cmp     dword [irq_count], LOOP_IRQS
+        jae     .last
+        mov     ax, LOOP_COUNT
+        call    arm_oneshot
+.last:
         pop     ds
         pop     esi
         pop     eax
