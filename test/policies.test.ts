@@ -81,6 +81,22 @@ describe("the guests cannot tell the monitor policies apart", () => {
     });
   }
 
+  // irq-boundary built with -DDISPUTED adds STI; MOV SS, STI; POP SS, MOV SS; STI and
+  // STI; MOV SS; MOV SS with a request pending: the SDM lets the second interrupt-delaying
+  // instruction delay or not (QEMU: not, Bochs: yes; test/guests/README.md), but a guest must
+  // see the same choice under every policy. Known to differ today: pure takes them where QEMU
+  // does, scan-patch and pvi hold the interrupt for one more instruction after every
+  // emulated MOV SS / POP SS (and STI). Drop `.fails` when they agree.
+  it.fails("irq-boundary -DDISPUTED: the consecutive-shadow cases come out the same under every policy", () => {
+    const pure = boot("irq-boundary/irq-boundary-disputed.bin", "pure");
+    expect(pure.outcome).toMatchObject({ kind: "exit", status: 0 });
+    for (const policy of ["scan-patch", "pvi"] as const) {
+      const r = boot("irq-boundary/irq-boundary-disputed.bin", policy);
+      expect(r.output, policy).toBe(pure.output);
+      expect(r.events, policy).toEqual(pure.events);
+    }
+  });
+
   it("cpubench: the same checksum and instruction count under every policy", () => {
     const runs = (["pure", "scan-patch", "pvi"] as const).map((p) => boot("cpubench/cpubench-100k.bin", p));
     for (const r of runs) {
