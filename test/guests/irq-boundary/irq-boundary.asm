@@ -40,6 +40,9 @@
 ; none of those four interrupts before the CLI that ends the case (NOP, NOP, CLI are in
 ; the OUT's block); kept as a build knob to show why the padding is there.
 ;
+; Not covered: a request on the slave 8259 through the IRQ 2 cascade (ringlab has no
+; device on IRQ 8-15 yet).
+;
 ; Cases where the references disagree (STI immediately followed by MOV SS or POP SS,
 ; MOV SS followed by STI, STI; MOV SS; MOV SS: the SDM only guarantees that the first of
 ; consecutive interrupt-delaying instructions delays, vol.2 MOV and STI) are built only
