@@ -21,7 +21,7 @@
 # image), `r` to read AL = the status, `quit`. The guest's output is what Bochs writes
 # to stdout between the debugger's first line and the breakpoint message.
 #
-# Environment: BOCHS_TIMEOUT seconds (60), BOCHS_IPS instructions per emulated second
+# Environment: BOCHS and NASM the programs (bochs, nasm on PATH), BOCHS_TIMEOUT seconds (60), BOCHS_IPS instructions per emulated second
 # (100000000; the 8254 and so every timer-paced guest run on this virtual clock),
 # BOCHS_CPU a Bochs CPU model (p3_katmai; `bochs -help cpu` lists them), BOCHS_KEEP a
 # directory that keeps the ROM, bochsrc, debugger commands, log and raw output.
@@ -31,6 +31,8 @@ all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-tortur
 timeout_s=${BOCHS_TIMEOUT:-60}
 ips=${BOCHS_IPS:-100000000}
 cpu=${BOCHS_CPU:-p3_katmai}
+bochs=${BOCHS:-bochs}
+nasm=${NASM:-nasm}
 vgarom=/usr/share/seabios/vgabios-stdvga.bin   # /usr/share/bochs/VGABIOS-* is a broken link
 
 record=0
@@ -38,7 +40,7 @@ if [ "${1:-}" = "--record" ]; then record=1; shift; fi
 guests="$*"
 [ -n "$guests" ] || guests=$all
 
-for tool in bochs nasm script perl timeout; do
+for tool in "$bochs" "$nasm" script perl timeout; do
     command -v $tool >/dev/null 2>&1 || {
         echo "run-bochs.sh: $tool not found (apt-get install bochs bochs-term bochsbios nasm)" >&2; exit 2; }
 done
@@ -63,7 +65,7 @@ run_one() {
     if [ -z "$off" ]; then
         echo "run-bochs.sh: $img: no exit_status (out 0xf4, al; cli; hlt) in the image" >&2; return 2
     fi
-    if ! nasm -f bin -DKERNEL="\"$img\"" -o "$d/guest.rom" "$here/common/rom-boot.asm" 2>"$d/nasm.log"; then
+    if ! "$nasm" -f bin -DKERNEL="\"$img\"" -o "$d/guest.rom" "$here/common/rom-boot.asm" 2>"$d/nasm.log"; then
         cat "$d/nasm.log" >&2; return 2
     fi
     cat >"$d/bochsrc" <<EOF
@@ -84,7 +86,7 @@ sound: driver=dummy
 EOF
     printf 'lb 0x%x\nc\nr\nquit\n' $((load + off)) >"$d/commands"
     (cd "$d" && timeout "$timeout_s" script -qfec \
-        "bochs -q -f '$d/bochsrc' -rc '$d/commands' >'$d/raw' 2>'$d/stderr'" /dev/null \
+        "'$bochs' -q -f '$d/bochsrc' -rc '$d/commands' >'$d/raw' 2>'$d/stderr'" /dev/null \
         >/dev/null 2>&1 </dev/null)
     rc=$?
     # The guest's bytes: after the debugger's first "(0) [0x...fffffff0]" line, up to

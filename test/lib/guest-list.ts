@@ -15,11 +15,13 @@ export function guestNames(): string[] {
 
 /**
  * Every committed image and the nasm arguments that build it (as test/guests/build.sh does):
- * NAME/NAME.bin for each guest, and cpubench's short builds for the suite and the benchmark.
+ * NAME/NAME.bin for each guest, cpubench's short builds for the suite and the benchmark, and
+ * irq-boundary with its disputed cases.
  */
 export function guestImages(): { image: string; source: string; defines: string[] }[] {
   const out = guestNames().map((g) => ({ image: `${g}/${g}.bin`, source: `${g}/${g}.asm`, defines: [] as string[] }));
   out.push({ image: "cpubench/cpubench-100k.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=100000"] });
   out.push({ image: "cpubench/cpubench-4m.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=4000000"] });
+  out.push({ image: "irq-boundary/irq-boundary-disputed.bin", source: "irq-boundary/irq-boundary.asm", defines: ["-DDISPUTED"] });
   return out;
 }

@@ -90,7 +90,7 @@ export const EXTRAS: readonly ExtraInfo[] = [
     title: "bochs",
     install: "apt-get install -y bochs bochs-term",
     variable: "RINGLAB_BOCHS",
-    unlocks: "nothing yet (a second reference machine for future tests)",
+    unlocks: "re-checking the guests' expected.txt against Bochs, the second reference machine (test/guests-bochs.test.ts; needs nasm too)",
   },
 ];
 
