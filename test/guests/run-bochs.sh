@@ -6,6 +6,7 @@
 #   test/guests/run-bochs.sh NAME             one guest
 #   test/guests/run-bochs.sh                  every guest
 #   test/guests/run-bochs.sh --record NAME    also write Bochs's output to NAME/bochs.txt
+#                                             (--record may also come after the names)
 #                                             (only if the guest exited with status 0)
 #   test/guests/run-bochs.sh path/to/k.bin    run any kernel image, print its output
 #                                             (e.g. a build with other -D options)
@@ -36,8 +37,10 @@ nasm=${NASM:-nasm}
 vgarom=/usr/share/seabios/vgabios-stdvga.bin   # /usr/share/bochs/VGABIOS-* is a broken link
 
 record=0
-if [ "${1:-}" = "--record" ]; then record=1; shift; fi
-guests="$*"
+guests=
+for a in "$@"; do
+    if [ "$a" = "--record" ]; then record=1; else guests="$guests $a"; fi
+done
 [ -n "$guests" ] || guests=$all
 
 for tool in "$bochs" "$nasm" script perl timeout; do
