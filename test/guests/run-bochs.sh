@@ -6,8 +6,8 @@
 #   test/guests/run-bochs.sh NAME             one guest
 #   test/guests/run-bochs.sh                  every guest
 #   test/guests/run-bochs.sh --record NAME    also write Bochs's output to NAME/bochs.txt
-#                                             (--record may also come after the names)
-#                                             (only if the guest exited with status 0)
+#                                             (only if the guest exited with status 0;
+#                                             --record may also follow the names)
 #   test/guests/run-bochs.sh path/to/k.bin    run any kernel image, print its output
 #                                             (e.g. a build with other -D options)
 #
