@@ -7,7 +7,7 @@
  * Precision control applies to FADD/FSUB/FMUL/FDIV/FSQRT only (§8.1.5.2); FPREM, FSCALE and
  * FRNDINT always round to 64 bits.
  */
-import { bitLength, F80, f80, BIAS, infinity, isInf, isZero, J_BIT, zero } from "./float80.js";
+import { bitLength, canonical, F80, f80, BIAS, infinity, isInf, isZero, zero } from "./float80.js";
 import { C0, C1, C2, C3, invalid, masked, ok, PE, precisionBits, Rc, rc, Result, ZE } from "./exceptions.js";
 import { denormalFlags, exact, screen1, screen2, topExponent } from "./operand.js";
 import { roundExtended } from "./rounding.js";
@@ -170,7 +170,7 @@ export function fprem(a: F80, b: F80, cw: number, ieee = false): Result {
   if (d.stop) return { value: null, sw: d.sw };
   if (isZero(a)) return ok(a, d.sw);
   // A finite dividend over ∞ is the result, a pseudo-denormal one normalised (exponent 1).
-  if (isInf(b)) return ok(a.exp === 0 && a.sig & J_BIT ? f80(a.sign, 1, a.sig) : a, d.sw);
+  if (isInf(b)) return ok(canonical(a), d.sw);
   const x = exact(a);
   const y = exact(b);
   const diff = topExponent(a) - topExponent(b);
@@ -241,6 +241,9 @@ export function fscale(a: F80, b: F80, cw: number): Result {
   const d = denormalFlags(cw, a, b);
   if (d.stop) return { value: null, sw: d.sw };
   if (isZero(a) || isInf(a)) return ok(a, d.sw);
+  // A zero scale returns ST(0) as it is (a denormal one raises no UE even when UE is unmasked,
+  // unlike a scale of 0.5 that truncates to 0 — measured on the host).
+  if (isZero(b)) return ok(canonical(a), d.sw);
   let n = 0;
   if (!isZero(b)) {
     const y = exact(b);

@@ -117,6 +117,10 @@ export function fromHex(hex: string): F80 {
 export function toHex(x: F80): string {
   return toBits(x).toString(16).padStart(20, "0");
 }
+/** A pseudo-denormal rewritten with exponent 1 (same value), as the FPU passes one through. */
+export function canonical(x: F80): F80 {
+  return x.exp === 0 && x.sig & J_BIT ? f80(x.sign, 1, x.sig) : x;
+}
 export function negate(x: F80): F80 {
   return f80(x.sign ^ 1, x.exp, x.sig);
 }
