@@ -123,9 +123,13 @@ export function fdiv(a: F80, b: F80, cw: number): Result {
   return withFlags(roundExtended(sign, (q << 1n) | sticky, x.e - y.e - k - 1, precisionBits(cw), cw), d.sw);
 }
 
+/** floor(√n): Newton's iteration from an overestimate taken from a double's square root. */
 export function isqrt(n: bigint): bigint {
   if (n < 2n) return n;
-  let x = 1n << BigInt((bitLength(n) + 1) >> 1);
+  const shift = Math.max(0, (bitLength(n) - 52) & ~1);
+  const top = Number(n >> BigInt(shift));
+  // √n < √(top+1)·2^(shift/2) ≤ (⌈√top⌉+1)·2^(shift/2): the start is never below the root.
+  let x = (BigInt(Math.ceil(Math.sqrt(top))) + 1n) << BigInt(shift / 2);
   for (;;) {
     const y = (x + n / x) >> 1n;
     if (y >= x) return x;

@@ -68,6 +68,13 @@ describe("x87 arithmetic: known values", () => {
     expect(fpu.toBcd(h("4005c800000000000000"), CW_EXT).bits).toBe(0x100n);
   });
 
+  it("rounds PC=01 (reserved) like PC=11, as the host does", () => {
+    const a = h("3fff8000000000000000");
+    const b = h("3fc08000000000000001");
+    expect(fpu.fadd(a, b, 0x017f)).toEqual(fpu.fadd(a, b, 0x037f));
+    expect(hex(fpu.fadd(a, b, 0x017f).value)).toBe("3fff8000000000000001");
+  });
+
   it("reports FPREM's quotient bits and partial reductions", () => {
     // 7 / 2: quotient 3 (Q1 Q0 = 11 → C3, C1), remainder 1.
     const r = fpu.fprem(h("4001e000000000000000"), h("40008000000000000000"), CW_EXT);
