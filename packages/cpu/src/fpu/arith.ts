@@ -9,7 +9,7 @@
  */
 import { bitLength, canonical, F80, f80, BIAS, infinity, isInf, isZero, zero } from "./float80.js";
 import { C0, C1, C2, C3, invalid, masked, ok, PE, precisionBits, Rc, rc, Result, ZE } from "./exceptions.js";
-import { denormalFlags, exact, screen1, screen2, topExponent } from "./operand.js";
+import { denormalFlags, denormalFlagsOr, exact, screen1, screen2, topExponent } from "./operand.js";
 import { roundExtended } from "./rounding.js";
 
 function withFlags(r: Result, sw: number): Result {
@@ -58,39 +58,44 @@ function addFinite(a: F80, b: F80, cw: number, p: number): Result {
   return roundExtended(sign, m, e, p, cw);
 }
 
-function addSigned(a: F80, b: F80, cw: number): Result {
+function addSigned(a: F80, b: F80, cw: number, srcDE: boolean): Result {
   const s = screen2(a, b, cw);
   if (s) return s;
   if (isInf(a) || isInf(b)) {
     if (isInf(a) && isInf(b) && a.sign !== b.sign) return invalid(cw);
-    const d = denormalFlags(cw, a, b);
+    const d = denormalFlagsOr(cw, srcDE, a, b);
     if (d.stop) return { value: null, sw: d.sw };
     return ok(isInf(a) ? a : b, d.sw);
   }
-  const d = denormalFlags(cw, a, b);
+  const d = denormalFlagsOr(cw, srcDE, a, b);
   if (d.stop) return { value: null, sw: d.sw };
   return withFlags(addFinite(a, b, cw, precisionBits(cw)), d.sw);
 }
 
+/**
+ * The two-operand arithmetic takes `srcDE` = true when b came from a memory operand that was a
+ * single/double denormal (widenIeee): DE is then raised as for a denormal register operand.
+ */
+
 /** FADD: a + b. */
-export function fadd(a: F80, b: F80, cw: number): Result {
-  return addSigned(a, b, cw);
+export function fadd(a: F80, b: F80, cw: number, srcDE = false): Result {
+  return addSigned(a, b, cw, srcDE);
 }
 
-/** FSUB: a - b (FSUBR is fsub(b, a)). NaN selection sees the operands as given. */
-export function fsub(a: F80, b: F80, cw: number): Result {
+/** FSUB: a - b (FSUBR is fsub(b, a)). */
+export function fsub(a: F80, b: F80, cw: number, srcDE = false): Result {
   const s = screen2(a, b, cw);
   if (s) return s;
-  return addSigned(a, f80(b.sign ^ 1, b.exp, b.sig), cw);
+  return addSigned(a, f80(b.sign ^ 1, b.exp, b.sig), cw, srcDE);
 }
 
 /** FMUL: a × b. */
-export function fmul(a: F80, b: F80, cw: number): Result {
+export function fmul(a: F80, b: F80, cw: number, srcDE = false): Result {
   const s = screen2(a, b, cw);
   if (s) return s;
   const sign = a.sign ^ b.sign;
   if ((isInf(a) && isZero(b)) || (isZero(a) && isInf(b))) return invalid(cw);
-  const d = denormalFlags(cw, a, b);
+  const d = denormalFlagsOr(cw, srcDE, a, b);
   if (d.stop) return { value: null, sw: d.sw };
   if (isInf(a) || isInf(b)) return ok(infinity(sign), d.sw);
   if (isZero(a) || isZero(b)) return ok(zero(sign), d.sw);
@@ -100,7 +105,7 @@ export function fmul(a: F80, b: F80, cw: number): Result {
 }
 
 /** FDIV: a / b (FDIVR is fdiv(b, a)). */
-export function fdiv(a: F80, b: F80, cw: number): Result {
+export function fdiv(a: F80, b: F80, cw: number, srcDE = false): Result {
   const s = screen2(a, b, cw);
   if (s) return s;
   const sign = a.sign ^ b.sign;
@@ -109,7 +114,7 @@ export function fdiv(a: F80, b: F80, cw: number): Result {
     // Divide-by-zero (§4.9.1.3) ranks above the denormal-operand exception.
     return { value: masked(cw, ZE) ? infinity(sign) : null, sw: ZE };
   }
-  const d = denormalFlags(cw, a, b);
+  const d = denormalFlagsOr(cw, srcDE, a, b);
   if (d.stop) return { value: null, sw: d.sw };
   if (isInf(a)) return ok(infinity(sign), d.sw);
   if (isInf(b) || isZero(a)) return ok(zero(sign), d.sw);

@@ -60,13 +60,14 @@ export interface Compared {
   sw: number;
 }
 
-export function compare(a: F80, b: F80, quiet: boolean): Compared {
+/** `srcDE`: b came from a single/double denormal memory operand (FCOM m32/m64). */
+export function compare(a: F80, b: F80, quiet: boolean, srcDE = false): Compared {
   const rel = relation(a, b);
   if (rel === Relation.Unordered) {
     const inv = isUnsupported(a) || isUnsupported(b) || !quiet || isSNaN(a) || isSNaN(b);
     return { relation: rel, sw: inv ? IE : 0 };
   }
-  return { relation: rel, sw: isDenormal(a) || isDenormal(b) ? DE : 0 };
+  return { relation: rel, sw: srcDE || isDenormal(a) || isDenormal(b) ? DE : 0 };
 }
 
 /** Condition codes of FCOM/FUCOM/FTST: C3 C2 C0 (C1 = 0). */
@@ -98,8 +99,8 @@ export function comiFlags(r: Relation): number {
 }
 
 /** FCOM/FUCOM ST(0), src: the status word fragment (flags and condition codes). */
-export function fcom(a: F80, b: F80, quiet = false): number {
-  const c = compare(a, b, quiet);
+export function fcom(a: F80, b: F80, quiet = false, srcDE = false): number {
+  const c = compare(a, b, quiet, srcDE);
   return c.sw | conditionCodes(c.relation);
 }
 

@@ -47,8 +47,13 @@ export function toIeee(x: F80, width: 32 | 64, cw: number): Stored {
   return { bits: o.packed ? packIeee(x.sign, o.packed, f) : null, sw: o.sw };
 }
 
-/** FLD m32/m64 real: exact; an SNaN is quietened (IE), a denormal source raises DE. */
-export function fromIeee(bits: bigint, width: 32 | 64, cw: number): Result {
+/**
+ * A single/double memory operand widened exactly to 80 bits, as the arithmetic sees it
+ * (FADD m32, FCOM m64, ...): an SNaN stays signalling (the arithmetic's NaN rules quieten it
+ * and pick between it and ST(0) as between two registers — measured), a denormal becomes the
+ * equal normal 80-bit value and `denormal` says DE is due.
+ */
+export function widenIeee(bits: bigint, width: 32 | 64): { value: F80; denormal: boolean } {
   const f = ieeeFormat(width);
   const fracBits = BigInt(f.p - 1);
   const expAll = width === 32 ? 0xff : 0x7ff;
@@ -56,21 +61,23 @@ export function fromIeee(bits: bigint, width: 32 | 64, cw: number): Result {
   const be = Number((bits >> fracBits) & BigInt(expAll));
   const frac = bits & ((1n << fracBits) - 1n);
   const fracAt64 = frac << BigInt(64 - f.p);
-  if (be === expAll) {
-    if (frac === 0n) return { value: f80(sign, EXP_MAX, J_BIT), sw: 0 };
-    const snan = !(fracAt64 & QUIET_BIT);
-    if (snan && !masked(cw, IE)) return { value: null, sw: IE };
-    return { value: f80(sign, EXP_MAX, J_BIT | fracAt64 | QUIET_BIT), sw: snan ? IE : 0 };
-  }
+  if (be === expAll) return { value: f80(sign, EXP_MAX, J_BIT | fracAt64), denormal: false };
   if (be === 0) {
-    if (frac === 0n) return { value: zero(sign), sw: 0 };
-    if (!masked(cw, DE)) return { value: null, sw: DE };
+    if (frac === 0n) return { value: zero(sign), denormal: false };
     // Normalise the denormal: value = frac × 2^(emin - (p-1)).
     const n = bitLength(frac);
     const top = f.emin - (f.p - 1) + n - 1;
-    return { value: f80(sign, top + BIAS, frac << BigInt(64 - n)), sw: DE };
+    return { value: f80(sign, top + BIAS, frac << BigInt(64 - n)), denormal: true };
   }
-  return { value: f80(sign, be - f.emax + BIAS, J_BIT | fracAt64), sw: 0 };
+  return { value: f80(sign, be - f.emax + BIAS, J_BIT | fracAt64), denormal: false };
+}
+
+/** FLD m32/m64 real: exact; an SNaN is quietened (IE), a denormal source raises DE. */
+export function fromIeee(bits: bigint, width: 32 | 64, cw: number): Result {
+  const { value, denormal } = widenIeee(bits, width);
+  if (isSNaN(value)) return masked(cw, IE) ? { value: f80(value.sign, value.exp, value.sig | QUIET_BIT), sw: IE } : { value: null, sw: IE };
+  if (denormal) return masked(cw, DE) ? { value, sw: DE } : { value: null, sw: DE };
+  return { value, sw: 0 };
 }
 
 /** FILD m16/m32/m64 int: always exact. `bits` is the two's-complement memory image. */

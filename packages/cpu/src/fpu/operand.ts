@@ -25,6 +25,13 @@ export function screen1(a: F80, cw: number): Result | null {
 
 /** Step (4): DE when an operand is denormal; `stop` when DE is unmasked (no result). */
 export function denormalFlags(cw: number, ...xs: F80[]): { sw: number; stop: boolean } {
+  return denormalFlagsOr(cw, false, ...xs);
+}
+
+/** The same, with `source` true when a memory operand was a single/double denormal (it is
+ *  normal once widened to 80 bits, but still a denormal operand: DE). */
+export function denormalFlagsOr(cw: number, source: boolean, ...xs: F80[]): { sw: number; stop: boolean } {
+  if (source) return { sw: DE, stop: !masked(cw, DE) };
   for (const x of xs) if (isDenormal(x)) return { sw: DE, stop: !masked(cw, DE) };
   return { sw: 0, stop: false };
 }

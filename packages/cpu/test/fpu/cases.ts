@@ -5,7 +5,7 @@
  * under all 3 precisions × 4 rounding modes, with masked and unmasked exceptions.
  */
 import { Prng } from "../diff/prng.js";
-import { Case, LOADS, Op, TWO_OPERANDS } from "./model.js";
+import { Case, LOADS, memForm, Op, TWO_OPERANDS } from "./model.js";
 
 const SIG = (1n << 64n) - 1n;
 const J = 1n << 63n;
@@ -155,8 +155,16 @@ function memoryOperand(r: Prng, op: Op): string {
 
 const INT_OPS = new Set<Op>(["fist16", "fist32", "fist64", "fistt16", "fistt32", "fistt64", "fbstp", "rndint"]);
 
+const MEM_SOURCE = { real32: "fld32", real64: "fld64", int16: "fild16", int32: "fild32" } as const;
+function memSource(op: Op): Op | null {
+  const m = memForm(op);
+  return m ? MEM_SOURCE[`${m.kind}${m.width}` as keyof typeof MEM_SOURCE] : null;
+}
+
 export function randomCase(r: Prng, op: Op): Case {
   const cw = controlWord(r);
+  const src = memSource(op);
+  if (src) return { op, cw, a: random80(r), b: memoryOperand(r, src) };
   if (LOADS.has(op)) return { op, cw, a: memoryOperand(r, op), b: "0" };
   const a = INT_OPS.has(op) && r.chance(0.5) ? nearInteger(r) : random80(r);
   const b = TWO_OPERANDS.has(op) ? second(r, a, op) : "0";
@@ -220,10 +228,25 @@ export const EDGES: string[] = (() => {
 const CW_EDGE: number[] = [];
 for (const pc of [0, 2, 3]) for (const rc of [0, 1, 2, 3]) for (const m of [0x3f, 0x00]) CW_EDGE.push(0x40 | m | (pc << 8) | (rc << 10));
 
+const EDGE_MEM: Record<string, string[]> = {
+  fld32: ["00000000", "00000001", "007fffff", "00800000", "3f800000", "3f800001", "3fc00000", "7f7fffff", "7f800000", "7f800001", "7fc00000", "7fc00001", "7fbfffff"].flatMap((x) => [x, ((parseInt(x, 16) | 0x80000000) >>> 0).toString(16)]),
+  fld64: ["0", "1", "000fffffffffffff", "0010000000000000", "3ff0000000000000", "3ff0000000000001", "7fefffffffffffff", "7ff0000000000000", "7ff0000000000001", "7ff8000000000000", "7ff8000000000001", "7ff7ffffffffffff"].flatMap((x) => [x.padStart(16, "0"), (BigInt("0x" + x) | (1n << 63n)).toString(16)]),
+  fild16: ["0", "1", "ffff", "7fff", "8000", "3", "fffd"],
+  fild32: ["0", "1", "ffffffff", "7fffffff", "80000000", "3", "fffffffd", "1000001", "ff000001"],
+};
+
 /** The edge set of one operation: every edge (pair) under every precision, rounding and mask. */
 export function edgeCases(op: Op): Case[] {
   const out: Case[] = [];
-  if (LOADS.has(op)) return out;
+  const src = memSource(op);
+  if (src) {
+    for (const cw of CW_EDGE) for (const a of EDGES) for (const b of EDGE_MEM[src]!) out.push({ op, cw, a, b });
+    return out;
+  }
+  if (LOADS.has(op)) {
+    for (const cw of CW_EDGE) for (const a of EDGE_MEM[op] ?? []) out.push({ op, cw, a, b: "0" });
+    return out;
+  }
   for (const cw of CW_EDGE)
     for (const a of EDGES) {
       if (TWO_OPERANDS.has(op)) for (const b of EDGES) out.push({ op, cw, a, b });

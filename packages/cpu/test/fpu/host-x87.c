@@ -6,7 +6,8 @@
  *
  * a and b are 80-bit register images (sign+exponent in the top 16 bits, then the 64-bit
  * significand), except for the load ops (fld32, fild16, fbld, ...) where a is the memory
- * image of the source. Each case starts from FNINIT, loads the control word, pushes b then a
+ * image of the source, and the memory-operand forms (add32, iadd16, com64, ...) where b is the
+ * memory image of the second operand. Each case starts from FNINIT, loads the control word, pushes b then a
  * (so ST(0)=a, ST(1)=b), runs the instruction and saves the whole state with FNSAVE (which
  * neither waits nor faults, so unmasked exceptions stay pending and are dropped). Prints:
  *
@@ -41,6 +42,11 @@ static void print80(const unsigned char *p) {
   else if (!strcmp(op, NAME)) __asm__ volatile(                                        \
       "fninit\n\tfldcw %[cw]\n\tfldt %[b]\n\tfldt %[a]\n\t" INSN "\n\tfnsave %[st]"    \
       : [st] "=m"(st), [mem] "+m"(mem) : [cw] "m"(cw), [a] "m"(a), [b] "m"(b) : "memory")
+/* ST(0) = a, memory source = b's low bytes: FADD m32, FIADD m16, FCOM m64 ... */
+#define CASEMEM(NAME, INSN)                                                            \
+  else if (!strcmp(op, NAME)) __asm__ volatile(                                        \
+      "fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" INSN " %[b]\n\tfnsave %[st]"           \
+      : [st] "=m"(st) : [cw] "m"(cw), [a] "m"(a), [b] "m"(b) : "memory")
 #define CASE1(NAME, INSN)                                                              \
   else if (!strcmp(op, NAME)) __asm__ volatile(                                        \
       "fninit\n\tfldcw %[cw]\n\tfldt %[a]\n\t" INSN "\n\tfnsave %[st]"                 \
@@ -73,6 +79,36 @@ int main(void) {
     CASE2("sub", "fsub %%st(1), %%st");
     CASE2("mul", "fmul %%st(1), %%st");
     CASE2("div", "fdiv %%st(1), %%st");
+    CASE2("subr", "fsubr %%st(1), %%st");
+    CASE2("divr", "fdivr %%st(1), %%st");
+    CASEMEM("add32", "fadds");
+    CASEMEM("add64", "faddl");
+    CASEMEM("iadd16", "fiadds");
+    CASEMEM("iadd32", "fiaddl");
+    CASEMEM("sub32", "fsubs");
+    CASEMEM("sub64", "fsubl");
+    CASEMEM("isub16", "fisubs");
+    CASEMEM("isub32", "fisubl");
+    CASEMEM("subr32", "fsubrs");
+    CASEMEM("subr64", "fsubrl");
+    CASEMEM("isubr16", "fisubrs");
+    CASEMEM("isubr32", "fisubrl");
+    CASEMEM("mul32", "fmuls");
+    CASEMEM("mul64", "fmull");
+    CASEMEM("imul16", "fimuls");
+    CASEMEM("imul32", "fimull");
+    CASEMEM("div32", "fdivs");
+    CASEMEM("div64", "fdivl");
+    CASEMEM("idiv16", "fidivs");
+    CASEMEM("idiv32", "fidivl");
+    CASEMEM("divr32", "fdivrs");
+    CASEMEM("divr64", "fdivrl");
+    CASEMEM("idivr16", "fidivrs");
+    CASEMEM("idivr32", "fidivrl");
+    CASEMEM("com32", "fcoms");
+    CASEMEM("com64", "fcoml");
+    CASEMEM("icom16", "ficoms");
+    CASEMEM("icom32", "ficoml");
     CASE2("prem", "fprem");
     CASE2("prem1", "fprem1");
     CASE2("scale", "fscale");

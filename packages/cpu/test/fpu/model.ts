@@ -6,15 +6,26 @@
 import * as fpu from "../../src/fpu/index.js";
 import type { F80 } from "../../src/fpu/index.js";
 
+/** Memory-operand forms of the arithmetic: ST(0) op m32/m64 real or m16/m32 integer. */
+export const MEM_OPS = ["add", "sub", "subr", "mul", "div", "divr", "com"].flatMap((o) => [`${o}32`, `${o}64`, `i${o}16`, `i${o}32`]);
+
 export const OPS = [
-  "add", "sub", "mul", "div", "sqrt", "prem", "prem1", "scale", "xtract", "rndint",
+  "add", "sub", "subr", "mul", "div", "divr", "sqrt", "prem", "prem1", "scale", "xtract", "rndint",
   "com", "ucom", "comi", "ucomi", "tst", "xam",
   "fst32", "fst64", "fist16", "fist32", "fist64", "fistt16", "fistt32", "fistt64", "fbstp",
   "fld32", "fld64", "fild16", "fild32", "fild64", "fbld",
+  ...(MEM_OPS as `${"" | "i"}${"add" | "sub" | "subr" | "mul" | "div" | "divr" | "com"}${"16" | "32" | "64"}`[]),
 ] as const;
 export type Op = (typeof OPS)[number];
 
-export const TWO_OPERANDS = new Set<Op>(["add", "sub", "mul", "div", "prem", "prem1", "scale", "com", "ucom", "comi", "ucomi"]);
+/** The memory operand of a memory form: "real32", "real64", "int16", "int32"; null otherwise. */
+export function memForm(op: Op): { base: string; kind: "real" | "int"; width: 16 | 32 | 64 } | null {
+  const m = /^(i?)(add|sub|subr|mul|div|divr|com)(16|32|64)$/.exec(op);
+  if (!m) return null;
+  return { base: m[2]!, kind: m[1] ? "int" : "real", width: Number(m[3]) as 16 | 32 | 64 };
+}
+
+export const TWO_OPERANDS = new Set<Op>(["add", "sub", "subr", "mul", "div", "divr", "prem", "prem1", "scale", "com", "ucom", "comi", "ucomi"]);
 export const LOADS = new Set<Op>(["fld32", "fld64", "fild16", "fild32", "fild64", "fbld"]);
 
 export interface Case {
@@ -98,7 +109,38 @@ export function predict(c: Case): Observed {
     sw: status(cw, s.sw),
     mem: s.bits === null ? "aa".repeat(10) : memImage(s.bits, bytes),
   });
+  const mf = memForm(op);
+  if (mf) {
+    const bits = BigInt("0x" + c.b);
+    let src: F80;
+    let srcDE = false;
+    if (mf.kind === "real") {
+      const w = fpu.widenIeee(bits, mf.width as 32 | 64);
+      src = w.value;
+      srcDE = w.denormal;
+    } else src = fpu.fromInt(bits, mf.width);
+    switch (mf.base) {
+      case "add":
+        return reg(fpu.fadd(a, src, cw, srcDE), a);
+      case "sub":
+        return reg(fpu.fsub(a, src, cw, srcDE), a);
+      case "subr":
+        return reg(fpu.fsub(src, a, cw, srcDE), a);
+      case "mul":
+        return reg(fpu.fmul(a, src, cw, srcDE), a);
+      case "div":
+        return reg(fpu.fdiv(a, src, cw, srcDE), a);
+      case "divr":
+        return reg(fpu.fdiv(src, a, cw, srcDE), a);
+      default:
+        return { sw: status(cw, fpu.fcom(a, src, false, srcDE)) };
+    }
+  }
   switch (op) {
+    case "subr":
+      return reg(fpu.fsub(b, a, cw), a);
+    case "divr":
+      return reg(fpu.fdiv(b, a, cw), a);
     case "add":
       return reg(fpu.fadd(a, b, cw), a);
     case "sub":
@@ -167,6 +209,7 @@ export function predict(c: Case): Observed {
     case "fbld":
       return { sw: 0, st0: hex80(fpu.fromBcd(BigInt("0x" + c.a))) };
   }
+  throw new Error(`no model for ${op}`);
 }
 
 /** A mismatch description, or null when ringlab and the host agree on every compared field. */
