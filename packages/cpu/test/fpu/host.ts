@@ -3,7 +3,7 @@
  * gcc on PATH) into a temp dir, once per process, and runs batches of cases through it.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, existsSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,6 +20,7 @@ export function hostOracle(): { path: string | null; why: string } {
     return (built = { path: null, why: `host is ${process.arch}, not x86` });
   }
   const dir = mkdtempSync(join(tmpdir(), "ringlab-x87-"));
+  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
   const out = join(dir, "host-x87");
   const gcc = process.env.RINGLAB_X87_GCC || "gcc";
   const r = spawnSync(gcc, ["-m32", "-O1", "-o", out, HOST_SOURCE], { encoding: "utf8" });

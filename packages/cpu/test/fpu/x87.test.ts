@@ -102,6 +102,15 @@ describe("x87 arithmetic vs the host x87", () => {
     expect(report.mismatches).toBe(0);
   });
 
+  it("notices a changed host answer (the comparison is not vacuous)", () => {
+    const line = gunzipSync(readFileSync(FIXTURE)).toString("utf8").split("\n", 1)[0]!;
+    const { c, h } = parseFixture(line);
+    const report = new Report();
+    report.add(c, { ...h, sw: h.sw ^ fpu.C1 });
+    report.add(c, { ...h, st0: h.st0 && (h.st0.slice(0, -1) + (h.st0.endsWith("0") ? "1" : "0")) });
+    expect(report.mismatches).toBe(2);
+  });
+
   it("matches the live host x87 on a seeded sample (needs gcc -m32)", (ctx) => {
     const oracle = hostOracle();
     // TODO: use @ringlab/testkit's needs("gcc-m32") once the extras mechanism is on main.
