@@ -1,9 +1,10 @@
 /**
  * The host's x87 as an oracle: builds host-x87.c with `gcc -m32 -O1` (`$RINGLAB_X87_GCC`, else
- * gcc on PATH) into a temp dir, once per process, and runs batches of cases through it.
+ * gcc on PATH) into the temp dir (once per source version) and runs batches of cases through it.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -19,14 +20,20 @@ export function hostOracle(): { path: string | null; why: string } {
   if (process.arch !== "ia32" && process.arch !== "x64") {
     return (built = { path: null, why: `host is ${process.arch}, not x86` });
   }
-  const dir = mkdtempSync(join(tmpdir(), "ringlab-x87-"));
-  process.once("exit", () => rmSync(dir, { recursive: true, force: true }));
-  const out = join(dir, "host-x87");
+  // One build per source version and compiler, shared by runs: tmpdir/ringlab-x87-<hash>.
   const gcc = process.env.RINGLAB_X87_GCC || "gcc";
-  const r = spawnSync(gcc, ["-m32", "-O1", "-o", out, HOST_SOURCE], { encoding: "utf8" });
-  if (r.error || r.status !== 0 || !existsSync(out)) {
-    const why = r.error ? String(r.error.message) : (r.stderr || "").split("\n")[0];
-    return (built = { path: null, why: `${gcc} -m32 cannot build host-x87.c: ${why}` });
+  const hash = createHash("sha256").update(readFileSync(HOST_SOURCE)).update(gcc).digest("hex").slice(0, 16);
+  const dir = join(tmpdir(), `ringlab-x87-${hash}`);
+  const out = join(dir, "host-x87");
+  if (!existsSync(out)) {
+    mkdirSync(dir, { recursive: true });
+    const tmp = `${out}.${process.pid}`;
+    const r = spawnSync(gcc, ["-m32", "-O1", "-o", tmp, HOST_SOURCE], { encoding: "utf8" });
+    if (r.error || r.status !== 0 || !existsSync(tmp)) {
+      const why = r.error ? String(r.error.message) : (r.stderr || "").split("\n")[0];
+      return (built = { path: null, why: `${gcc} -m32 cannot build host-x87.c: ${why}` });
+    }
+    renameSync(tmp, out);
   }
   const probe = spawnSync(out, [], { input: "add 037f 3fff8000000000000000 3fff8000000000000000\n", encoding: "utf8" });
   if (probe.status !== 0 || !probe.stdout.startsWith("3000 0 40008000000000000000")) {
