@@ -1,0 +1,150 @@
+/**
+ * Comparing ringlab's x87 with recorded or live host answers, with a report per operation ×
+ * precision control × rounding mode: cases, bit-identical share, and the worst difference
+ * (in units of the last place of the 80-bit or memory image, or "flags" when only the status
+ * word / EFLAGS differ).
+ */
+import { Prng } from "../diff/prng.js";
+import { randomCase, edgeCases } from "./cases.js";
+import { runOnHost } from "./host.js";
+import { Case, caseLine, diff, Observed, Op, parseHost, predict } from "./model.js";
+
+export interface Cell {
+  cases: number;
+  identical: number;
+}
+
+export interface OpStats {
+  cells: Map<string, Cell>;
+  cases: number;
+  identical: number;
+  /** Largest ulp distance of a value mismatch; -1 when only flags ever differed. */
+  worstUlps: bigint;
+  flagOnly: number;
+  examples: string[];
+}
+
+export const PCS = [0, 2, 3] as const;
+export const RCS = [0, 1, 2, 3] as const;
+const PC_NAME: Record<number, string> = { 0: "24", 2: "53", 3: "64" };
+const RC_NAME = ["near", "down", "up", "zero"];
+export const cellKey = (cw: number) => `${PC_NAME[(cw >> 8) & 3] ?? "64"}/${RC_NAME[(cw >> 10) & 3]}`;
+
+export class Report {
+  readonly ops = new Map<Op, OpStats>();
+
+  add(c: Case, host: Observed, maxExamples = 5): string | null {
+    let s = this.ops.get(c.op);
+    if (!s) {
+      s = { cells: new Map(), cases: 0, identical: 0, worstUlps: -1n, flagOnly: 0, examples: [] };
+      this.ops.set(c.op, s);
+    }
+    const key = cellKey(c.cw);
+    let cell = s.cells.get(key);
+    if (!cell) s.cells.set(key, (cell = { cases: 0, identical: 0 }));
+    s.cases++;
+    cell.cases++;
+    const d = diff(c, host);
+    if (!d) {
+      s.identical++;
+      cell.identical++;
+      return null;
+    }
+    const p = predict(c);
+    const ulps = valueDistance(p, host);
+    if (ulps === null) s.flagOnly++;
+    else if (ulps > s.worstUlps) s.worstUlps = ulps;
+    if (s.examples.length < maxExamples) s.examples.push(d);
+    return d;
+  }
+
+  get mismatches(): number {
+    let n = 0;
+    for (const s of this.ops.values()) n += s.cases - s.identical;
+    return n;
+  }
+
+  format(): string {
+    const cols = PCS.flatMap((pc) => RCS.map((rc) => cellKey((pc << 8) | (rc << 10))));
+    const lines: string[] = [];
+    lines.push(["op".padEnd(8), "cases".padStart(9), "identical".padStart(10), "worst".padStart(8), ...cols.map((c) => c.padStart(10))].join(" "));
+    for (const [op, s] of this.ops) {
+      const worst = s.cases === s.identical ? "-" : s.worstUlps >= 0n ? `${s.worstUlps}ulp` : "flags";
+      const cells = cols.map((k) => {
+        const c = s.cells.get(k);
+        return (c ? pct(c.identical, c.cases) : "").padStart(10);
+      });
+      lines.push([op.padEnd(8), String(s.cases).padStart(9), pct(s.identical, s.cases).padStart(10), worst.padStart(8), ...cells].join(" "));
+    }
+    for (const [op, s] of this.ops) for (const e of s.examples) lines.push(`  ${op}: ${e}`);
+    return lines.join("\n");
+  }
+}
+
+function pct(a: number, b: number): string {
+  if (b === 0) return "";
+  if (a === b) return "100%";
+  return `${(Math.floor((a / b) * 10000) / 100).toFixed(2)}%`;
+}
+
+/** Distance between two sign-magnitude images as ordered integers, null if values agree. */
+function valueDistance(p: Observed, h: Observed): bigint | null {
+  const pairs: [string | undefined, string | undefined][] = [
+    [p.st0, h.st0],
+    [p.st1, h.st1],
+    [p.mem, h.mem],
+  ];
+  let worst: bigint | null = null;
+  for (const [x, y] of pairs) {
+    if (x === undefined || x === y) continue;
+    if (y === undefined) return 1n << 80n; // the host wrote nothing where ringlab did
+    const d = ordinal(x) - ordinal(y);
+    const a = d < 0n ? -d : d;
+    if (worst === null || a > worst) worst = a;
+  }
+  return worst;
+}
+
+function ordinal(hex: string): bigint {
+  const clean = hex.replace(/^(aa)+/, "");
+  if (clean === "") return 0n;
+  const bits = BigInt("0x" + clean);
+  const n = BigInt(clean.length * 4 - 1);
+  const mag = bits & ((1n << n) - 1n);
+  return bits >> n ? -mag : mag;
+}
+
+/** Seeded random cases for every op in `ops`, `perOp` each (generated lazily). */
+export function* randomCases(seed: number, ops: readonly Op[], perOp: number): Generator<Case> {
+  const r = new Prng(seed);
+  for (const op of ops) for (let i = 0; i < perOp; i++) yield randomCase(r, op);
+}
+
+/** Every `stride`-th case of each op's edge set (stride 1: all of it). */
+export function edgeSample(ops: readonly Op[], maxPerOp: number): Case[] {
+  const out: Case[] = [];
+  for (const op of ops) {
+    const all = edgeCases(op);
+    const stride = Math.max(1, Math.ceil(all.length / maxPerOp));
+    for (let i = 0; i < all.length; i += stride) out.push(all[i]!);
+  }
+  return out;
+}
+
+/** Run cases on the live host and add them to a report, in chunks. */
+export function compareLive(path: string, cases: Iterable<Case>, report: Report): void {
+  const chunk = 100_000;
+  let part: Case[] = [];
+  const flush = () => {
+    const host = runOnHost(path, part);
+    for (let j = 0; j < part.length; j++) report.add(part[j]!, parseHost(host[j]!, part[j]!.op));
+    part = [];
+  };
+  for (const c of cases) {
+    part.push(c);
+    if (part.length === chunk) flush();
+  }
+  if (part.length) flush();
+}
+
+export { caseLine };
