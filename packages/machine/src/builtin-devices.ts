@@ -1,12 +1,23 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
+import { rtcPlugin } from "@ringlab/devices-rtc";
+import { uartPlugin } from "@ringlab/devices-uart";
 import { vgaPlugin } from "@ringlab/devices-vga";
 import type { DevicePlugin } from "@ringlab/sdk";
 import { DeviceRegistry } from "./device-registry.js";
 
 /** The device plugins that ship with ringlab. */
-export const builtinDevices: readonly DevicePlugin[] = [picPlugin, pitPlugin, vgaPlugin, debugConsolePlugin, exitPortPlugin, postCodesPlugin];
+export const builtinDevices: readonly DevicePlugin[] = [
+  picPlugin,
+  pitPlugin,
+  vgaPlugin,
+  debugConsolePlugin,
+  exitPortPlugin,
+  postCodesPlugin,
+  uartPlugin,
+  rtcPlugin,
+];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */
 export function builtinRegistry(): DeviceRegistry {

@@ -1,0 +1,56 @@
+import { ConfigError, type JsonValue } from "@ringlab/sdk";
+
+type Obj = { [key: string]: JsonValue };
+
+/**
+ * Reads a saved state field by field; the first bad field throws one {@link ConfigError}
+ * line naming it, e.g. `uart state: field 'ier': expected a whole number from 0 to 15, got 99`.
+ */
+export class StateReader {
+  constructor(private readonly where: string) {}
+
+  object(value: JsonValue | undefined, path = ""): Obj {
+    if (value === null || typeof value !== "object" || Array.isArray(value)) throw this.error(path, "expected an object", value);
+    return value;
+  }
+
+  int(obj: Obj, key: string, min: number, max: number): number {
+    const v = obj[key];
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
+      throw this.error(key, `expected a whole number from ${min} to ${max}`, v);
+    }
+    return v;
+  }
+
+  bool(obj: Obj, key: string): boolean {
+    const v = obj[key];
+    if (typeof v !== "boolean") throw this.error(key, "expected true or false", v);
+    return v;
+  }
+
+  /** An array of at most `maxLength` whole numbers in min..max. */
+  ints(obj: Obj, key: string, maxLength: number, min: number, max: number): number[] {
+    const v = obj[key];
+    if (!Array.isArray(v) || v.length > maxLength) throw this.error(key, `expected an array of at most ${maxLength} numbers`, v);
+    v.forEach((x, i) => {
+      if (typeof x !== "number" || !Number.isSafeInteger(x) || x < min || x > max) {
+        throw this.error(`${key}.${i}`, `expected a whole number from ${min} to ${max}`, x);
+      }
+    });
+    return v as number[];
+  }
+
+  /** One of `choices`. */
+  choice<T extends string>(obj: Obj, key: string, choices: readonly T[]): T {
+    const v = obj[key];
+    if (typeof v !== "string" || !(choices as readonly string[]).includes(v)) {
+      throw this.error(key, `expected one of ${choices.join(", ")}`, v);
+    }
+    return v as T;
+  }
+
+  private error(path: string, expected: string, got: JsonValue | undefined): ConfigError {
+    const shown = got === undefined ? "nothing" : JSON.stringify(got).slice(0, 40);
+    return new ConfigError(`${this.where}: field '${path || "(root)"}': ${expected}, got ${shown}`);
+  }
+}
