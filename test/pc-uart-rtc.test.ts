@@ -36,6 +36,19 @@ const pcWithPlatform = (extra: object = {}) =>
   });
 
 describe("uart and rtc in a PC machine", () => {
+  it("hands the host everything the guest wrote to the UART, even bytes still being sent when the run ends", () => {
+    // nasm: out 0x3fb,3 (8N1) / out 0x3fa,1 (FIFOs on) / out 0x3f8 'h','i','!' / out 0xf4,0 / hlt — the guest
+    // exits while the UART (9600 baud at power-on) is still sending the first byte.
+    const code = Buffer.from("66bafb03b003ee66bafa03b001ee66baf803b068eeb069eeb021eeb000e6f4f4", "hex");
+    const m = pcWithPlatform();
+    const host = new BufferSerialBackend();
+    (m.device("uart") as unknown as Uart).setBackend(host);
+    m.bus.memory.ram8.set(code, 0x100000);
+    m.cpu.setFlat32(0x100000);
+    expect(m.run(1000)).toMatchObject({ kind: "exit", status: 0 });
+    expect(host.text()).toBe("hi!");
+  });
+
   it("are built-in plugins but not default devices", () => {
     const names = builtinRegistry()
       .list()

@@ -109,7 +109,12 @@ export class Machine implements RunControl {
    */
   run(limit = this.config.maxInstructions ?? Infinity): RunOutcome {
     this.exitRequest = undefined;
-    return runLoop(this, this.processor, limit, this.maxSlice);
+    try {
+      return runLoop(this, this.processor, limit, this.maxSlice);
+    } finally {
+      // Output a device still holds for the host (a UART's transmitter) is never lost.
+      for (const d of this.devices) d.flush?.();
+    }
   }
 
   /** The whole machine state as JSON. */

@@ -20,4 +20,10 @@ export interface Device {
    * when the state is not one this device wrote. Timers are re-scheduled from the state.
    */
   loadState(state: JsonValue): void;
+  /**
+   * Optional: the run ended (the guest exited, halted, shut down or hit the limit). A device
+   * that buffers output for the host (a UART's transmitter, a log) hands it all over now, so
+   * nothing the guest wrote is lost. It must not change what the guest sees.
+   */
+  flush?(): void;
 }
