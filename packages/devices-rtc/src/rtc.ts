@@ -11,12 +11,12 @@ import {
   type VirtualClock,
   defineDevicePlugin,
   z,
+  StateReader,
 } from "@ringlab/sdk";
 import { CalendarView, toBcd } from "./calendar.js";
 import { type MemorySizes, memorySizesOf, writeChecksum, writeMemorySizes } from "./cmos-map.js";
 import * as R from "./registers.js";
 import { parseStartTime } from "./start-time.js";
-import { StateReader } from "./state-reader.js";
 
 /** The start time when none is given: fixed, so every run sees the same clock. */
 export const DEFAULT_START_TIME = "2000-01-01T00:00:00Z";

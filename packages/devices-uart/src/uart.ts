@@ -13,11 +13,11 @@ import {
   type VirtualClock,
   defineDevicePlugin,
   z,
+  StateReader,
 } from "@ringlab/sdk";
 import { FrameTiming, frameHalfBits, wordMask } from "./frame-timing.js";
 import * as R from "./registers.js";
 import { ConsoleSerialBackend, NullSerialBackend, type SerialBackend } from "./serial-backend.js";
-import { StateReader } from "./state-reader.js";
 
 /** The PC's COM ports: base port and the IRQ each uses by convention. */
 export const COM_PORTS = [

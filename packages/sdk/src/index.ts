@@ -6,6 +6,7 @@ export { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } fr
 export { Bus, type BusOptions, type OwnerResources, formatPortRange } from "./bus.js";
 export { type ClockOptions, DEFAULT_TSC_HZ, type TimerHandle, VirtualClock } from "./clock/virtual-clock.js";
 export type { Device } from "./device/device.js";
+export { type StateObject, StateReader } from "./device/state-reader.js";
 export { type DeviceClass, type DevicePlugin, defineDevicePlugin, formatZodIssue, parseDeviceOptions } from "./device/device-plugin.js";
 export { ConfigError, ResourceConflictError, RinglabError, isRinglabError } from "./errors.js";
 export { type InterruptController, NO_INTERRUPT_CONTROLLER } from "./irq/interrupt-controller.js";

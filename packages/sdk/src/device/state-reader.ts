@@ -1,20 +1,23 @@
-import { ConfigError, type JsonValue } from "@ringlab/sdk";
+import { ConfigError } from "../errors.js";
+import type { JsonValue } from "../json.js";
 
-type Obj = { [key: string]: JsonValue };
+/** A saved state's object. */
+export type StateObject = { [key: string]: JsonValue };
 
 /**
  * Reads a saved state field by field; the first bad field throws one {@link ConfigError}
- * line naming it, e.g. `uart state: field 'ier': expected a whole number from 0 to 15, got 99`.
+ * line naming it, e.g. `uart state: field 'ier': expected a whole number from 0 to 15, got 99`: what
+ * a device's `loadState` needs to reject a state it did not write. `where` starts the message.
  */
 export class StateReader {
   constructor(private readonly where: string) {}
 
-  object(value: JsonValue | undefined, path = ""): Obj {
+  object(value: JsonValue | undefined, path = ""): StateObject {
     if (value === null || typeof value !== "object" || Array.isArray(value)) throw this.error(path, "expected an object", value);
     return value;
   }
 
-  int(obj: Obj, key: string, min: number, max: number): number {
+  int(obj: StateObject, key: string, min: number, max: number): number {
     const v = obj[key];
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
       throw this.error(key, `expected a whole number from ${min} to ${max}`, v);
@@ -22,14 +25,14 @@ export class StateReader {
     return v;
   }
 
-  bool(obj: Obj, key: string): boolean {
+  bool(obj: StateObject, key: string): boolean {
     const v = obj[key];
     if (typeof v !== "boolean") throw this.error(key, "expected true or false", v);
     return v;
   }
 
   /** An array of at most `maxLength` whole numbers in min..max. */
-  ints(obj: Obj, key: string, maxLength: number, min: number, max: number): number[] {
+  ints(obj: StateObject, key: string, maxLength: number, min: number, max: number): number[] {
     const v = obj[key];
     if (!Array.isArray(v) || v.length > maxLength) throw this.error(key, `expected an array of at most ${maxLength} numbers`, v);
     v.forEach((x, i) => {
@@ -41,7 +44,7 @@ export class StateReader {
   }
 
   /** One of `choices`. */
-  choice<T extends string>(obj: Obj, key: string, choices: readonly T[]): T {
+  choice<T extends string>(obj: StateObject, key: string, choices: readonly T[]): T {
     const v = obj[key];
     if (typeof v !== "string" || !(choices as readonly string[]).includes(v)) {
       throw this.error(key, `expected one of ${choices.join(", ")}`, v);
