@@ -11,6 +11,10 @@ let dir: string;
 beforeEach(() => {
   saved = Object.fromEntries(VARS.map((v) => [v, process.env[v]]));
   dir = mkdtempSync(join(tmpdir(), "ringlab-testkit-"));
+  // These tests set the switches themselves: a run that sets them (CI, a user hiding
+  // extras) must not change what they see.
+  delete process.env.RINGLAB_IGNORE_EXTRAS;
+  delete process.env.RINGLAB_REQUIRE_EXTRAS;
   forgetExtras();
 });
 

@@ -12,6 +12,7 @@ const vitestBin = join(dirname(createRequire(import.meta.url).resolve("vitest/pa
 function runFixture(extraEnv: Record<string, string> = {}) {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: "1", RINGLAB_CONFORMANCE_DIR: "/nonexistent", RINGLAB_PYTHON: "/nonexistent/python3", RINGLAB_NASM: "/nonexistent/nasm", ...extraEnv };
   if (!("RINGLAB_REQUIRE_EXTRAS" in extraEnv)) delete env.RINGLAB_REQUIRE_EXTRAS;
+  if (!("RINGLAB_IGNORE_EXTRAS" in extraEnv)) delete env.RINGLAB_IGNORE_EXTRAS;
   delete env.VITEST; // the child is a run of its own, not a worker of this one
   delete env.VITEST_WORKER_ID;
   delete env.VITEST_POOL_ID;
