@@ -485,10 +485,8 @@ export class Cpu extends CpuMemory {
   }
 
   private service(): StopReason | null {
-    if (this.pending & P_STOP) {
-      const r = this.takeStop();
-      if (r !== null) return r;
-    }
+    const stop = this.takeStop();
+    if (stop !== null) return stop;
     if (this.pending & P_IRQ) {
       if (this.retiredTotal() < this.shadowEnd) {
         // Inside an STI / MOV SS shadow: run the shadowed instruction first. If it opens a
@@ -584,13 +582,7 @@ export class Cpu extends CpuMemory {
         const t = this.raise(DB, -1, "trap", this.eip, EventSource.Exception);
         if (t !== null) return t;
       }
-      if (this.pending & P_STOP) {
-        this.pending &= ~P_STOP;
-        const r = this.stopReason;
-        this.stopReason = null;
-        if (r !== null) return r;
-      }
-      return STOP_BUDGET;
+      return this.takeStop() ?? STOP_BUDGET;
     } finally {
       this.clock.retire(this.n);
       this.n = 0;

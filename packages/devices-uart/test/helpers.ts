@@ -62,14 +62,5 @@ export function bench(options: Partial<UartOptions> = {}, hz = HZ): Bench {
   return b;
 }
 
-/** A small deterministic PRNG (mulberry32) for the fuzz tests. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the fuzz tests use (from the SDK's testing kit). */
+export { prng } from "@ringlab/sdk/testing";

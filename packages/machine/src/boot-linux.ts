@@ -18,10 +18,8 @@ const LOW_AREA_END = 0x13000;
 const BOOT_CS = 0x10;
 const BOOT_DS = 0x18;
 
-const EBX = 3;
-const EBP = 5;
+const ESP = 4;
 const ESI = 6;
-const EDI = 7;
 
 /** Flat 4 GiB descriptors: null, unused, 0x10 code (execute/read), 0x18 data (read/write). */
 const GDT = Uint8Array.from([
@@ -82,11 +80,8 @@ export function bootLinux(
   cpu.setFlat32(plan.entry, BOOT_CS, BOOT_DS);
   cpu.gdtrBase = GDT_ADDR;
   cpu.gdtrLimit = GDT.length - 1;
-  for (let r = 0; r < 8; r++) if (r !== 4) cpu.setReg32(r, 0);
-  cpu.setReg32(ESI, BOOT_PARAMS_ADDR);
-  cpu.setReg32(EBX, 0);
-  cpu.setReg32(EBP, 0);
-  cpu.setReg32(EDI, 0);
+  // ESI = boot_params; the protocol wants EBP, EDI and EBX zero: every register but ESP is.
+  for (let r = 0; r < 8; r++) if (r !== ESP) cpu.setReg32(r, r === ESI ? BOOT_PARAMS_ADDR : 0);
   return { format: plan.format, entry: plan.entry, bootParams: BOOT_PARAMS_ADDR, ...(placed ? { initrd: placed } : {}) };
 }
 

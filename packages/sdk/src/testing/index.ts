@@ -120,3 +120,18 @@ export class DeviceTestKit {
     this.advanceTicks(this.clock.nsToTicks(ns));
   }
 }
+
+/**
+ * A small seeded pseudo-random generator (mulberry32) returning numbers in [0, 1): what a
+ * device's fuzz test drives its port sequences with, so a failing sequence replays exactly.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
