@@ -10,9 +10,10 @@ import { GUESTS_DIR } from "./lib/guest-list.js";
  * (common/rom-boot.asm, built with nasm) and compares. Left out: monitor-torture2, where
  * Bochs pushes RF=1 in the EFLAGS of two #PF frames taken in the middle of a REP string
  * instruction and QEMU RF=0 (test/guests/README.md), and cpubench (about 25 s under Bochs;
- * its checksum has a model of its own). Needs Bochs and nasm.
+ * its checksum has a model of its own). x87 is compared with Bochs's own recording, bochs.txt
+ * (test/x87-guest.test.ts relates it to expected.txt). Needs Bochs and nasm.
  */
-const MATCHING_BOCHS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "irq-boundary"];
+const MATCHING_BOCHS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "irq-boundary", "x87"];
 
 describeNeeds(["bochs", "nasm"], "the guests under Bochs print exactly their expected.txt", () => {
   for (const g of MATCHING_BOCHS) {

@@ -28,7 +28,7 @@
 # directory that keeps the ROM, bochsrc, debugger commands, log and raw output.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87"
 timeout_s=${BOCHS_TIMEOUT:-60}
 ips=${BOCHS_IPS:-100000000}
 cpu=${BOCHS_CPU:-p3_katmai}
@@ -120,6 +120,10 @@ for g in $guests; do
     esac
     bin="$here/$g/$g.bin"
     expected="$here/$g/expected.txt"
+    # A guest whose reference output is not all Bochs's (x87: its transcendental results
+    # come from the host's x87, which Bochs does not match) keeps Bochs's own in bochs.txt;
+    # test/x87-guest.test.ts checks that the two differ only where documented.
+    [ -f "$here/$g/bochs.txt" ] && [ $record -eq 0 ] && expected="$here/$g/bochs.txt"
     if [ ! -f "$bin" ]; then
         echo "FAIL $g: no image $bin (run build.sh)"; failed=1; continue
     fi
@@ -150,9 +154,9 @@ for g in $guests; do
         echo "FAIL $g: no $g/expected.txt (record it with run-qemu.sh --record)"; failed=1; continue
     fi
     if cmp -s "$out" "$expected"; then
-        echo "PASS $g (exit status 0, $(wc -l <"$out" | tr -d ' ') lines match expected.txt, ${secs}s)"
+        echo "PASS $g (exit status 0, $(wc -l <"$out" | tr -d ' ') lines match $(basename "$expected"), ${secs}s)"
     else
-        echo "FAIL $g: output differs from expected.txt"
+        echo "FAIL $g: output differs from $(basename "$expected")"
         diff "$expected" "$out" | head -40 | sed 's/^/  /'
         failed=1
     fi

@@ -1,5 +1,6 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, statSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -17,8 +18,10 @@ import { fileURLToPath } from "node:url";
  * - `nasm`: nasm 2.15 or later: `$RINGLAB_NASM`, else `nasm` on PATH.
  * - `qemu`: `qemu-system-i386` (Debian's `qemu-system-x86`): `$RINGLAB_QEMU`, else on PATH.
  * - `bochs`: Bochs (Debian's `bochs`, `bochs-term`): `$RINGLAB_BOCHS`, else `bochs` on PATH.
+ * - `gcc-m32`: a C compiler that builds and runs 32-bit x86 programs on this host (Debian's
+ *   `gcc-multilib`), so that the host's own x87 can answer: `$RINGLAB_X87_GCC`, else `gcc`.
  */
-export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs";
+export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32";
 
 /** What the project knows about an extra, whether or not this machine has it. */
 export interface ExtraInfo {
@@ -91,6 +94,13 @@ export const EXTRAS: readonly ExtraInfo[] = [
     install: "apt-get install -y bochs bochs-term",
     variable: "RINGLAB_BOCHS",
     unlocks: "re-checking the guests' expected.txt against Bochs, the second reference machine (test/guests-bochs.test.ts; needs nasm too)",
+  },
+  {
+    name: "gcc-m32",
+    title: "gcc -m32",
+    install: "apt-get install -y gcc gcc-multilib",
+    variable: "RINGLAB_X87_GCC",
+    unlocks: "the host's own x87 as the live oracle: re-checking the x87 guest's expected-host.txt (test/x87-guest.test.ts; needs nasm too)",
   },
 ];
 
@@ -219,6 +229,30 @@ function probeTool(info: ExtraInfo, command: string, args: string[], check?: (ve
   return { name: info.name, available: true, path: where.path, ...(version ? { version } : {}) };
 }
 
+/**
+ * gcc -m32 is usable when it builds a 32-bit program that runs here: an x86 host with the
+ * 32-bit C library (gcc-multilib) and a kernel that runs i386 binaries.
+ */
+function probeGccM32(info: ExtraInfo): Extra {
+  if (process.arch !== "ia32" && process.arch !== "x64") return missing(info, `the host is ${process.arch}, not x86`);
+  const where = locate(info, "gcc");
+  if ("missing" in where) return where.missing;
+  const dir = mkdtempSync(join(tmpdir(), "ringlab-gcc-m32-"));
+  try {
+    const src = join(dir, "probe.c");
+    writeFileSync(src, "int main(void) { return sizeof(void *) == 4 ? 0 : 1; }\n");
+    const built = run(where.path, ["-m32", "-o", join(dir, "probe"), src]);
+    if (!built.ok) return missing(info, `${where.path} -m32 cannot build a program (${built.why})`, where.path);
+    const ran = run(join(dir, "probe"), []);
+    if (!ran.ok) return missing(info, `a program built with ${where.path} -m32 does not run here (${ran.why})`, where.path);
+    const v = run(where.path, ["--version"]);
+    const version = v.ok ? (v.out.split("\n")[0] ?? "").trim() : "";
+    return { name: info.name, available: true, path: where.path, ...(version ? { version } : {}) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const probes: Record<ExtraName, (info: ExtraInfo) => Extra> = {
   test386: probeTest386,
   unicorn: probeUnicorn,
@@ -231,6 +265,7 @@ const probes: Record<ExtraName, (info: ExtraInfo) => Extra> = {
     }),
   qemu: (info) => probeTool(info, "qemu-system-i386", ["--version"]),
   bochs: (info) => probeTool(info, "bochs", ["--help"], () => undefined),
+  "gcc-m32": probeGccM32,
 };
 
 const cache = new Map<string, Extra>();
