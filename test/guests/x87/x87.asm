@@ -22,7 +22,20 @@
 ;     FNCLEX (SDM vol.1 appendix D, "Guidelines for writing x87 FPU exception handlers").
 ;     How the FPU waits for that interrupt differs between parts (D.2.1: a 486 or later
 ;     freezes at the next waiting instruction; Bochs lets it finish), so only what the
-;     handler sees is printed, not where it landed.
+;     handler sees is printed, not where it landed;
+;   - the 16-bit and real-mode images of FNSTENV/FNSAVE (SDM vol.1 §8.1.10, figures 8-9 to
+;     8-12): o16 forms in protected mode, and, in real mode, the 16- and 32-bit forms,
+;     whose instruction and operand pointers are 20-bit linear addresses, with FRSTOR of a
+;     16-bit real-mode image.
+
+; 16-bit code and data segments (base 0, limit 64 KiB) to leave protected mode through,
+; SDM vol.3A §9.9.2 "Switching Back to Real-Address Mode".
+RMCODE16        equ 0x30
+RMDATA16        equ 0x38
+%macro GDT_EXTRA 0
+        DESCRIPTOR 0, 0xFFFF, 0x9B, 0           ; 0x30 16-bit code, accessed
+        DESCRIPTOR 0, 0xFFFF, 0x93, 0           ; 0x38 16-bit data, accessed
+%endmacro
 
 %include "boot.inc"
 %include "x87/x87-cases.inc"       ; the cases and the CASE/SETCW macros
@@ -70,6 +83,8 @@ kmain:
         call    lazy_switch
         call    mf_native
         call    mf_irq13
+        call    env16_protected
+        call    env_real_mode
 
         PRINT   `x87 guest done\n`
         mov     al, EXIT_OK
@@ -308,6 +323,122 @@ irq13_handler:
         pop     eax
         iretd
 
+; ---------------------------------------------------------------------------------------
+; dump_words: ESI = image, ECX = number of 16-bit words to print (space-separated).
+dump_words:
+        pushad
+.w:
+        PRINT   ` `
+        movzx   eax, word [esi]
+        push    ecx
+        mov     cl, 4
+        call    con_hex
+        pop     ecx
+        add     esi, 2
+        loop    .w
+        popad
+        ret
+
+; env16_protected: the 16-bit protected-mode FNSTENV and FNSAVE images (o16), and FLDENV
+; of a 16-bit image with another control word.
+env16_protected:
+        fninit
+        fldpi
+        fld     qword [f64_3]
+        o16 fnstenv [x87_env]
+        PRINT   `pm16 fnstenv`
+        mov     esi, x87_env
+        mov     ecx, 7
+        call    dump_words
+        PRINT   `\n`
+        mov     word [x87_env], CW_RC_DOWN
+        o16 fldenv [x87_env]
+        fld1
+        fdiv    st0, st1                ; 1/3 rounded down
+        o16 fnsave [area_a]
+        PRINT   `pm16 fnsave`
+        mov     esi, area_a
+        mov     ecx, 7 + 5
+        call    dump_words              ; the header and ST(0)
+        PRINT   `\n`
+        o16 frstor [area_a]
+        PRINT   `pm16 frstor`
+        call    x87_report
+        ret
+
+RM_BASE         equ 0x7000              ; the real-mode code is copied here
+RM_RES          equ 0x6000              ; the images it stores
+%define RM(l) (RM_BASE + (l) - rm_start)
+
+; env_real_mode: FNSTENV, o32 FNSTENV, FNSAVE, FRSTOR and o32 FNSAVE in real mode.
+env_real_mode:
+        mov     esi, rm_start
+        mov     edi, RM_BASE
+        mov     ecx, rm_end - rm_start
+        rep movsb
+        mov     [rm_esp], esp
+        jmp     RMCODE16:RM(rm_start)
+.back:
+        mov     ax, KDATA
+        mov     ds, ax
+        mov     es, ax
+        mov     fs, ax
+        mov     gs, ax
+        mov     ss, ax
+        mov     esp, [rm_esp]
+        PRINT   `real fnstenv16`
+        mov     esi, RM_RES
+        mov     ecx, 7
+        call    dump_words
+        PRINT   `\nreal fnstenv32`
+        mov     esi, RM_RES + 16
+        mov     ecx, 14
+        call    dump_words
+        PRINT   `\nreal fnsave16`
+        mov     esi, RM_RES + 48
+        mov     ecx, 7 + 10
+        call    dump_words              ; the header, ST(0) and ST(1)
+        PRINT   `\nreal frstor16, o32 fnsave`
+        mov     esi, RM_RES + 144
+        mov     ecx, 14 + 10
+        call    dump_words
+        PRINT   `\n`
+        ret
+
+        bits    16
+rm_start:
+        mov     ax, RMDATA16
+        mov     ds, ax
+        mov     es, ax
+        mov     ss, ax
+        mov     eax, cr0
+        and     al, 0xFE
+        mov     cr0, eax
+        jmp     0:RM(.real)
+.real:
+        xor     ax, ax
+        mov     ds, ax
+        mov     es, ax
+        mov     ss, ax
+        mov     sp, RM_BASE
+        fninit
+        fldpi
+        fld     dword [RM(rm_third)]    ; FIP and FDP: the linear addresses of these
+        fnstenv [RM_RES]                ; 16-bit real-mode image, 14 bytes
+        fldl2e
+        o32 fnstenv [RM_RES + 16]       ; 32-bit real-mode image, 28 bytes
+        fnsave  [RM_RES + 48]           ; 16-bit real-mode image, 94 bytes
+        frstor  [RM_RES + 48]
+        o32 fnsave [RM_RES + 144]       ; 32-bit real-mode image, 108 bytes
+        mov     eax, cr0
+        or      al, 1
+        mov     cr0, eax
+        jmp     dword KCODE:env_real_mode.back
+rm_third:
+        dd      0x3EAAAAAB
+rm_end:
+        bits    32
+
 %include "console.inc"
 %include "pic.inc"
 
@@ -322,5 +453,6 @@ mf_sw:          dw      0
                 align   4
 area_a:         times 108 db 0
 area_b:         times 108 db 0
+rm_esp:         dd      0
 
 %include "end.inc"
