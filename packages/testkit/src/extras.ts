@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { accessSync, constants, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { delimiter, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -20,8 +20,11 @@ import { fileURLToPath } from "node:url";
  * - `bochs`: Bochs (Debian's `bochs`, `bochs-term`): `$RINGLAB_BOCHS`, else `bochs` on PATH.
  * - `gcc-m32`: a C compiler that builds and runs 32-bit x86 programs on this host (Debian's
  *   `gcc-multilib`), so that the host's own x87 can answer: `$RINGLAB_X87_GCC`, else `gcc`.
+ * - `guests`: the third-party guests scripts/fetch-guests.sh fetches from Debian (the Linux
+ *   kernel and its busybox initramfs, memtest86+, SeaBIOS) into `$RINGLAB_GUESTS_DIR`,
+ *   default `.guests/` in the repository.
  */
-export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32";
+export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "guests";
 
 /** What the project knows about an extra, whether or not this machine has it. */
 export interface ExtraInfo {
@@ -102,7 +105,25 @@ export const EXTRAS: readonly ExtraInfo[] = [
     variable: "RINGLAB_X87_GCC",
     unlocks: "the host's own x87 as the live oracle: re-checking the x87 guest's expected-host.txt (test/x87-guest.test.ts; needs nasm too)",
   },
+  {
+    name: "guests",
+    title: "the fetched guests",
+    install: "run scripts/fetch-guests.sh as root: Debian's kernel, busybox, memtest86+ and SeaBIOS",
+    variable: "RINGLAB_GUESTS_DIR",
+    unlocks: "software nobody here wrote: Debian's Linux kernel with a busybox userland, memtest86+, SeaBIOS (test/third-party-guests.test.ts)",
+  },
 ];
+
+/** What scripts/fetch-guests.sh leaves in the guest cache, relative to it. */
+export const GUEST_FILES = ["linux/vmlinuz", "linux/initramfs.img", "memtest/memtest.bin", "seabios/bios.bin", "seabios/vgabios-isavga.bin", "VERSIONS"] as const;
+
+/**
+ * The cache scripts/fetch-guests.sh fills: `$RINGLAB_GUESTS_DIR` (absolute, or relative to
+ * the repository root), default `.guests/` in the repository.
+ */
+export function guestsDir(): string {
+  return resolve(REPO_ROOT, env("RINGLAB_GUESTS_DIR") ?? ".guests");
+}
 
 /** The repository's root directory (this package lives in `packages/testkit`). */
 export const REPO_ROOT = fileURLToPath(new URL("../../../", import.meta.url));
@@ -194,6 +215,15 @@ function locate(info: ExtraInfo, command: string): { path: string } | { missing:
   return path === undefined ? { missing: missing(info, `no ${command} on PATH (or set ${info.variable})`) } : { path };
 }
 
+function probeGuests(info: ExtraInfo): Extra {
+  const dir = guestsDir();
+  const absent = GUEST_FILES.filter((f) => !existsSync(join(dir, f)));
+  if (absent.length === GUEST_FILES.length) return missing(info, `nothing fetched in ${dir}`, dir);
+  if (absent.length > 0) return missing(info, `${absent.join(", ")} missing in ${dir}`, dir);
+  const version = readFileSync(join(dir, "VERSIONS"), "utf8").trim().split("\n").join(", ");
+  return { name: "guests", available: true, path: dir, ...(version ? { version } : {}) };
+}
+
 function probeTest386(info: ExtraInfo): Extra {
   const dir = join(conformanceDir(), "test386");
   const files = ["test386.bin", "test386-EE-reference.txt"];
@@ -266,6 +296,7 @@ const probes: Record<ExtraName, (info: ExtraInfo) => Extra> = {
   qemu: (info) => probeTool(info, "qemu-system-i386", ["--version"]),
   bochs: (info) => probeTool(info, "bochs", ["--help"], () => undefined),
   "gcc-m32": probeGccM32,
+  guests: probeGuests,
 };
 
 const cache = new Map<string, Extra>();

@@ -2,9 +2,9 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { EXTRAS, MissingExtraError, REPO_ROOT, conformanceDir, extra, extraPath, extrasRequired, findOnPath, forgetExtras, needs, skipWithReason } from "../src/index.js";
+import { EXTRAS, GUEST_FILES, MissingExtraError, REPO_ROOT, conformanceDir, extra, extraPath, extrasRequired, findOnPath, forgetExtras, guestsDir, needs, skipWithReason } from "../src/index.js";
 
-const VARS = ["RINGLAB_CONFORMANCE_DIR", "RINGLAB_PYTHON", "RINGLAB_OBJDUMP", "RINGLAB_NASM", "RINGLAB_QEMU", "RINGLAB_BOCHS", "RINGLAB_IGNORE_EXTRAS", "RINGLAB_REQUIRE_EXTRAS", "PATH"];
+const VARS = ["RINGLAB_CONFORMANCE_DIR", "RINGLAB_PYTHON", "RINGLAB_OBJDUMP", "RINGLAB_NASM", "RINGLAB_QEMU", "RINGLAB_BOCHS", "RINGLAB_X87_GCC", "RINGLAB_GUESTS_DIR", "RINGLAB_IGNORE_EXTRAS", "RINGLAB_REQUIRE_EXTRAS", "PATH"];
 let saved: Record<string, string | undefined>;
 let dir: string;
 
@@ -162,5 +162,41 @@ describe("tests that need extras", () => {
       process.env.RINGLAB_REQUIRE_EXTRAS = v;
       expect(extrasRequired()).toBe(false);
     }
+  });
+});
+
+describe("the fetched guests", () => {
+  it("live in .guests/ unless RINGLAB_GUESTS_DIR says otherwise", () => {
+    delete process.env.RINGLAB_GUESTS_DIR;
+    expect(guestsDir()).toBe(resolve(REPO_ROOT, ".guests"));
+    process.env.RINGLAB_GUESTS_DIR = "cache";
+    expect(guestsDir()).toBe(resolve(REPO_ROOT, "cache"));
+  });
+
+  it("are available only when every file fetch-guests.sh writes is there, and the reason names what is missing", () => {
+    process.env.RINGLAB_GUESTS_DIR = dir;
+    expect(extra("guests")).toMatchObject({ available: false, reason: expect.stringMatching(/scripts\/fetch-guests\.sh.*nothing fetched in/) });
+    for (const f of GUEST_FILES) {
+      mkdirSync(join(dir, f, ".."), { recursive: true });
+      writeFileSync(join(dir, f), f === "VERSIONS" ? "linux-image-x 1\nseabios 2\n" : "x");
+    }
+    rmSync(join(dir, "memtest/memtest.bin"));
+    forgetExtras();
+    expect(extra("guests").reason).toMatch(/memtest\/memtest\.bin missing in /);
+    writeFileSync(join(dir, "memtest/memtest.bin"), "x");
+    forgetExtras();
+    expect(extra("guests")).toEqual({ name: "guests", available: true, path: dir, version: "linux-image-x 1, seabios 2" });
+  });
+});
+
+describe("gcc -m32", () => {
+  it("is missing, with the reason, when RINGLAB_X87_GCC names no compiler", () => {
+    process.env.RINGLAB_X87_GCC = join(dir, "no-such-gcc");
+    expect(extra("gcc-m32")).toMatchObject({ available: false, reason: expect.stringMatching(/gcc-multilib.*RINGLAB_X87_GCC=.*does not exist/) });
+  });
+
+  it("is missing when the compiler cannot build a 32-bit program", () => {
+    process.env.RINGLAB_X87_GCC = fakeTool("gcc", { err: "cannot find -lgcc", status: 1 });
+    expect(extra("gcc-m32").reason).toMatch(/-m32 cannot build a program .*cannot find -lgcc/);
   });
 });
