@@ -145,8 +145,8 @@ export const deviceEntrySchema = z
 
 /**
  * The devices a PC has when the config does not say: the two 8259s, the 8254, the VGA,
- * ringlab's debug console and exit port, COM1 (a 16550A at 0x3F8, IRQ 4) and the MC146818
- * RTC/CMOS. Guests that never touch a device see no difference. COM1 transmits each
+ * ringlab's debug console and exit port, COM1 (a 16550A at 0x3F8, IRQ 4), the MC146818
+ * RTC/CMOS and the coprocessor error latch (FERR# onto IRQ 13, port 0xF0). Guests that never touch a device see no difference. COM1 transmits each
  * character at once (`timing: "fast"`, as QEMU's does) rather than at its baud rate: a Linux
  * serial console polls THRE between characters, and at the 9600 baud it defaults to that
  * would cost a million instructions of virtual time per character; `devices` with a plain
@@ -160,6 +160,7 @@ export const DEFAULT_DEVICES: readonly (string | DeviceEntry)[] = Object.freeze(
   "exit-port",
   { plugin: "uart", options: { timing: "fast" } },
   "rtc",
+  "fpu-error",
 ]);
 
 /**
