@@ -7,9 +7,10 @@ import {
   DEVICE_OPTIONS,
   type Device,
   type JsonValue,
+  decodeBase64,
   defineDevicePlugin,
+  encodeBase64,
 } from "@ringlab/sdk";
-import { decodeBase64, encodeBase64 } from "./base64.js";
 import { FONT_8X16, FONT_HEIGHT } from "./font-8x16.js";
 import { MODE3_REPLAY } from "./mode3-replay.generated.js";
 import { AttributeController } from "./registers/attribute-controller.js";

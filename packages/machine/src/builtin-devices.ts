@@ -1,5 +1,6 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
 import { fpuErrorLatchPlugin } from "@ringlab/devices-fpu-error";
+import { fwCfgPlugin } from "@ringlab/devices-fw-cfg";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { rtcPlugin } from "@ringlab/devices-rtc";
@@ -19,6 +20,7 @@ export const builtinDevices: readonly DevicePlugin[] = [
   uartPlugin,
   rtcPlugin,
   fpuErrorLatchPlugin,
+  fwCfgPlugin,
 ];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */

@@ -3,6 +3,7 @@
  * imports only this package.
  */
 export { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } from "./access.js";
+export { decodeBase64, encodeBase64 } from "./base64.js";
 export { Bus, type BusOptions, type OwnerResources, formatPortRange } from "./bus.js";
 export { type ClockOptions, DEFAULT_TSC_HZ, type TimerHandle, VirtualClock } from "./clock/virtual-clock.js";
 export type { Device } from "./device/device.js";

@@ -1,6 +1,7 @@
 /**
  * Base64 (RFC 4648 §4) without Node's Buffer or the DOM's btoa, so the device builds for a
- * browser too. Used for the 256 KiB of video memory in saved states.
+ * browser too. Devices use it for bytes inside JSON: the VGA's 256 KiB of video memory in
+ * saved states, the files given to the fw_cfg device as options.
  */
 const ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 const LOOKUP = new Int16Array(128).fill(-1);
