@@ -29,6 +29,7 @@ import { registryWithPlugins } from "../plugins/load-plugins.js";
 import { connectComPorts, hasComPort, withComPorts } from "../serial/serial-ports.js";
 import { parseSerialSpec, type SerialSpec } from "../serial/serial-spec.js";
 import { TerminalInput } from "../serial/terminal-input.js";
+import { withFwCfgItems } from "../fw-cfg/fw-cfg-items.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -137,7 +138,7 @@ export function bootMachine(
   // A Linux kernel's console is COM1 (console=ttyS0): on stdio unless said otherwise, keys too.
   if (serial.length === 0 && loadPlan?.format === "linux" && hasComPort(machineConfig.devices, 0)) serial.push({ kind: "stdio" });
   const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
-  machineConfig.devices = com.devices;
+  machineConfig.devices = withFwCfgItems(com.devices, config.fwCfg, flags.fwCfg?.length ? "--fw-cfg" : "fwCfg");
   const machine: Machine = createMachine(machineConfig, registry, { console: { write: console } });
   for (const spec of [...config.roms, ...(flags.rom ?? [])]) {
     const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");

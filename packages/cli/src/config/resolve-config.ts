@@ -9,6 +9,7 @@ import { readConfigFile } from "./config-file.js";
 import { deepMerge } from "./merge.js";
 import { isSerialSpec, SERIAL_FORMS } from "../serial/serial-spec.js";
 import { type RunConfig, parseRunConfig } from "./run-config.js";
+import { FW_CFG_FORM, parseFwCfgSpec, resolveFwCfgFiles } from "../fw-cfg/fw-cfg-items.js";
 
 /** Flags every machine-building command accepts; each overrides the config file's key. */
 export interface MachineFlags {
@@ -28,6 +29,8 @@ export interface MachineFlags {
   serial?: string[];
   /** `--plugin FILE`, repeatable: added to the config file's `plugins`. */
   plugin?: string[];
+  /** `--fw-cfg name=NAME,file=PATH`, repeatable: added to the config file's `fwCfg`. */
+  fwCfg?: string[];
 }
 
 /** Adds the {@link MachineFlags} options to `cmd`. */
@@ -60,6 +63,15 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
         return [...prev, v];
       },
     )
+    .option(
+      "--fw-cfg <name=NAME,file=PATH>",
+      "a named file for firmware, as QEMU's -fw_cfg, e.g. name=vgaroms/vgabios-isavga.bin,file=vgabios-isavga.bin (repeatable; adds the fw-cfg device; fwCfg)",
+      (v: string, prev: string[] = []) => {
+        const item = parseFwCfgSpec(v);
+        if (typeof item === "string") throw new InvalidArgumentError(item);
+        return [...prev, v];
+      },
+    )
     .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
 }
 
@@ -85,6 +97,10 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
       const roms = base.roms.map((r) => (typeof r === "string" && r.includes("@") ? resolveAt(file.dir, r) : r));
       base = { ...base, roms };
     }
+    if (Array.isArray(base.fwCfg)) {
+      const items = base.fwCfg.map((i) => (isObject(i) && typeof i.file === "string" ? { ...i, file: resolve(file.dir, i.file) } : i));
+      base = { ...base, fwCfg: items };
+    }
     if (kernel && Array.isArray(kernel.modules)) {
       const modules = kernel.modules.map((m) => (typeof m === "string" ? resolveModule(file.dir, m) : m));
       base = deepMerge(base, { kernel: { modules } });
@@ -94,6 +110,12 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
     serial: flags.serial,
+    fwCfg: flags.fwCfg?.length
+      ? [
+          ...(Array.isArray(base.fwCfg) ? base.fwCfg : []),
+          ...resolveFwCfgFiles(flags.fwCfg.map((v) => parseFwCfgSpec(v) as { name: string; file: string }), process.cwd()),
+        ]
+      : undefined,
     plugins: flags.plugin?.length
       ? [...(Array.isArray(base.plugins) ? base.plugins : []), ...flags.plugin.map((f) => resolve(f))]
       : undefined,
@@ -145,6 +167,10 @@ function withVgaReplay(devices: unknown, replay: string): unknown[] {
   });
   if (!found) throw new UserError("--vga-replay: this machine has no 'vga' device");
   return out;
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
 /** "FILE@ADDR" with FILE made absolute against `dir`. */

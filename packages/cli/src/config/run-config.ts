@@ -1,5 +1,6 @@
 import { type MachineConfig, machineConfigSchema } from "@ringlab/machine";
 import { ConfigError, formatZodIssue, z } from "@ringlab/sdk";
+import { fwCfgItemSchema } from "../fw-cfg/fw-cfg-items.js";
 
 /**
  * The configuration `ringlab run` works from: a machine configuration plus what to boot.
@@ -40,6 +41,12 @@ export const runConfigSchema = machineConfigSchema.extend({
   roms: z
     .array(z.string().regex(/^.+@(0x[0-9a-fA-F]+|\d+)$/, "expected FILE@ADDRESS such as test386.bin@0xE0000"))
     .default([]),
+  /**
+   * Named files for the QEMU firmware configuration device (`fw-cfg`), each `{ name, file }`
+   * (FILE relative to the config file's folder), as QEMU's `-fw_cfg name=...,file=...`: SeaBIOS
+   * loads the VGA BIOS from "vgaroms/...". Any entry adds the device when `devices` lacks it.
+   */
+  fwCfg: z.array(fwCfgItemSchema).default([]),
 });
 
 export type RunConfig = z.output<typeof runConfigSchema>;
@@ -53,6 +60,6 @@ export function parseRunConfig(input: unknown, source: string): RunConfig {
 
 /** The machine part of a run configuration. */
 export function machinePart(config: RunConfig): MachineConfig {
-  const { kernel: _kernel, roms: _roms, plugins: _plugins, serial: _serial, ...machine } = config;
+  const { kernel: _kernel, roms: _roms, plugins: _plugins, serial: _serial, fwCfg: _fwCfg, ...machine } = config;
   return machine;
 }
