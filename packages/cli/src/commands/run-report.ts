@@ -18,6 +18,8 @@ export function describeOutcome(o: RunOutcome): string {
       return `CPU shutdown: ${o.why}`;
     case "halted":
       return `guest halted: ${o.reason}`;
+    case "reset":
+      return `guest requested a reset (${o.reason}); no BIOS ROM at the reset vector to restart it`;
     case "exception":
       return `unhandled ${vectors.vectorName(o.vector)}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
   }
