@@ -1,4 +1,5 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
+import { i8042Plugin, port92Plugin } from "@ringlab/devices-i8042";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { rtcPlugin } from "@ringlab/devices-rtc";
@@ -17,6 +18,8 @@ export const builtinDevices: readonly DevicePlugin[] = [
   postCodesPlugin,
   uartPlugin,
   rtcPlugin,
+  i8042Plugin,
+  port92Plugin,
 ];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */

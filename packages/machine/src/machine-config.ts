@@ -144,7 +144,7 @@ export const deviceEntrySchema = z
   .strict();
 
 /** The devices a PC has when the config does not say. */
-export const DEFAULT_DEVICES = ["pic", "pit", "vga", "debugcon", "exit-port"] as const;
+export const DEFAULT_DEVICES = ["pic", "pit", "vga", "debugcon", "exit-port", "i8042", "port92"] as const;
 
 /**
  * A machine's configuration. Sizes accept `32M`-style strings. The memory layout defaults to
