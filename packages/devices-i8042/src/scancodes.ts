@@ -10,7 +10,7 @@
  */
 
 /** [name, set 1 make code, set 2 make code] of every key, extended keys with 0xE0xx codes. */
-const KEYS_TABLE: readonly (readonly [string, number, number])[] = [
+const KEYS_TABLE = [
   ["Escape", 0x01, 0x76], ["Digit1", 0x02, 0x16], ["Digit2", 0x03, 0x1e], ["Digit3", 0x04, 0x26],
   ["Digit4", 0x05, 0x25], ["Digit5", 0x06, 0x2e], ["Digit6", 0x07, 0x36], ["Digit7", 0x08, 0x3d],
   ["Digit8", 0x09, 0x3e], ["Digit9", 0x0a, 0x46], ["Digit0", 0x0b, 0x45], ["Minus", 0x0c, 0x4e],
@@ -40,11 +40,14 @@ const KEYS_TABLE: readonly (readonly [string, number, number])[] = [
   ["ArrowDown", 0xe050, 0xe072], ["ArrowLeft", 0xe04b, 0xe06b], ["ArrowRight", 0xe04d, 0xe074],
   ["NumpadDivide", 0xe035, 0xe04a], ["NumpadEnter", 0xe01c, 0xe05a], ["MetaLeft", 0xe05b, 0xe01f],
   ["MetaRight", 0xe05c, 0xe027], ["ContextMenu", 0xe05d, 0xe02f],
-];
+] as const;
+
+/** A key's name, as in the DOM's `KeyboardEvent.code` ("A", "Enter", "ArrowUp", ...). */
+export type KeyName = (typeof KEYS_TABLE)[number][0];
 
 /** Keys by name (DOM `KeyboardEvent.code` style), as set 2 make codes: `KEY.A` = 0x1C, `KEY.ArrowUp` = 0xE075. */
-export const KEY: Readonly<Record<string, number>> = Object.freeze(
-  Object.fromEntries(KEYS_TABLE.map(([name, , set2]) => [name, set2])),
+export const KEY: Readonly<Record<KeyName, number>> = Object.freeze(
+  Object.fromEntries(KEYS_TABLE.map(([name, , set2]) => [name, set2])) as Record<KeyName, number>,
 );
 
 /**

@@ -64,10 +64,10 @@ describe("PS/2 keyboard commands", () => {
     b.send(0xe0);
     expect(b.drain()).toEqual([0xfe, 0xfe]);
     b.send(0xf5);
-    b.kbc.tapKey(KEY["A"]!);
+    b.kbc.tapKey(KEY.A);
     expect(b.drain()).toEqual([0xfa]);
     b.send(0xf4);
-    b.kbc.tapKey(KEY["A"]!);
+    b.kbc.tapKey(KEY.A);
     expect(b.drain()).toEqual([0xfa, 0x1c, 0xf0, 0x1c]);
   });
 });
@@ -76,15 +76,15 @@ describe("scan codes", () => {
   it("set 2 untranslated: make code, F0 + code on release; extended keys keep E0", () => {
     const b = bench();
     b.command(0x60, RAW);
-    b.kbc.tapKey(KEY["A"]!);
-    b.kbc.tapKey(KEY["ArrowUp"]!);
+    b.kbc.tapKey(KEY.A);
+    b.kbc.tapKey(KEY.ArrowUp);
     expect(b.drain()).toEqual([0x1c, 0xf0, 0x1c, 0xe0, 0x75, 0xe0, 0xf0, 0x75]);
   });
 
   it("translated to set 1 by the controller: A = 1E/9E, Up = E0 48 / E0 C8, Enter 1C/9C, F7 41/C1", () => {
     const b = bench();
     b.command(0x60, XLATE);
-    for (const k of ["A", "ArrowUp", "Enter", "F7"]) b.kbc.tapKey(KEY[k]!);
+    for (const k of ["A", "ArrowUp", "Enter", "F7"] as const) b.kbc.tapKey(KEY[k]);
     expect(b.drain()).toEqual([0x1e, 0x9e, 0xe0, 0x48, 0xe0, 0xc8, 0x1c, 0x9c, 0x41, 0xc1]);
   });
 
@@ -93,7 +93,7 @@ describe("scan codes", () => {
     b.command(0x60, RAW);
     b.send(0xf0, 0x01);
     b.drain();
-    b.kbc.tapKey(KEY["Escape"]!);
+    b.kbc.tapKey(KEY.Escape);
     expect(b.drain()).toEqual([0x01, 0x81]);
   });
 
@@ -101,7 +101,7 @@ describe("scan codes", () => {
     for (const [name, key] of Object.entries(KEY)) {
       expect(keyBytes(key, true, 1), name).toEqual(key > 0xff ? [0xe0, set1Of(key) & 0xff] : [set1Of(key)]);
     }
-    expect([KEY["Escape"], set1Of(KEY["Escape"]!), set1Of(KEY["Delete"]!)]).toEqual([0x76, 0x01, 0xe053]);
+    expect([KEY.Escape, set1Of(KEY.Escape), set1Of(KEY.Delete)]).toEqual([0x76, 0x01, 0xe053]);
     expect([SET2_TO_SET1[0x00], SET2_TO_SET1[0xfa], SET2_TO_SET1[0xaa]]).toEqual([0xff, 0xfa, 0xaa]);
     // No two keys' set 2 codes translate to the same set 1 code.
     const plain = Object.values(KEY).filter((k) => k <= 0xff).map((k) => SET2_TO_SET1[k]);
@@ -110,7 +110,7 @@ describe("scan codes", () => {
 
   it("each byte raises IRQ 1 when it reaches the buffer; reading port 0x60 lowers it", () => {
     const b = bench();
-    b.kbc.tapKey(KEY["A"]!); // 1C F0 1C -> 1E 9E: two bytes, two edges
+    b.kbc.tapKey(KEY.A); // 1C F0 1C -> 1E 9E: two bytes, two edges
     expect(b.rises(1)).toBe(1);
     expect(b.kit.in8(0x60)).toBe(0x1e);
     expect(b.rises(1)).toBe(2);
@@ -123,7 +123,7 @@ describe("scan codes", () => {
   it("with IRQ 1 off in the command byte, bytes still arrive (polling) but raise nothing", () => {
     const b = bench();
     b.command(0x60, R.CB_XLATE);
-    b.kbc.tapKey(KEY["Space"]!);
+    b.kbc.tapKey(KEY.Space);
     expect(b.drain()).toEqual([0x39, 0xb9]);
     expect(b.rises(1)).toBe(0);
   });
@@ -131,7 +131,7 @@ describe("scan codes", () => {
   it("keys wait in the keyboard while its interface is disabled (0xAD), and come after 0xAE", () => {
     const b = bench();
     b.command(0xad);
-    b.kbc.tapKey(KEY["B"]!);
+    b.kbc.tapKey(KEY.B);
     expect(b.drain()).toEqual([]);
     b.command(0xae);
     expect(b.drain()).toEqual([0x30, 0xb0]);
@@ -140,7 +140,7 @@ describe("scan codes", () => {
   it("the keyboard's buffer holds 16 bytes; the 16th becomes the overrun code", () => {
     const b = bench();
     b.command(0xad);
-    for (let i = 0; i < 12; i++) b.kbc.tapKey(KEY["A"]!); // 36 bytes
+    for (let i = 0; i < 12; i++) b.kbc.tapKey(KEY.A); // 36 bytes
     b.command(0x60, R.CB_KBD_INT); // enabled, untranslated
     const got = b.drain();
     expect(got.length).toBe(KBD_BUFFER_SIZE);
