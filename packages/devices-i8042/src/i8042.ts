@@ -353,16 +353,8 @@ export class I8042 implements Device {
   }
 
   private setIrqs(kbd: boolean, aux: boolean): void {
-    if (kbd !== this.kbdIrq) {
-      this.kbdIrq = kbd;
-      if (kbd) this.kbdLine?.raise();
-      else this.kbdLine?.lower();
-    }
-    if (aux !== this.auxIrq) {
-      this.auxIrq = aux;
-      if (aux) this.auxLine?.raise();
-      else this.auxLine?.lower();
-    }
+    if (kbd !== this.kbdIrq) drive(this.kbdLine, (this.kbdIrq = kbd));
+    if (aux !== this.auxIrq) drive(this.auxLine, (this.auxIrq = aux));
   }
 
   // ---- state ------------------------------------------------------------------------------
@@ -422,6 +414,11 @@ export class I8042 implements Device {
     this.auxIrq = !(this.obFull && this.obAux && (cb & R.CB_AUX_INT) !== 0);
     this.updateIrqs();
   }
+}
+
+function drive(line: IrqLine | undefined, high: boolean): void {
+  if (high) line?.raise();
+  else line?.lower();
 }
 
 /** The `i8042` device plugin: options `irq` (1), `auxIrq` (12), `mouse` (false). */

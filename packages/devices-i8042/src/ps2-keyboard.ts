@@ -1,8 +1,9 @@
 import { ConfigError, type JsonValue, StateReader } from "@ringlab/sdk";
+import { PS2_ACK, Ps2Device } from "./ps2-device.js";
 import { keyBytes } from "./scancodes.js";
 
 /** Keyboard replies (IBM PS/2 Technical Reference, "Keyboards": commands and responses). */
-export const KBD_ACK = 0xfa;
+export const KBD_ACK = PS2_ACK;
 export const KBD_RESEND = 0xfe;
 export const KBD_BAT_OK = 0xaa;
 export const KBD_ECHO = 0xee;
@@ -29,10 +30,7 @@ const FIRST_COMMAND = 0xed;
  * The power-on state is the one after its basic assurance test, with the 0xAA that test
  * sends already read (as by the BIOS a boot without one skips): empty buffer, scanning on.
  */
-export class Ps2Keyboard {
-  private readonly queue: number[] = [];
-  /** The last byte handed to the controller: what 0xFE (resend) sends again. */
-  private lastSent = KBD_ACK;
+export class Ps2Keyboard extends Ps2Device {
   /** A command waiting for its option byte (0: none). */
   private awaiting = 0;
   private scanningOn = true;
@@ -40,12 +38,8 @@ export class Ps2Keyboard {
   private ledBits = 0;
   private typematicByte = DEFAULT_TYPEMATIC;
 
-  /** `queued` is called whenever bytes were added to the output buffer. */
-  constructor(private readonly queued: () => void) {}
-
   reset(): void {
-    this.queue.length = 0;
-    this.lastSent = KBD_ACK;
+    this.resetOutput();
     this.awaiting = 0;
     this.ledBits = 0;
     this.defaults();
@@ -72,18 +66,6 @@ export class Ps2Keyboard {
     return this.typematicByte;
   }
 
-  /** Bytes waiting to go to the controller. */
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  /** The next byte for the controller (call only when {@link pending} > 0). */
-  take(): number {
-    const b = this.queue.shift()!;
-    this.lastSent = b;
-    return b;
-  }
-
   /**
    * Key `key` (its set 2 make code, 0xE0xx for extended keys; see `KEY`) went down (`make`)
    * or up: queues its codes in the current set, if scanning is on.
@@ -108,7 +90,7 @@ export class Ps2Keyboard {
     this.queued();
   }
 
-  /** A byte from the controller (a guest write to port 0x60, or 0xD2's loop is not this). */
+  /** A byte from the controller (a guest write to port 0x60 with no controller command waiting). */
   receive(byte: number): void {
     const b = byte & 0xff;
     const waiting = this.awaiting;
@@ -205,15 +187,9 @@ export class Ps2Keyboard {
     this.typematicByte = DEFAULT_TYPEMATIC;
   }
 
-  private reply(...bytes: number[]): void {
-    this.queue.push(...bytes);
-    this.queued();
-  }
-
   saveState(): JsonValue {
     return {
-      queue: [...this.queue],
-      lastSent: this.lastSent,
+      ...this.saveOutput(),
       awaiting: this.awaiting,
       scanning: this.scanningOn,
       set: this.codeSet,
@@ -225,9 +201,8 @@ export class Ps2Keyboard {
   loadState(state: JsonValue, where: string): void {
     const r = new StateReader(where);
     const o = r.object(state);
-    const queue = r.ints(o, "queue", 64, 0, 0xff);
+    const applyOutput = this.loadOutput(r, o);
     const s = {
-      lastSent: r.int(o, "lastSent", 0, 0xff),
       awaiting: r.int(o, "awaiting", 0, 0xff),
       scanning: r.bool(o, "scanning"),
       set: r.int(o, "set", 1, 2) as 1 | 2,
@@ -237,9 +212,7 @@ export class Ps2Keyboard {
     if (![0, CMD_LEDS, CMD_TYPEMATIC, CMD_SCANCODE_SET, CMD_KEY_LIST].includes(s.awaiting)) {
       throw new ConfigError(`${where}: field 'awaiting': expected 0 or a command that takes an option, got ${s.awaiting}`);
     }
-    this.queue.length = 0;
-    this.queue.push(...queue);
-    this.lastSent = s.lastSent;
+    applyOutput();
     this.awaiting = s.awaiting;
     this.scanningOn = s.scanning;
     this.codeSet = s.set;

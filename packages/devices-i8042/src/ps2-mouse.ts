@@ -1,6 +1,6 @@
 import { ConfigError, type JsonValue, StateReader } from "@ringlab/sdk";
+import { PS2_ACK as ACK, Ps2Device } from "./ps2-device.js";
 
-const ACK = 0xfa;
 const RESEND = 0xfe;
 /** Commands followed by an option byte: set resolution, set sample rate. */
 const CMD_RESOLUTION = 0xe8;
@@ -15,9 +15,7 @@ const CMD_RESET = 0xff;
  * power-on state is the one after its self-test with the AA 00 it sends already read: stream
  * mode, reporting off, 100 samples/s, 4 counts/mm, scaling 1:1.
  */
-export class Ps2Mouse {
-  private readonly queue: number[] = [];
-  private lastSent = ACK;
+export class Ps2Mouse extends Ps2Device {
   private awaiting = 0;
   private reporting = false;
   private remote = false;
@@ -27,24 +25,11 @@ export class Ps2Mouse {
   private resolution = 2;
   private buttons = 0;
 
-  constructor(private readonly queued: () => void) {}
-
   reset(): void {
-    this.queue.length = 0;
-    this.lastSent = ACK;
+    this.resetOutput();
     this.awaiting = 0;
     this.wrap = false;
     this.defaults();
-  }
-
-  get pending(): number {
-    return this.queue.length;
-  }
-
-  take(): number {
-    const b = this.queue.shift()!;
-    this.lastSent = b;
-    return b;
   }
 
   /** Whether the driver enabled data reporting (0xF4). */
@@ -151,15 +136,9 @@ export class Ps2Mouse {
     return [head, x & 0xff, y & 0xff];
   }
 
-  private reply(...bytes: number[]): void {
-    this.queue.push(...bytes);
-    this.queued();
-  }
-
   saveState(): JsonValue {
     return {
-      queue: [...this.queue],
-      lastSent: this.lastSent,
+      ...this.saveOutput(),
       awaiting: this.awaiting,
       reporting: this.reporting,
       remote: this.remote,
@@ -174,13 +153,12 @@ export class Ps2Mouse {
   loadState(state: JsonValue, where: string): void {
     const r = new StateReader(where);
     const o = r.object(state);
-    const queue = r.ints(o, "queue", 64, 0, 0xff);
+    const applyOutput = this.loadOutput(r, o);
     const awaiting = r.int(o, "awaiting", 0, 0xff);
     if (![0, CMD_RESOLUTION, CMD_SAMPLE_RATE].includes(awaiting)) {
       throw new ConfigError(`${where}: field 'awaiting': expected 0, 0xE8 or 0xF3, got ${awaiting}`);
     }
     const s = {
-      lastSent: r.int(o, "lastSent", 0, 0xff),
       reporting: r.bool(o, "reporting"),
       remote: r.bool(o, "remote"),
       wrap: r.bool(o, "wrap"),
@@ -189,9 +167,14 @@ export class Ps2Mouse {
       resolution: r.int(o, "resolution", 0, 3),
       buttons: r.int(o, "buttons", 0, 7),
     };
-    this.queue.length = 0;
-    this.queue.push(...queue);
+    applyOutput();
     this.awaiting = awaiting;
-    Object.assign(this, s);
+    this.reporting = s.reporting;
+    this.remote = s.remote;
+    this.wrap = s.wrap;
+    this.scaling21 = s.scaling21;
+    this.sampleRate = s.sampleRate;
+    this.resolution = s.resolution;
+    this.buttons = s.buttons;
   }
 }
