@@ -20,6 +20,8 @@ const HELLO = "66bae900be16001000ac84c07403eeebf8b007e6f4f468656c6c6f2066726f6d2
 const SCREEN = "bf00800b00be17001000b41eac84c0740466abebf7faf448656c6c6f2056474100";
 /** jmp $ : runs until the instruction limit. */
 const SPIN = "ebfe";
+/** mov al,0xfe / out 0x64,al / hlt : the keyboard controller's CPU reset. */
+const REBOOT = "b0fee664f4";
 
 function image(name: string, hex: string): string {
   const p = join(dir, name);
@@ -33,6 +35,12 @@ function ringlab(...args: string[]) {
 }
 
 describe("ringlab run", () => {
+  it("ends with status 125 and says so when the guest resets the PC and there is no BIOS to restart", () => {
+    const r = ringlab("run", "--load", `${image("reboot.bin", REBOOT)}@0x100000`, "--screen", "none");
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^ringlab: guest requested a reset \(i8042: command 0xFE pulsed the CPU reset line\); no BIOS ROM at the reset vector to restart it$/m);
+  });
+
   it("streams the debug console to stdout and exits with the guest's exit-port value", () => {
     const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none");
     expect(r.stdout).toBe("hello from ringlab\n");
