@@ -34,8 +34,9 @@ export class CpuMemory extends CpuState {
     this.wp = bus.memory.writePages;
     this.po = bus.memory.pageOffsets;
     this.codeMask = this.code.codeMask;
-    // The A20 gate moved (SDM vol.3 §8.7.13.4, A20M#): fast-table entries the paging unit
-    // copied, and code decoded through them, may now stand for other physical bytes.
+    // The A20 gate moved (the CPU's A20M# input; SDM vol.3, "Architecture Compatibility"):
+    // fast-table entries the paging unit copied, and code decoded through them, may now
+    // stand for other physical bytes.
     bus.memory.setPagesChangedListener(() => this.physicalPagesChanged());
   }
 

@@ -5,7 +5,7 @@ import type { MemoryMap } from "./memory-map.js";
  * several sources can enable address line 20: the keyboard controller's output port bit 1
  * (its A20GATE pin) and System Control Port A (port 0x92) bit 1. The chipset ORs them —
  * the PIIX3 asserts the CPU's A20M# only while every source has it off (PIIX3 datasheet,
- * "A20M#"; SDM vol.3 §8.7.13.4) — so each source says only what it drives, and the gate is
+ * "A20M#") — so each source says only what it drives, and the gate is
  * open when any of them enables A20, or when none drives it at all (the A20GATE pin is
  * pulled up: a PC with no keyboard controller runs with A20 on, as a boot without a BIOS
  * needs).

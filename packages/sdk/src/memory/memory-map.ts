@@ -59,7 +59,7 @@ export interface MemoryCounters {
  *
  * The map also applies the PC's A20 gate ({@link setA20}): closed, physical address bit 20
  * reads as 0 on every access, so 0x100000 aliases 0x000000 as on an 8086 (the A20M# pin of
- * the CPU, SDM vol.3 §8.7.13.4 and §22.31). Open — the power-on state and what a boot
+ * the CPU: SDM vol.3, "Architecture Compatibility"). Open — the power-on state and what a boot
  * without a BIOS needs — costs nothing: the direct tables are the plain ones.
  */
 export class MemoryMap {
