@@ -22,6 +22,8 @@ const SCREEN = "bf00800b00be17001000b41eac84c0740466abebf7faf448656c6c6f20564741
 const SPIN = "ebfe";
 /** mov al,0xfe / out 0x64,al / hlt : the keyboard controller's CPU reset. */
 const REBOOT = "b0fee664f4";
+/** mov al,0xd1 / out 0x64,al / mov al,0xdd / out 0x60,al / cli / hlt : A20 off, then stop. */
+const A20_OFF = "b0d1e664b0dde660faf4";
 
 function image(name: string, hex: string): string {
   const p = join(dir, name);
@@ -39,6 +41,14 @@ describe("ringlab run", () => {
     const r = ringlab("run", "--load", `${image("reboot.bin", REBOOT)}@0x100000`, "--screen", "none");
     expect(r.status).toBe(125);
     expect(r.stderr).toMatch(/^ringlab: guest requested a reset \(i8042: command 0xFE pulsed the CPU reset line\); no BIOS ROM at the reset vector to restart it$/m);
+    expect(r.stderr).not.toMatch(/A20/);
+  });
+
+  it("says in the run report when the guest left the A20 gate closed", () => {
+    // Loaded below 1 MiB: with A20 off, code at 1 MiB would be the code at 0.
+    const r = ringlab("run", "--load", `${image("a20off.bin", A20_OFF)}@0x8000`, "--screen", "none");
+    expect(r.status).toBe(122);
+    expect(r.stderr).toMatch(/^ {2}A20 gate closed: physical address bit 20 reads as 0$/m);
   });
 
   it("streams the debug console to stdout and exits with the guest's exit-port value", () => {
