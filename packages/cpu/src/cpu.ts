@@ -162,6 +162,7 @@ export class Cpu extends CpuMemory {
     this.stackMask = 0xffff;
     this.tscOffset = 0;
     this.halted = false;
+    this.fpu.powerOn();
     this.shutdownWhy = null;
     this.shadowEnd = -1;
     this.vifRaised = -1;

@@ -21,7 +21,7 @@ describe("CPUID", () => {
     runToHalt(m.cpu);
     const edx = m.cpu.getReg32(2);
     expect(edx).toBe(CPUID_FEATURES_EDX);
-    expect(edx & 1).toBe(0); // no FPU
+    expect(edx & 1).toBe(1); // FPU: the x87 is on the chip (CPUID.1:EDX bit 0)
     expect(edx & (1 << 4)).not.toBe(0); // TSC
     expect(edx & (1 << 8)).not.toBe(0); // CX8
     expect(edx & (1 << 15)).not.toBe(0); // CMOV
@@ -56,20 +56,28 @@ describe("time-stamp counter", () => {
   });
 });
 
-describe("no FPU", () => {
-  it("x87 instructions raise #UD with CR0.EM=0 and #NM with EM=1 or TS=1", () => {
+describe("x87 availability (SDM vol.3 table 2-2, CR0.EM/MP/TS)", () => {
+  it("an x87 instruction runs with EM=0 TS=0 and raises #NM with EM=1 or TS=1", () => {
     for (const [cr0bits, vector] of [
-      [0, 6],
+      [0, -1],
       [4, 7],
       [8, 7],
     ] as const) {
-      const m = machine([0xd9, 0xc0, 0xf4]); // fld st0
+      // fninit; fld1; hlt — FNINIT first: at reset every tag is "valid zero" and every
+      // exception unmasked (SDM vol.3 table 9-1), so a bare FLD would overflow the stack.
+      const m = machine([0xdb, 0xe3, 0xd9, 0xe8, 0xf4]);
       installIdt(m);
       m.ram.set(RECORD_EIP, HANDLER);
-      setGate(m, vector, HANDLER);
+      setGate(m, 7, HANDLER);
       m.cpu.cr0 |= cr0bits;
       runToHalt(m.cpu);
-      expect(m.cpu.getReg32(3), `cr0 bits ${cr0bits}`).toBe(CODE);
+      if (vector < 0) {
+        expect(m.cpu.eip, "fld1 retired").toBe(CODE + 5);
+        expect(m.cpu.fpu.top, "fld1 pushed").toBe(7);
+      } else {
+        expect(m.cpu.getReg32(3), `cr0 bits ${cr0bits}`).toBe(CODE);
+        expect(m.cpu.fpu.top, "nothing pushed").toBe(0);
+      }
     }
   });
 

@@ -1,4 +1,5 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
+import { fpuErrorLatchPlugin } from "@ringlab/devices-fpu-error";
 import { i8042Plugin, port92Plugin } from "@ringlab/devices-i8042";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
@@ -18,6 +19,7 @@ export const builtinDevices: readonly DevicePlugin[] = [
   postCodesPlugin,
   uartPlugin,
   rtcPlugin,
+  fpuErrorLatchPlugin,
   i8042Plugin,
   port92Plugin,
 ];

@@ -20,11 +20,12 @@ export const CPUID_VENDOR = "RinglabIA32x";
 /** Family 5 (Pentium-class), model 2, stepping 0. */
 export const CPUID_SIGNATURE = 0x520;
 /**
- * CPUID.1:EDX: VME (1: it is the flag that announces CR4.PVI), DE (2), PSE (3), TSC (4),
- * MSR (5), CX8 (8), PGE (13), CMOV (15). No FPU (0): only what this core implements. CR4.VME's
+ * CPUID.1:EDX: FPU (0, the x87 of src/fpu), VME (1: it is the flag that announces CR4.PVI),
+ * DE (2), PSE (3), TSC (4), MSR (5), CX8 (8), PGE (13), CMOV (15, and with FPU: FCMOVcc,
+ * FCOMI): only what this core implements. CR4.VME's
  * virtual-8086 extensions themselves are not modelled yet (plain virtual-8086 mode is).
  */
-export const CPUID_FEATURES_EDX = (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
+export const CPUID_FEATURES_EDX = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
 
 const MSR_TSC = 0x10;
 

@@ -1,5 +1,6 @@
 import { CC_NONE, type LazyFlags } from "./lazy-flags.js";
 import { EFLAGS_FIXED1 } from "./eflags.js";
+import { X87State } from "../fpu/x87-state.js";
 
 /** What `run()` reports when a host exit hook claimed an event. */
 export type ExitKind = "fault" | "trap" | "software" | "external";
@@ -81,6 +82,15 @@ export class CpuState implements LazyFlags {
 
   /** HLT executed and no interrupt has woken the CPU yet. */
   halted = false;
+
+  /** The x87 FPU's registers (SDM vol.1 §8.1). */
+  readonly fpu = new X87State();
+  /**
+   * The FPU's FERR# output (SDM vol.1 appendix D): called when a waiting x87 instruction
+   * finds an unmasked exception pending with CR0.NE = 0. A PC routes it to IRQ 13 through a
+   * latch that a write to port 0xF0 clears; the machine wires that up.
+   */
+  ferrHook: (() => void) | undefined = undefined;
 
   /**
    * Set while the CPU itself accesses a system structure (GDT/LDT, IDT, TSS, an inner
