@@ -1,5 +1,6 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
 import { fpuErrorLatchPlugin } from "@ringlab/devices-fpu-error";
+import { i8042Plugin, port92Plugin } from "@ringlab/devices-i8042";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { rtcPlugin } from "@ringlab/devices-rtc";
@@ -19,6 +20,8 @@ export const builtinDevices: readonly DevicePlugin[] = [
   uartPlugin,
   rtcPlugin,
   fpuErrorLatchPlugin,
+  i8042Plugin,
+  port92Plugin,
 ];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */
