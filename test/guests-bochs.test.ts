@@ -13,7 +13,7 @@ import { GUESTS_DIR } from "./lib/guest-list.js";
  * its checksum has a model of its own). x87 is compared with Bochs's own recording, bochs.txt
  * (test/x87-guest.test.ts relates it to expected.txt). Needs Bochs and nasm.
  */
-const MATCHING_BOCHS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "irq-boundary", "x87"];
+const MATCHING_BOCHS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "irq-boundary", "x87", "fpubench"];
 
 describeNeeds(["bochs", "nasm"], "the guests under Bochs print exactly their expected.txt", () => {
   for (const g of MATCHING_BOCHS) {

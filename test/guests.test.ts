@@ -31,7 +31,7 @@ function expected(guest: string): string {
  * Guests whose debug-console output must equal QEMU's (expected.txt) byte for byte, ending
  * with the guest's own exit status 0.
  */
-const MATCHING_QEMU = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary"];
+const MATCHING_QEMU = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench"];
 
 /**
  * Guests that need CPU features not built yet. Each must stop with the CPU's "not implemented

@@ -35,6 +35,8 @@ describe("the default PC machine", () => {
     expect(owners([0x40, 0x43, 0x61])).toEqual(["pit", "pit", "pit"]);
     expect(owners([0x3c0, 0x3d4, 0x3da])).toEqual(["vga", "vga", "vga"]);
     expect(owners([0xe9, 0xf4])).toEqual(["debugcon", "exit-port"]);
+    expect(owners([0x60, 0x64, 0x92])).toEqual(["i8042", "i8042", "port92"]);
+    expect([m.bus.irqs.ownerOf(1), m.bus.irqs.ownerOf(12)]).toEqual(["i8042", "i8042"]);
     expect(m.bus.irqs.ownerOf(0)).toBe("pit");
   });
 

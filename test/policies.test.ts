@@ -48,7 +48,7 @@ function boot(image: string, policy: PolicyName, patch = true, maxSlice?: number
   };
 }
 
-const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary"];
+const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench"];
 
 /**
  * DESIGN.md: "the guest must not be able to tell which policy runs it". Every guest prints

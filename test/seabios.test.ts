@@ -39,11 +39,11 @@ const QEMU_SCREEN = [
 ];
 
 /**
- * Enough to reach the first "No bootable device." (about 8.7×10^6 instructions: SeaBIOS halts
+ * Enough to reach the first "No bootable device." (about 7.9×10^6 instructions: SeaBIOS halts
  * while it waits for the drives, and virtual time skips ahead then) but not SeaBIOS's reboot
- * 60 virtual seconds later (at about 9.45×10^6), which ends in a triple fault here.
+ * 60 virtual seconds later (at about 8.5×10^6), which would start the POST again.
  */
-const MAX_INSTRUCTIONS = "9000000";
+const MAX_INSTRUCTIONS = "8100000";
 
 const OUT = mkdtempSync(join(tmpdir(), "ringlab-seabios-"));
 
@@ -51,7 +51,7 @@ const OUT = mkdtempSync(join(tmpdir(), "ringlab-seabios-"));
 const CONFIG = join(OUT, "seabios.toml");
 writeFileSync(
   CONFIG,
-  `devices = ["pic", "pit", "vga", "debugcon", "exit-port", { plugin = "uart", options = { timing = "fast" } }, "rtc", "fpu-error",
+  `devices = ["pic", "pit", "vga", "debugcon", "exit-port", { plugin = "uart", options = { timing = "fast" } }, "rtc", "fpu-error", "i8042", "port92",
   { plugin = "debugcon", id = "seabios-log", options = { port = 0x402 } }]
 
 [memory]

@@ -11,7 +11,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench"
 [ $# -gt 0 ] && all="$*"
 
 command -v nasm >/dev/null 2>&1 || { echo "build.sh: nasm not found (apt-get install nasm)" >&2; exit 2; }

@@ -31,4 +31,9 @@ export const ExitCode = {
    * instruction count or outcome differed from the first policy's).
    */
   policiesDiffer: 124,
+  /**
+   * `run`: the guest asked for a system reset (keyboard controller command 0xFE, port 0x92)
+   * and no BIOS ROM is at the reset vector to restart it — how a Linux `reboot` ends.
+   */
+  reset: 125,
 } as const;

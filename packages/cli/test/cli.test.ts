@@ -31,6 +31,8 @@ describe("ringlab command", () => {
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^debugcon .*\n {4}ports: {3}0xE9 \(8-bit\)$/m);
     expect(r.stdout).toMatch(/^exit-port .*\n {4}ports: {3}0xF4 \(8\/16\/32-bit\)$/m);
+    expect(r.stdout).toMatch(/^i8042 .*\n {4}ports: {3}0x60 \(8-bit\), 0x64 \(8-bit\)\n {4}irqs: {4}1, 12$/m);
+    expect(r.stdout).toMatch(/^port92 .*\n {4}ports: {3}0x92 \(8-bit\)$/m);
     const json = JSON.parse(ringlab("devices", "--json").stdout) as { name: string; ports: string[] }[];
     expect(json.find((d) => d.name === "debugcon")?.ports).toEqual(["0xE9 (8-bit)"]);
   });

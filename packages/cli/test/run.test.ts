@@ -33,6 +33,10 @@ const SERIAL =
 const ECHO = "66bafb03b003ee66bafd03eca80174f766baf803ec3c717405fec0eeebe9b009e6f4f4";
 /** jmp $ : runs until the instruction limit. */
 const SPIN = "ebfe";
+/** mov al,0xfe / out 0x64,al / hlt : the keyboard controller's CPU reset. */
+const REBOOT = "b0fee664f4";
+/** mov al,0xd1 / out 0x64,al / mov al,0xdd / out 0x60,al / cli / hlt : A20 off, then stop. */
+const A20_OFF = "b0d1e664b0dde660faf4";
 
 function image(name: string, hex: string): string {
   const p = join(dir, name);
@@ -100,6 +104,20 @@ describe("ringlab run --serial", () => {
 });
 
 describe("ringlab run", () => {
+  it("ends with status 125 and says so when the guest resets the PC and there is no BIOS to restart", () => {
+    const r = ringlab("run", "--load", `${image("reboot.bin", REBOOT)}@0x100000`, "--screen", "none");
+    expect(r.status).toBe(125);
+    expect(r.stderr).toMatch(/^ringlab: guest requested a reset \(i8042: command 0xFE pulsed the CPU reset line\); no BIOS ROM at the reset vector to restart it$/m);
+    expect(r.stderr).not.toMatch(/A20/);
+  });
+
+  it("says in the run report when the guest left the A20 gate closed", () => {
+    // Loaded below 1 MiB: with A20 off, code at 1 MiB would be the code at 0.
+    const r = ringlab("run", "--load", `${image("a20off.bin", A20_OFF)}@0x8000`, "--screen", "none");
+    expect(r.status).toBe(122);
+    expect(r.stderr).toMatch(/^ {2}A20 gate closed: physical address bit 20 reads as 0$/m);
+  });
+
   it("streams the debug console to stdout and exits with the guest's exit-port value", () => {
     const r = ringlab("run", "--load", `${image("hello.bin", HELLO)}@0x100000`, "--screen", "none");
     expect(r.stdout).toBe("hello from ringlab\n");

@@ -1,6 +1,7 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
 import { fpuErrorLatchPlugin } from "@ringlab/devices-fpu-error";
 import { fwCfgPlugin } from "@ringlab/devices-fw-cfg";
+import { i8042Plugin, port92Plugin } from "@ringlab/devices-i8042";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { rtcPlugin } from "@ringlab/devices-rtc";
@@ -21,6 +22,8 @@ export const builtinDevices: readonly DevicePlugin[] = [
   rtcPlugin,
   fpuErrorLatchPlugin,
   fwCfgPlugin,
+  i8042Plugin,
+  port92Plugin,
 ];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */

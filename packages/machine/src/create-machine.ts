@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import {
+  A20_GATE,
+  A20GateInputs,
   BUS,
   Bus,
   CLOCK,
@@ -80,7 +82,10 @@ export function createMachine(
   // The machine answers devices' run-control requests; it exists only after the devices, so
   // they get a forwarder bound to it below.
   let machine: Machine | undefined;
-  const runControl: RunControl = { requestExit: (status, reason) => machine?.requestExit(status, reason) };
+  const runControl: RunControl = {
+    requestExit: (status, reason) => machine?.requestExit(status, reason),
+    requestReset: (reason) => machine?.requestReset(reason),
+  };
 
   c.register(BUS, { useValue: bus });
   c.register(CLOCK, { useValue: clock });
@@ -91,6 +96,8 @@ export function createMachine(
   c.register(CONSOLE, { useValue: host.console ?? new CollectingConsole() });
   c.register(RUN_CONTROL, { useValue: runControl });
   c.register(FPU_ERROR, { useValue: fpuErrorSignal(cpu) });
+  // The keyboard controller and port 0x92 drive it; open until one closes it.
+  c.register(A20_GATE, { useValue: new A20GateInputs(bus.memory) });
 
   const ids = new Set<string>();
   deviceEntries(config).forEach((entry, i) => {

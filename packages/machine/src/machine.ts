@@ -20,6 +20,9 @@ import { CPU, type Processor } from "./processor.js";
 import { EventLog } from "./event-log.js";
 import { MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
 
+/** Where the CPU fetches its first instruction after a reset (F000:FFF0, SDM vol.3 §9.1.4). */
+const RESET_VECTOR = 0xfffffff0;
+
 /** A saved machine: the clock, the IRQ line levels and every device, by id. */
 export interface MachineState {
   clock: JsonValue;
@@ -35,6 +38,7 @@ export interface MachineState {
 @injectable()
 export class Machine implements RunControl {
   private exitRequest: { status: number; reason: string } | undefined;
+  private resetRequest: string | undefined;
   private processor: Processor;
   /**
    * Every interrupt and exception delivered to the guest since power-on (see
@@ -75,6 +79,7 @@ export class Machine implements RunControl {
     this.cpu.reset();
     this.monitor.reset();
     this.exitRequest = undefined;
+    this.resetRequest = undefined;
     this.events.clear();
     for (const d of this.devices) d.reset();
   }
@@ -96,6 +101,30 @@ export class Machine implements RunControl {
   requestExit(status: number, reason: string): void {
     this.exitRequest ??= { status, reason };
     this.processor?.requestStop?.();
+  }
+
+  /** A device asked for a system reset (see `RunControl.requestReset`). The CPU stops after this instruction. */
+  requestReset(reason: string): void {
+    this.resetRequest ??= reason;
+    this.processor?.requestStop?.();
+  }
+
+  /**
+   * Carries out a requested reset between instructions. With a ROM at the reset vector (a
+   * BIOS) the CPU restarts there and the run goes on; RAM, virtual time and the devices stay
+   * as they are, as on a PC, whose reset line goes to the CPU alone (the BIOS reads the CMOS
+   * shutdown byte to learn why). The monitor forgets the guest's virtual state with it.
+   * Without one, restarting would run whatever the address space holds there, so the run
+   * ends with a "reset" outcome instead.
+   */
+  serviceReset(): RunOutcome | undefined {
+    const reason = this.resetRequest;
+    if (reason === undefined) return undefined;
+    this.resetRequest = undefined;
+    if (this.bus.memory.regionAt(RESET_VECTOR)?.kind !== "rom") return { kind: "reset", reason };
+    this.cpu.reset();
+    this.monitor.reset();
+    return undefined;
   }
 
   /** The exit a device requested, if any. */

@@ -7,7 +7,9 @@ export type RunOutcome =
   | { kind: "instruction-limit"; instructions: number }
   | { kind: "halted"; reason: string }
   | { kind: "shutdown"; why: string }
-  | { kind: "exception"; vector: number; errorCode?: number };
+  | { kind: "exception"; vector: number; errorCode?: number }
+  /** The guest asked for a system reset and nothing is at the reset vector to restart (no BIOS ROM). */
+  | { kind: "reset"; reason: string };
 
 /**
  * Most instructions one CPU slice may run with no timer pending, so that an exit request
@@ -23,6 +25,11 @@ export interface LoopContext {
   clock: VirtualClock;
   /** The exit a device requested during the run, if any. */
   pendingExit(): { status: number; reason: string } | undefined;
+  /**
+   * Carries out a system reset a device requested during the run, if any: returns nothing
+   * when the CPU was restarted (the loop goes on), or the outcome that ends the run.
+   */
+  serviceReset?(): RunOutcome | undefined;
 }
 
 /**
@@ -55,6 +62,8 @@ function loop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice: number,
   for (;;) {
     const exit = ctx.pendingExit();
     if (exit) return { kind: "exit", ...exit };
+    const reset = ctx.serviceReset?.();
+    if (reset) return reset;
     const left = limit - clock.instructions;
     if (left <= 0) return { kind: "instruction-limit", instructions: clock.instructions };
     const budget = Math.min(clock.instructionsUntilNextTimer(), left, maxSlice);

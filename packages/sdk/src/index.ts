@@ -13,6 +13,7 @@ export { ConfigError, ResourceConflictError, RinglabError, isRinglabError } from
 export { type InterruptController, NO_INTERRUPT_CONTROLLER } from "./irq/interrupt-controller.js";
 export { type IrqLine, IrqLines, type IrqSink } from "./irq/irq-lines.js";
 export type { JsonValue } from "./json.js";
+export { type A20Gate, A20GateInputs } from "./memory/a20-gate.js";
 export {
   ADDRESS_SPACE_SIZE,
   type MemoryCounters,
@@ -25,6 +26,7 @@ export {
 } from "./memory/memory-map.js";
 export { PORT_COUNT, type PortClaim, PortSpace, type UnclaimedPortCount } from "./ports/port-space.js";
 export {
+  A20_GATE,
   BUS,
   CLOCK,
   CONSOLE,

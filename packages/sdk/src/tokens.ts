@@ -1,5 +1,6 @@
 import type { InjectionToken } from "tsyringe";
 import type { Bus } from "./bus.js";
+import type { A20Gate } from "./memory/a20-gate.js";
 import type { VirtualClock } from "./clock/virtual-clock.js";
 import type { Device } from "./device/device.js";
 
@@ -25,6 +26,8 @@ export const CONSOLE: InjectionToken<ConsoleSink> = Symbol("ringlab.Console");
 export const MONITOR_POLICY: InjectionToken<unknown> = Symbol("ringlab.MonitorPolicy");
 /** The machine's validated configuration (type defined by `@ringlab/machine`). */
 export const MACHINE_CONFIG: InjectionToken<unknown> = Symbol("ringlab.MachineConfig");
+/** The A20 gate a device drives (the keyboard controller, port 0x92); see {@link A20Gate}. */
+export const A20_GATE: InjectionToken<A20Gate> = Symbol("ringlab.A20Gate");
 /** Receives run-control requests from devices, e.g. the exit port; see {@link RunControl}. */
 export const RUN_CONTROL: InjectionToken<RunControl> = Symbol("ringlab.RunControl");
 
@@ -37,6 +40,16 @@ export interface ConsoleSink {
 export interface RunControl {
   /** Ends the run after the current instruction; the front end exits with `status`. */
   requestExit(status: number, reason: string): void;
+  /**
+   * The guest asked for a system reset (the keyboard controller's reset line, port 0x92's
+   * fast reset): after the current instruction the CPU restarts at its reset vector
+   * (F000:FFF0), with memory and the other devices as they are — on a PC the reset line
+   * goes to the CPU's RESET pin, and a BIOS finds why it was reset in the CMOS shutdown
+   * byte. A machine with nothing to run at the reset vector (booted without a BIOS ROM)
+   * ends the run instead, saying that the guest requested a reset. `reason` says who asked
+   * and how, for that report.
+   */
+  requestReset(reason: string): void;
 }
 
 /** The processor's FERR# output, for the board logic that routes it; see {@link FpuErrorSignal}. */

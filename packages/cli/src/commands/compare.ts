@@ -69,6 +69,8 @@ function outcomeText(o: RunOutcome): string {
       return "instruction limit";
     case "halted":
       return "halted";
+    case "reset":
+      return "reset";
     case "shutdown":
       return `shutdown (${o.why})`;
     case "exception":

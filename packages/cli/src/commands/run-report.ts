@@ -18,6 +18,8 @@ export function describeOutcome(o: RunOutcome): string {
       return `CPU shutdown: ${o.why}`;
     case "halted":
       return `guest halted: ${o.reason}`;
+    case "reset":
+      return `guest requested a reset (${o.reason}); no BIOS ROM at the reset vector to restart it`;
     case "exception":
       return `unhandled ${vectors.vectorName(o.vector)}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
   }
@@ -43,6 +45,8 @@ export function formatRunReport(m: Machine, outcome: RunOutcome): string {
     `  GDTR=${h8(cpu.gdtrBase)}/${(cpu.gdtrLimit & 0xffff).toString(16).toUpperCase()} IDTR=${h8(cpu.idtrBase)}/${(cpu.idtrLimit & 0xffff).toString(16).toUpperCase()}`,
     `  instructions retired: ${m.clock.instructions}`,
   );
+  // A closed A20 gate changes what every address above 1 MiB means: say so when it is.
+  if (!m.bus.memory.a20Enabled) lines.push("  A20 gate closed: physical address bit 20 reads as 0");
   // The last instructions the CPU started, oldest first; the last one was executing.
   const recent = cpu.recentInstructions().slice(-RECENT_SHOWN);
   lines.push(

@@ -102,6 +102,8 @@ export function exitStatusOf(outcome: RunOutcome): number {
       return ExitCode.halted;
     case "exception":
       return ExitCode.unhandledExit;
+    case "reset":
+      return ExitCode.reset;
   }
 }
 

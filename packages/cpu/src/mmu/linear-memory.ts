@@ -34,6 +34,16 @@ export class CpuMemory extends CpuState {
     this.wp = bus.memory.writePages;
     this.po = bus.memory.pageOffsets;
     this.codeMask = this.code.codeMask;
+    // The A20 gate moved (the CPU's A20M# input; SDM vol.3, "Architecture Compatibility"):
+    // fast-table entries the paging unit copied, and code decoded through them, may now
+    // stand for other physical bytes.
+    bus.memory.setPagesChangedListener(() => this.physicalPagesChanged());
+  }
+
+  /** The bus's pages changed backing (the A20 gate): drops copied fast entries and decoded code. */
+  private physicalPagesChanged(): void {
+    this.pager?.flushFast();
+    this.code.flush();
   }
 
   /**
@@ -65,9 +75,17 @@ export class CpuMemory extends CpuState {
    * from that physical page under any linear page (a write through an alias mapping).
    */
   private physForWrite(lin: number): number {
-    if (this.pager === null) return lin >>> 0;
+    // With the A20 gate closed the bytes written are at the address with bit 20 cleared
+    // (the pages with bit 20 set have no direct entries, so such a write always comes here):
+    // code decoded from that page must go, whatever page the write named.
+    const mask = this.bus.memory.a20Mask;
+    if (this.pager === null) {
+      const a = lin >>> 0;
+      if ((a & mask) >>> 0 !== a) this.code.invalidatePage((a & mask) >>> 12);
+      return a;
+    }
     const a = this.pager.translate(this, lin, true);
-    this.code.invalidatePhysical(a >>> 12);
+    this.code.invalidatePhysical((a & mask) >>> 12);
     return a;
   }
 

@@ -6,6 +6,11 @@ export const PAGE_SHIFT = 12;
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
 export const PAGE_MASK = PAGE_SIZE - 1;
 const PAGE_COUNT = 1 << (32 - PAGE_SHIFT);
+/** Physical address bit 20 as a page-number bit: what the A20 gate forces to 0 when closed. */
+const A20_PAGE_BIT = 1 << (20 - PAGE_SHIFT);
+/** The address mask with the A20 gate open (every bit passes) and closed (bit 20 forced to 0). */
+const A20_OPEN = 0xffffffff;
+const A20_CLOSED = 0xffefffff;
 /** The physical address space of a 32-bit PC without PAE: 4 GiB. */
 export const ADDRESS_SPACE_SIZE = 2 ** 32;
 
@@ -51,6 +56,11 @@ export interface MemoryCounters {
  * Reads of unmapped memory return all-ones and writes to it are dropped, as on a PC bus
  * with nothing decoding the address; both are counted. Writes to ROM are dropped and
  * counted.
+ *
+ * The map also applies the PC's A20 gate ({@link setA20}): closed, physical address bit 20
+ * reads as 0 on every access, so 0x100000 aliases 0x000000 as on an 8086 (the A20M# pin of
+ * the CPU: SDM vol.3, "Architecture Compatibility"). Open — the power-on state and what a boot
+ * without a BIOS needs — costs nothing: the direct tables are the plain ones.
  */
 export class MemoryMap {
   /** The guest RAM buffer. */
@@ -68,6 +78,8 @@ export class MemoryMap {
   readonly pageOffsets: Int32Array;
 
   private regionList: MemoryRegion[] = [];
+  private addressMask = A20_OPEN;
+  private pagesListener: (() => void) | undefined;
   private readonly counters: MemoryCounters = {
     unmappedReads: 0,
     unmappedWrites: 0,
@@ -160,7 +172,7 @@ export class MemoryMap {
    * unmapped pieces read all-ones and are counted one per piece.
    */
   read(addr: number, width: AccessWidth): number {
-    addr >>>= 0;
+    addr = (addr & this.addressMask) >>> 0;
     const r = this.regionAt(addr);
     if (r && addr + width <= r.base + r.size) {
       const off = addr - r.base;
@@ -187,7 +199,7 @@ export class MemoryMap {
 
   /** Writes `width` bytes at physical `addr`, little-endian; split like {@link read}. */
   write(addr: number, width: AccessWidth, value: number): void {
-    addr >>>= 0;
+    addr = (addr & this.addressMask) >>> 0;
     const r = this.regionAt(addr);
     if (r && addr + width <= r.base + r.size) {
       const off = addr - r.base;
@@ -229,6 +241,45 @@ export class MemoryMap {
     const out = new Uint8Array(length);
     for (let i = 0; i < length; i++) out[i] = this.read(addr + i, 1);
     return out;
+  }
+
+  /** Whether the A20 gate is open (address bit 20 passes); true at power-on. */
+  get a20Enabled(): boolean {
+    return this.addressMask === A20_OPEN;
+  }
+
+  /**
+   * The mask every physical address is ANDed with: 0xFFFFFFFF with the A20 gate open,
+   * 0xFFEFFFFF closed. What a CPU that keeps copies of page entries (a paging unit's
+   * fast tables, decoded code by physical page) uses to find the page an access really hits.
+   */
+  get a20Mask(): number {
+    return this.addressMask;
+  }
+
+  /**
+   * Opens or closes the A20 gate. Closed, every access goes to its address with bit 20
+   * cleared: the pages whose number has bit 8 set (1-2 MiB, 3-4 MiB, ...) leave the direct
+   * tables, so the CPU's fast path sends them to {@link read}/{@link write}, which mask
+   * the address — never two direct entries for one byte, so a write through the alias
+   * cannot miss a check keyed by page. The change is announced to the
+   * {@link setPagesChangedListener} listener. Setting the state it already has does nothing.
+   */
+  setA20(enabled: boolean): void {
+    const mask = enabled ? A20_OPEN : A20_CLOSED;
+    if (mask === this.addressMask) return;
+    this.addressMask = mask;
+    for (const r of this.regionList) if (r.bytes) this.refreshPages(r.base, r.size);
+    this.pagesListener?.();
+  }
+
+  /**
+   * Installs the listener told when pages' backing changed under entries that copies of the
+   * direct tables may hold (today: the A20 gate moved), so that the CPU drops its
+   * translations and decoded code. One per map (the CPU); null removes it.
+   */
+  setPagesChangedListener(listener: (() => void) | null): void {
+    this.pagesListener = listener ?? undefined;
   }
 
   /** Unmapped-access and ROM-write counts. */
@@ -284,7 +335,10 @@ export class MemoryMap {
     for (let page = first; page <= last; page++) {
       const start = page * PAGE_SIZE;
       const r = this.regionAt(start);
-      const whole = r !== undefined && r.bytes !== undefined && r.base <= start && start + PAGE_SIZE <= r.base + r.size;
+      // With the gate closed a page with address bit 20 set is an alias: slow path only.
+      const alias = this.addressMask !== A20_OPEN && (page & A20_PAGE_BIT) !== 0;
+      const whole =
+        !alias && r !== undefined && r.bytes !== undefined && r.base <= start && start + PAGE_SIZE <= r.base + r.size;
       if (whole) {
         this.readPages[page] = r.bytes!;
         this.writePages[page] = r.kind === "ram" ? r.bytes! : null;

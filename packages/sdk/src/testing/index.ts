@@ -5,6 +5,7 @@ import type { Device } from "../device/device.js";
 import { type DevicePlugin, parseDeviceOptions } from "../device/device-plugin.js";
 import type { IrqSink } from "../irq/irq-lines.js";
 import { type ConsoleSink, type RunControl } from "../tokens.js";
+import { A20GateInputs } from "../memory/a20-gate.js";
 
 /** One recorded IRQ level change. */
 export interface IrqEvent {
@@ -36,12 +37,17 @@ export class DeviceTestKit {
   readonly consoleBytes: number[] = [];
   /** Exit requests made through the run-control sink. */
   readonly exitRequests: { status: number; reason: string }[] = [];
+  /** Reset requests made through the run-control sink (their reasons), in order. */
+  readonly resetRequests: string[] = [];
+  /** The A20 gate of the kit's memory map, for a device that drives it (`bus.memory.a20Enabled` shows it). */
+  readonly a20: A20GateInputs;
 
   /** A console sink that records into {@link consoleBytes}. */
   readonly console: ConsoleSink = { write: (b) => this.consoleBytes.push(...b) };
   /** A run-control sink that records into {@link exitRequests}. */
   readonly runControl: RunControl = {
     requestExit: (status, reason) => this.exitRequests.push({ status, reason }),
+    requestReset: (reason) => this.resetRequests.push(reason),
   };
 
   private recorderConnected = false;
@@ -49,6 +55,7 @@ export class DeviceTestKit {
   constructor(options: { ramSize?: number; clock?: ClockOptions; recordIrqs?: boolean } = {}) {
     this.bus = new Bus({ ramSize: options.ramSize ?? 1 << 20 });
     this.bus.memory.mapRam("ram", 0, this.bus.memory.ram8.length);
+    this.a20 = new A20GateInputs(this.bus.memory);
     this.clock = new VirtualClock(options.clock);
     if (options.recordIrqs !== false) {
       const sink: IrqSink = { setIrqLevel: (line, high) => this.irqEvents.push({ line, high, tick: this.clock.ticks }) };
