@@ -18,7 +18,9 @@ import { expect, it } from "vitest";
  *     -chardev file,id=sb,path=log -device isa-debugcon,iobase=0x402,chardev=sb -monitor stdio
  * whose log shows "Found QEMU fw_cfg", "Running option rom at c000:0003", "Start SeaVGABIOS",
  * the floppy and hard-disk failures and "No bootable device.", and whose text screen
- * (`pmemsave 0xb8000 4000` from the monitor, characters only) is {@link QEMU_SCREEN}.
+ * (`pmemsave 0xb8000 4000` from the monitor, characters only) is {@link QEMU_SCREEN} — the
+ * same with `-L DIR` whose vgabios.bin is this vgabios-isavga.bin. (QEMU's VGA also has the
+ * Bochs VBE ports, so its log says "VBE DISPI"; ringlab's says "falling back to stdvga".)
  * QEMU also gives SeaBIOS the file "etc/boot-fail-wait" = -1 (its default `-boot
  * reboot-timeout`), which makes SeaBIOS wait forever after "No bootable device." instead of
  * rebooting after 60 seconds; one run here gives the same file, one leaves it out.
