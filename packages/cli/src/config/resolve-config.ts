@@ -9,7 +9,7 @@ import { readConfigFile } from "./config-file.js";
 import { deepMerge } from "./merge.js";
 import { isSerialSpec, SERIAL_FORMS } from "../serial/serial-spec.js";
 import { type RunConfig, parseRunConfig } from "./run-config.js";
-import { FW_CFG_FORM, parseFwCfgSpec, resolveFwCfgFiles } from "../fw-cfg/fw-cfg-items.js";
+import { parseFwCfgSpec, resolveFwCfgFiles } from "../fw-cfg/fw-cfg-items.js";
 
 /** Flags every machine-building command accepts; each overrides the config file's key. */
 export interface MachineFlags {
