@@ -80,6 +80,14 @@ export class CpuState implements LazyFlags {
   /** Added to the virtual clock's ticks to form the TSC (WRMSR 0x10 changes it). */
   tscOffset = 0;
 
+  /**
+   * IA32_SYSENTER_CS, _ESP, _EIP (MSRs 0x174-0x176, SDM vol.3 §5.8.7): where SYSENTER goes.
+   * Kept as 32-bit values; the IA-32 parts here have no upper halves.
+   */
+  sysenterCs = 0;
+  sysenterEsp = 0;
+  sysenterEip = 0;
+
   /** HLT executed and no interrupt has woken the CPU yet. */
   halted = false;
 
