@@ -1,4 +1,3 @@
-import { Bus, VirtualClock } from "@ringlab/sdk";
 import { describe, expect, it } from "vitest";
 import {
   Cpu,
@@ -13,7 +12,7 @@ import {
   type InsnGroup,
   RINGLAB,
 } from "../src/index.js";
-import { CODE, STACK_TOP, type TestMachine } from "./harness.js";
+import { CODE, machine, type TestMachine } from "./harness.js";
 
 function model(name: string): CpuModel {
   const m = findCpuModel(name);
@@ -23,14 +22,7 @@ function model(name: string): CpuModel {
 
 /** A flat 32-bit CPU of model `m` at CODE with `code` loaded. */
 function machineOf(m: CpuModel, code: ArrayLike<number>): TestMachine {
-  const bus = new Bus({ ramSize: 1 << 20 });
-  bus.memory.mapRam("ram", 0, 1 << 20);
-  const clock = new VirtualClock();
-  const cpu = new Cpu(bus, clock, m);
-  bus.memory.ram8.set(code, CODE);
-  cpu.setFlat32(CODE);
-  cpu.setReg32(4, STACK_TOP);
-  return { cpu, bus, clock, ram: bus.memory.ram8 };
+  return machine(code, CODE, m);
 }
 
 /** Runs to HLT, or to the first exception (claimed, so nothing is delivered). */
