@@ -16,7 +16,7 @@ const INTEL = "GenuineIntel";
  */
 export const RINGLAB: CpuModel = {
   name: "ringlab",
-  description: "ringlab's own IA-32 core (invented; the default)",
+  description: "ringlab's own IA-32 core (an invented part)",
   vendor: "RinglabIA32x",
   family: 5,
   model: 2,
