@@ -172,6 +172,7 @@ export class Cpu extends CpuMemory {
     this.stackMask = 0xffff;
     this.tscOffset = 0;
     this.sysenterCs = this.sysenterEsp = this.sysenterEip = 0;
+    this.mtrrs.reset();
     this.halted = false;
     this.fpu.powerOn();
     this.shutdownWhy = null;

@@ -57,10 +57,10 @@ describe("CPU models: CPUID", () => {
     "486": { vendor: "GenuineIntel", max: 1, sig: 0x480, edx: 0x00000001 },
     // P54C: FPU DE PSE TSC MSR CX8 (VME, MCE left out of 0x1BF).
     pentium: { vendor: "GenuineIntel", max: 1, sig: 0x52c, edx: 0x0000013d },
-    // Pentium Pro: + SEP PGE CMOV (PAE MCE APIC MTRR MCA VME left out of 0xFBFF).
-    "pentium-pro": { vendor: "GenuineIntel", max: 2, sig: 0x612, edx: 0x0000a93d, leaf2: [0x03020101, 0, 0, 0x06040a42] },
+    // Pentium Pro: + SEP MTRR PGE CMOV (PAE MCE APIC MCA VME left out of 0xFBFF).
+    "pentium-pro": { vendor: "GenuineIntel", max: 2, sig: 0x612, edx: 0x0000b93d, leaf2: [0x03020101, 0, 0, 0x06040a42] },
     // Pentium II: the same flags (MMX also left out), its own caches.
-    pentium2: { vendor: "GenuineIntel", max: 2, sig: 0x633, edx: 0x0000a93d, leaf2: [0x03020101, 0, 0, 0x0c040843] },
+    pentium2: { vendor: "GenuineIntel", max: 2, sig: 0x633, edx: 0x0000b93d, leaf2: [0x03020101, 0, 0, 0x0c040843] },
   };
 
   for (const m of CPU_MODELS) {
@@ -88,7 +88,7 @@ describe("CPU models: CPUID", () => {
       expect(m.featuresEdx & ~(IMPLEMENTED_EDX | extra), m.name).toBe(0);
       expect(m.featuresEdx & ~m.realFeaturesEdx, m.name).toBe(0);
     }
-    expect(edxFeatureNames(model("pentium2").realFeaturesEdx & ~model("pentium2").featuresEdx)).toEqual(["vme", "pae", "mce", "apic", "mtrr", "mca", "mmx"]);
+    expect(edxFeatureNames(model("pentium2").realFeaturesEdx & ~model("pentium2").featuresEdx)).toEqual(["vme", "pae", "mce", "apic", "mca", "mmx"]);
   });
 
   it("a model with a brand string answers the extended leaves with it", () => {
@@ -182,10 +182,10 @@ describe("CPU models: MSRs", () => {
     }
   });
 
-  it("APIC_BASE (0x1B), MTRRcap (0xFE), PAT (0x277) and the Pentium's CESR (0x11) are #GP(0) everywhere", () => {
+  it("APIC_BASE (0x1B), PAT (0x277), the Pentium's CESR (0x11) and MTRRs past the last (0x210, 0x270) are #GP(0) everywhere", () => {
     for (const m of CPU_MODELS) {
       if (!m.instructions.includes("msr")) continue;
-      for (const index of [0x1b, 0xfe, 0x277, 0x11, 0x2ff]) {
+      for (const index of [0x1b, 0x277, 0x11, 0x210, 0x270, 0x251]) {
         expect(runUntilEvent(machineOf(m, rdmsrAt(index))), `${m.name} ${index}`).toMatchObject({ vector: 13, errorCode: 0 });
       }
     }
@@ -197,6 +197,56 @@ describe("CPU models: MSRs", () => {
     expect(t.cpu.getReg32(0)).toBe(5002);
     expect(runUntilEvent(machineOf(model("486"), rdmsrAt(0x10)))).toMatchObject({ vector: 6 });
     expect(runUntilEvent(machineOf(model("486"), wrmsrAt(0x10, 0)))).toMatchObject({ vector: 6 });
+  });
+});
+
+describe("CPU models: MTRRs (SDM vol.3 §11.11) where CPUID reports MTRR", () => {
+  const rd = (m: CpuModel, index: number) => {
+    const t = machineOf(m, rdmsrAt(index));
+    const r = runUntilEvent(t);
+    return r === "halt" ? [t.cpu.getReg32(2), t.cpu.getReg32(0)] : r;
+  };
+  const wr = (m: CpuModel, index: number, lo: number, hi = 0) => {
+    const t = machineOf(m, [...wrmsrAt(index, lo, hi).slice(0, -1), ...rdmsrAt(index)]);
+    const r = runUntilEvent(t);
+    return r === "halt" ? [t.cpu.getReg32(2), t.cpu.getReg32(0)] : r;
+  };
+
+  it("exist on the P6 models only: MTRRcap says 8 variable ranges, fixed ranges, WC; the rest read 0 after reset", () => {
+    for (const name of ["pentium-pro", "pentium2"]) {
+      expect(rd(model(name), 0xfe), name).toEqual([0, 0x508]);
+      for (const index of [0x2ff, 0x200, 0x20f, 0x250, 0x258, 0x259, 0x268, 0x26f]) expect(rd(model(name), index), `${name} ${index}`).toEqual([0, 0]);
+    }
+    for (const name of ["pentium", "ringlab"]) {
+      expect(rd(model(name), 0xfe), name).toMatchObject({ vector: 13, errorCode: 0 });
+      expect(rd(model(name), 0x2ff), name).toMatchObject({ vector: 13, errorCode: 0 });
+    }
+  });
+
+  it("keep what is written; MTRRcap is read-only", () => {
+    const p2 = model("pentium2");
+    expect(wr(p2, 0x2ff, 0xc06)).toEqual([0, 0xc06]); // E, FE, default WB
+    expect(wr(p2, 0x200, 0x00000006, 0xf)).toEqual([0xf, 6]); // base 0xF00000000 WB
+    expect(wr(p2, 0x201, 0xf0000800, 0xf)).toEqual([0xf, 0xf0000800]); // mask, valid
+    expect(wr(p2, 0x250, 0x06060606, 0x06060606)).toEqual([0x06060606, 0x06060606]);
+    expect(wr(p2, 0x26f, 0x05040100, 0x06060606)).toEqual([0x06060606, 0x05040100]);
+    expect(wr(p2, 0xfe, 0x508)).toMatchObject({ vector: 13, errorCode: 0 });
+  });
+
+  it("reserved bits and invalid memory types are #GP(0)", () => {
+    const p2 = model("pentium2");
+    for (const [index, lo, hi] of [
+      [0x2ff, 0x1006, 0], // bit 12 reserved
+      [0x2ff, 0x002, 0], // type 2 reserved
+      [0x2ff, 0x006, 1], // EDX reserved
+      [0x200, 0x107, 0], // type 7, bit 8
+      [0x200, 0x006, 0x10], // above 36 bits
+      [0x201, 0x801, 0], // mask bit 0 reserved
+      [0x250, 0x06060603, 0x06060606], // one type byte 3
+      [0x259, 0x06060606, 0x08060606],
+    ] as const) {
+      expect(wr(p2, index, lo, hi), `${index.toString(16)} ${hi.toString(16)}:${lo.toString(16)}`).toMatchObject({ vector: 13, errorCode: 0 });
+    }
   });
 });
 

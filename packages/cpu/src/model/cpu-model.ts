@@ -77,11 +77,11 @@ export const EDX = {
  * The CPUID.1:EDX flags whose feature ringlab implements (checked against the code): the x87
  * (src/fpu), CR4.DE's DR4/DR5 rule (exec/system.ts), 4 MiB pages and global pages
  * (mmu/paging.ts), the TSC and MSR instructions, CMPXCHG8B (exec/atomic.ts), CMOVcc and the
- * P6 x87 forms, SYSENTER/SYSEXIT (exec/fast-system-call.ts). Not here: VME (CR4.VME's
- * virtual-8086 extensions are not modelled; only PVI is), PAE, MCE/MCA, the APIC, MTRR and
- * PAT (their MSRs do not exist), MMX, FXSR.
+ * P6 x87 forms, SYSENTER/SYSEXIT (exec/fast-system-call.ts), the MTRR registers
+ * (state/mtrrs.ts). Not here: VME (CR4.VME's virtual-8086 extensions are not modelled; only
+ * PVI is), PAE, MCE/MCA, the APIC, PAT (no such MSR), MMX, FXSR.
  */
-export const IMPLEMENTED_EDX = EDX.FPU | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.CX8 | EDX.SEP | EDX.PGE | EDX.CMOV;
+export const IMPLEMENTED_EDX = EDX.FPU | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.CX8 | EDX.SEP | EDX.MTRR | EDX.PGE | EDX.CMOV;
 
 /** The names of the flags set in a CPUID.1:EDX value, lowest bit first. */
 export function edxFeatureNames(edx: number): string[] {

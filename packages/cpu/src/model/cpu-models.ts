@@ -68,7 +68,8 @@ const PENTIUM: CpuModel = {
 const P6_TLB_DESCRIPTORS = 0x03020101;
 
 /**
- * The Pentium Pro (family 6 model 1, stepping B0): CMOV and the P6 x87 forms, global pages.
+ * The Pentium Pro (family 6 model 1, stepping B0): CMOV and the P6 x87 forms, global pages,
+ * MTRRs.
  * It reports SEP, yet has no SYSENTER/SYSEXIT: the SDM (vol.2 "SYSENTER") tells software to
  * treat SEP as absent when family 6, model < 3 and stepping < 3, and Linux does exactly that.
  * As on the real part, 0F 34/35 are #UD and MSRs 0x174-0x176 #GP(0) here. Caches (leaf 2):
@@ -92,7 +93,7 @@ const PENTIUM_PRO: CpuModel = {
 
 /**
  * The Pentium II (Klamath, family 6 model 3 stepping 3): the Pentium Pro's set plus a working
- * SYSENTER/SYSEXIT. MMX, MTRR, MCE/MCA, APIC, PAE and VME are left out. Caches (leaf 2):
+ * SYSENTER/SYSEXIT. MMX, MCE/MCA, APIC, PAE and VME are left out. Caches (leaf 2):
  * 08 L1 code 16K, 0C L1 data 16K, 43 L2 512K. No brand string (that came with later parts).
  */
 const PENTIUM2: CpuModel = {

@@ -1,6 +1,7 @@
 import { CC_NONE, type LazyFlags } from "./lazy-flags.js";
 import { EFLAGS_FIXED1 } from "./eflags.js";
 import { X87State } from "../fpu/x87-state.js";
+import { Mtrrs } from "./mtrrs.js";
 
 /** What `run()` reports when a host exit hook claimed an event. */
 export type ExitKind = "fault" | "trap" | "software" | "external";
@@ -87,6 +88,8 @@ export class CpuState implements LazyFlags {
   sysenterCs = 0;
   sysenterEsp = 0;
   sysenterEip = 0;
+  /** The memory type range registers (on models reporting CPUID.1:EDX.MTRR). */
+  readonly mtrrs = new Mtrrs();
 
   /** HLT executed and no interrupt has woken the CPU yet. */
   halted = false;
