@@ -116,6 +116,7 @@ const PROBES: Record<InsnGroup, { bytes: number[]; present: number | null }> = {
   fcmov: { bytes: [0xdb, 0xe3, 0xd9, 0xee, 0xd9, 0xe8, 0xdb, 0xf1], present: null }, // fninit; fldz; fld1; fcomi st,st(1)
   // SYSENTER with IA32_SYSENTER_CS = 0: #GP(0) where it exists, #UD where it does not.
   sysenter: { bytes: [0x0f, 0x34], present: 13 },
+  "hint-nop": { bytes: [0x0f, 0x1f, 0x44, 0x00, 0x00, 0x0f, 0x18, 0x00, 0x0f, 0x19, 0xc0], present: null }, // nop [eax+eax]; prefetchnta [eax]; nop eax
 };
 
 describe("CPU models: an instruction the model lacks is #UD", () => {

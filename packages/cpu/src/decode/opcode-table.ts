@@ -273,18 +273,19 @@ OPCODES[0x10b] = def("ud2", "", always(sys.ud2));
 // RSM is valid only in system-management mode, which this core does not have: #UD.
 OPCODES[0x1aa] = def("rsm", "", always(sys.ud2));
 // 0F 18-1F: hint NOPs (prefetch hints at 0F 18 /0-3). gcc pads code with 0F 1F /0, so a
-// guest built for i686 runs here too; they touch no memory and raise nothing.
+// guest built for i686 runs here too; they touch no memory and raise nothing. The P6 family
+// introduced them (SDM vol.2 "NOP": the multi-byte form needs family 6 or 15): #UD before.
 OPCODES[0x118] = group([
-  def("prefetchnta", "Mb", always(data.nop)),
-  def("prefetcht0", "Mb", always(data.nop)),
-  def("prefetcht1", "Mb", always(data.nop)),
-  def("prefetcht2", "Mb", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
+  def("prefetchnta", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("prefetcht0", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("prefetcht1", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("prefetcht2", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
 ]);
-for (let op = 0x119; op <= 0x11f; op++) OPCODES[op] = def("nop", "Ev", always(data.nop));
+for (let op = 0x119; op <= 0x11f; op++) OPCODES[op] = def("nop", "Ev", always(data.nop), { needs: "hint-nop" });
 OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32 });
 OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32 });
 OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32 });

@@ -25,10 +25,12 @@ export type InsnGroup =
   /** The P6 x87 additions FCMOVcc, FCOMI/FCOMIP, FUCOMI/FUCOMIP (CMOV and FPU both set). */
   | "fcmov"
   /** SYSENTER/SYSEXIT and their MSRs 0x174-0x176 (CPUID.1:EDX.SEP, on a working part). */
-  | "sysenter";
+  | "sysenter"
+  /** The hint NOPs 0F 18-1F, multi-byte NOP included (the P6 family; no CPUID flag). */
+  | "hint-nop";
 
 /** Every group, in the order of their bits in {@link insnGroupMask}. */
-export const INSN_GROUPS: readonly InsnGroup[] = ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter"];
+export const INSN_GROUPS: readonly InsnGroup[] = ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter", "hint-nop"];
 
 /** The bit of `group` in an instruction-group mask (what the decoder tests). */
 export function insnGroupBit(group: InsnGroup): number {

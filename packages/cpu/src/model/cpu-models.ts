@@ -25,7 +25,7 @@ export const RINGLAB: CpuModel = {
   featuresEdx: EDX.FPU | EDX.VME | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.CX8 | EDX.PGE | EDX.CMOV,
   realFeaturesEdx: EDX.FPU | EDX.VME | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.CX8 | EDX.PGE | EDX.CMOV,
   featuresEcx: 0,
-  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov"],
+  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "hint-nop"],
 };
 
 /**
@@ -87,7 +87,7 @@ const PENTIUM_PRO: CpuModel = {
   featuresEdx: 0xfbff & IMPLEMENTED_EDX,
   featuresEcx: 0,
   cacheDescriptors: [P6_TLB_DESCRIPTORS, 0, 0, 0x06040a42],
-  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov"],
+  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "hint-nop"],
   notes: "reports sep, but SYSENTER/SYSEXIT are #UD (SDM: family 6, model < 3, stepping < 3 has none)",
 };
 
@@ -108,7 +108,7 @@ const PENTIUM2: CpuModel = {
   featuresEdx: 0x80fbff & IMPLEMENTED_EDX,
   featuresEcx: 0,
   cacheDescriptors: [P6_TLB_DESCRIPTORS, 0, 0, 0x0c040843],
-  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter"],
+  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter", "hint-nop"],
 };
 
 /** Every model, the default first. */
