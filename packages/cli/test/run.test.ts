@@ -18,6 +18,14 @@ const dir = mkdtempSync(join(tmpdir(), "ringlab-run-"));
  */
 const HELLO = "66bae900be16001000ac84c07403eeebf8b007e6f4f468656c6c6f2066726f6d2072696e676c61620a00";
 const SCREEN = "bf00800b00be17001000b41eac84c0740466abebf7faf448656c6c6f2056474100";
+/**
+ * serial: mov esp,0x90000, then sends "to COM1\n" to 0x3F8 and "to COM2\n" to 0x2F8 (8N1: LCR=3),
+ * each byte once LSR.THRE is set, then exits with 5. send: add dx,3 / mov al,3 / out dx,al /
+ * sub dx,3 / next: lodsb / test al,al / jz done / mov bl,al / add dx,5 /
+ * w: in al,dx / test al,0x20 / jz w / sub dx,5 / mov al,bl / out dx,al / jmp next
+ */
+const SERIAL =
+  "bc0000090066baf803be4b001000e81300000066baf802be54001000e805000000b005e6f4f46683c203b003ee6683ea03ac84c0741488c36683c205eca82074fb6683ea0588d8eeebe7c3746f20434f4d310a00746f20434f4d320a00";
 /** jmp $ : runs until the instruction limit. */
 const SPIN = "ebfe";
 
@@ -31,6 +39,50 @@ function ringlab(...args: string[]) {
   const r = spawnSync(process.execPath, [main, ...args], { encoding: "utf8", cwd: dir });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+describe("ringlab run --serial", () => {
+  const serial = () => `${image("serial.bin", SERIAL)}@0x100000`;
+
+  it("COM1 is in the default PC and its output reaches stdout; a port the machine lacks reads as nothing there", () => {
+    // COM2 is absent: its LSR reads 0xFF (THRE set), so the guest's bytes to it go nowhere.
+    const r = ringlab("run", "--load", serial(), "--screen", "none");
+    expect(r.stdout).toBe("to COM1\n");
+    expect(r.status).toBe(5);
+  });
+
+  it("--serial gives COM1, COM2... their host side in order, adding the ports the machine lacks", () => {
+    const com2 = join(dir, "com2.txt");
+    const r = ringlab("run", "--load", serial(), "--screen", "none", "--serial", "none", "--serial", `file:${com2}`);
+    expect(r.stdout).toBe("");
+    expect(readFileSync(com2, "latin1")).toBe("to COM2\n");
+    expect(r.status).toBe(5);
+  });
+
+  it("the config file's serial key does the same, and --serial replaces it", () => {
+    const cfg = join(dir, "serial.toml");
+    writeFileSync(cfg, 'serial = ["stdio", "stdio"]\n');
+    expect(ringlab("run", "-c", cfg, "--load", serial(), "--screen", "none").stdout).toBe("to COM1\nto COM2\n");
+    expect(ringlab("run", "-c", cfg, "--load", serial(), "--screen", "none", "--serial", "none").stdout).toBe("");
+  });
+
+  it("refuses a back end it does not know, a fifth port and an unwritable file, in one line each", () => {
+    const bad = ringlab("run", "--load", serial(), "--serial", "tcp:1234");
+    expect(bad.stderr).toMatch(/--serial.*expected stdio, file:PATH or none, got 'tcp:1234'/);
+    expect(bad.stderr.trim().split("\n")).toHaveLength(1);
+    expect(bad.status).toBe(64);
+    const five = ringlab("run", "--load", serial(), ...Array.from({ length: 5 }, () => ["--serial", "none"]).flat());
+    expect(five.stderr.trim()).toMatch(/^ringlab: --serial: .*4 COM ports/);
+    expect(five.status).not.toBe(0);
+    const cfg = join(dir, "serial-bad.toml");
+    writeFileSync(cfg, 'serial = ["tty"]\n');
+    const inFile = ringlab("run", "-c", cfg, "--load", serial());
+    expect(inFile.stderr.trim()).toMatch(/serial-bad\.toml: key 'serial.*expected stdio, file:PATH or none/);
+    expect(inFile.status).toBe(78);
+    const unwritable = ringlab("run", "--load", serial(), "--serial", `file:${join(dir, "no-such-dir", "x.txt")}`);
+    expect(unwritable.stderr.trim()).toMatch(/^ringlab: --serial: cannot write .*x\.txt \(ENOENT\)$/);
+    expect(unwritable.status).toBe(73);
+  });
+});
 
 describe("ringlab run", () => {
   it("streams the debug console to stdout and exits with the guest's exit-port value", () => {

@@ -1,4 +1,5 @@
 import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/devices-debug";
+import { fpuErrorLatchPlugin } from "@ringlab/devices-fpu-error";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { rtcPlugin } from "@ringlab/devices-rtc";
@@ -17,6 +18,7 @@ export const builtinDevices: readonly DevicePlugin[] = [
   postCodesPlugin,
   uartPlugin,
   rtcPlugin,
+  fpuErrorLatchPlugin,
 ];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */

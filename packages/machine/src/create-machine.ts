@@ -13,6 +13,8 @@ import {
   MONITOR_POLICY,
   RUN_CONTROL,
   type RunControl,
+  FPU_ERROR,
+  type FpuErrorSignal,
   VirtualClock,
   parseDeviceOptions,
 } from "@ringlab/sdk";
@@ -89,6 +91,7 @@ export function createMachine(
   c.register(MACHINE_CONFIG, { useValue: config });
   c.register(CONSOLE, { useValue: host.console ?? new CollectingConsole() });
   c.register(RUN_CONTROL, { useValue: runControl });
+  c.register(FPU_ERROR, { useValue: fpuErrorSignal(cpu) });
 
   const ids = new Set<string>();
   deviceEntries(config).forEach((entry, i) => {
@@ -112,4 +115,17 @@ export function createMachine(
   for (const d of machine.devices) d.attach(bus);
   machine.reset();
   return machine;
+}
+
+/** The CPU's FERR# hook fanned out to the devices that listen (the PC's IRQ 13 latch). */
+function fpuErrorSignal(cpu: Cpu): FpuErrorSignal {
+  const listeners: (() => void)[] = [];
+  return {
+    onAssert(listener) {
+      listeners.push(listener);
+      cpu.ferrHook = () => {
+        for (const l of listeners) l();
+      };
+    },
+  };
 }

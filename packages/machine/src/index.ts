@@ -17,6 +17,7 @@ export { type LoopContext, MAX_SLICE, type RunOutcome, runLoop } from "./run-loo
 export {
   DEFAULT_DEVICES,
   type DeviceEntry,
+  type DeviceEntryInput,
   type MachineConfig,
   type MachineConfigInput,
   type LayoutRegionInput,

@@ -61,6 +61,10 @@ export function sensitiveInstruction(insn: DecodedInsn): string | null {
       return "into";
     case 0xcf:
       return "iret";
+    case 0xd9: // FNSTENV (D9 /6) and FNSAVE (DD /6) store FCS, the CS selector of the last
+    case 0xdd: // x87 instruction with its RPL (SDM vol.1 §8.1.8): the guest kernel's would show the compressed ring
+      if (insn.reg !== 6 || insn.modrm >= 0xc0) return null;
+      return op === 0xd9 ? "fnstenv" : "fnsave";
     case 0x1b2:
       // Not in Robin & Irvine's list, but unsafe under ring compression: a stack segment
       // must have DPL = RPL = CPL, so from the compressed ring LSS would accept a ring-1 (or

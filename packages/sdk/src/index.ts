@@ -35,6 +35,8 @@ export {
   MONITOR_POLICY,
   RUN_CONTROL,
   type RunControl,
+  FPU_ERROR,
+  type FpuErrorSignal,
 } from "./tokens.js";
 /** The schema library device options are declared with, re-exported so plugins need only the SDK. */
 export { z } from "zod";

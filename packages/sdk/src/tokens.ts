@@ -38,3 +38,17 @@ export interface RunControl {
   /** Ends the run after the current instruction; the front end exits with `status`. */
   requestExit(status: number, reason: string): void;
 }
+
+/** The processor's FERR# output, for the board logic that routes it; see {@link FpuErrorSignal}. */
+export const FPU_ERROR: InjectionToken<FpuErrorSignal> = Symbol("ringlab.FpuError");
+
+/**
+ * The processor's FERR# pin as a device sees it. With CR0.NE = 0 the x87 reports an unmasked
+ * exception not as #MF but by asserting FERR# when the next waiting x87 instruction finds it
+ * pending (SDM vol.1 §8.7 and appendix D, "MS-DOS compatibility" mode); a PC/AT latches it onto
+ * IRQ 13 and clears the latch on a write to port 0xF0.
+ */
+export interface FpuErrorSignal {
+  /** Calls `listener` each time the CPU asserts FERR#. */
+  onAssert(listener: () => void): void;
+}

@@ -26,6 +26,8 @@ import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
 import { registryWithPlugins } from "../plugins/load-plugins.js";
+import { connectComPorts, withComPorts } from "../serial/serial-ports.js";
+import { parseSerialSpec } from "../serial/serial-spec.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -106,6 +108,8 @@ export interface BootedMachine {
   machine: Machine;
   /** Where the CPU starts: the kernel's entry point, or the reset vector. */
   entry: number;
+  /** Closes the host side of the COM ports (`serial`); call it once the run has ended. */
+  closeSerial(): void;
 }
 
 /**
@@ -124,6 +128,10 @@ export function bootMachine(
   if (flags.postPort !== undefined) {
     machineConfig.devices = [...machineConfig.devices, { plugin: "post-codes", options: { port: flags.postPort } }];
   }
+  const serialWhere = flags.serial?.length ? "--serial" : "serial";
+  const serial = config.serial.map((text) => parseSerialSpec(text, serialWhere));
+  const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
+  machineConfig.devices = com.devices;
   const machine: Machine = createMachine(machineConfig, registry, { console: { write: console } });
   for (const spec of [...config.roms, ...(flags.rom ?? [])]) {
     const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");
@@ -147,7 +155,9 @@ export function bootMachine(
         ...(initrd ? { initrd } : {}),
       }).entry
     : 0xfffffff0;
-  return { machine, entry };
+  // Last, so that a file is opened only once everything else is known to be right.
+  const closeSerial = connectComPorts(machine, com.ids, serial, console, serialWhere);
+  return { machine, entry, closeSerial };
 }
 
 /** The VGA device of a machine, if it has one. */
@@ -166,7 +176,7 @@ export async function runCommand(
   parseNumber: (v: string) => number,
 ): Promise<number> {
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
-  const { machine, entry } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry);
+  const { machine, entry, closeSerial } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry);
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
@@ -175,6 +185,7 @@ export async function runCommand(
   } finally {
     stopTrace?.();
     writeEvents?.();
+    closeSerial();
   }
   if (flags.postPort !== undefined) {
     const post = machine.device<PostCodes>("post-codes");

@@ -5,9 +5,10 @@ import { DEFAULT_DEVICES, MONITOR_POLICIES } from "@ringlab/machine";
 import { readInputText } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
-import { type Command, Option } from "commander";
+import { type Command, InvalidArgumentError, Option } from "commander";
 import { readConfigFile } from "./config-file.js";
 import { deepMerge } from "./merge.js";
+import { isSerialSpec, SERIAL_FORMS } from "../serial/serial-spec.js";
 import { type RunConfig, parseRunConfig } from "./run-config.js";
 
 /** Flags every machine-building command accepts; each overrides the config file's key. */
@@ -26,6 +27,8 @@ export interface MachineFlags {
   cpu?: string;
   /** False with `--no-patch` (commander sets true otherwise). */
   patch?: boolean;
+  /** `--serial BACKEND`, repeatable: COM1, COM2, ... (replaces the config file's `serial`). */
+  serial?: string[];
   /** `--plugin FILE`, repeatable: added to the config file's `plugins`. */
   plugin?: string[];
 }
@@ -52,6 +55,14 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
       "--plugin <module.js>",
       "load device plugins from an ES module (repeatable; added to plugins); list their devices in the config's devices",
       (v: string, prev: string[] = []) => [...prev, v],
+    )
+    .option(
+      "--serial <backend>",
+      "COM1's host side, then COM2's... (repeatable): stdio (on stdout), file:PATH or none (serial)",
+      (v: string, prev: string[] = []) => {
+        if (!isSerialSpec(v)) throw new InvalidArgumentError(`expected ${SERIAL_FORMS}, got '${v}'`);
+        return [...prev, v];
+      },
     )
     .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
 }
@@ -86,6 +97,7 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
   const overrides: Record<string, unknown> = {
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
+    serial: flags.serial,
     plugins: flags.plugin?.length
       ? [...(Array.isArray(base.plugins) ? base.plugins : []), ...flags.plugin.map((f) => resolve(f))]
       : undefined,
@@ -164,4 +176,5 @@ const FLAG_FOR_KEY: Record<string, string> = {
   "clock.cyclesPerInstruction": "--cpi",
   "kernel.cmdline": "--cmdline",
   "kernel.file": "kernel",
+  serial: "--serial",
 };

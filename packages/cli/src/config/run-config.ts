@@ -27,6 +27,15 @@ export const runConfigSchema = machineConfigSchema.extend({
    * config file's folder; their devices can then be listed in `devices`.
    */
   plugins: z.array(z.string().min(1)).default([]),
+  /**
+   * The host side of the COM ports, in order COM1, COM2, ...: "stdio" (the guest's output
+   * on stdout), "file:PATH" or "none". A port listed here is added to the machine when its
+   * devices lack it; unlisted ports keep their device's own `backend` option.
+   */
+  serial: z
+    .array(z.string().regex(/^(stdio|none|file:.+)$/, "expected stdio, file:PATH or none"))
+    .max(4, "a PC has 4 COM ports")
+    .default([]),
   /** ROM images, each "FILE@ADDRESS" (FILE relative to the config file's folder). */
   roms: z
     .array(z.string().regex(/^.+@(0x[0-9a-fA-F]+|\d+)$/, "expected FILE@ADDRESS such as test386.bin@0xE0000"))
@@ -44,6 +53,6 @@ export function parseRunConfig(input: unknown, source: string): RunConfig {
 
 /** The machine part of a run configuration. */
 export function machinePart(config: RunConfig): MachineConfig {
-  const { kernel: _kernel, roms: _roms, plugins: _plugins, ...machine } = config;
+  const { kernel: _kernel, roms: _roms, plugins: _plugins, serial: _serial, ...machine } = config;
   return machine;
 }
