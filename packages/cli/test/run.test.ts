@@ -26,6 +26,11 @@ const SCREEN = "bf00800b00be17001000b41eac84c0740466abebf7faf448656c6c6f20564741
  */
 const SERIAL =
   "bc0000090066baf803be4b001000e81300000066baf802be54001000e805000000b005e6f4f46683c203b003ee6683ea03ac84c0741488c36683c205eca82074fb6683ea0588d8eeebe7c3746f20434f4d310a00746f20434f4d320a00";
+/**
+ * echo: 8N1, then each byte received on COM1 (LSR.DR) comes back as the next letter
+ * ('a' -> 'b'), so the guest's answer is told apart from the terminal's own echo; 'q' exits with 9.
+ */
+const ECHO = "66bafb03b003ee66bafd03eca80174f766baf803ec3c717405fec0eeebe9b009e6f4f4";
 /** jmp $ : runs until the instruction limit. */
 const SPIN = "ebfe";
 
@@ -63,6 +68,16 @@ describe("ringlab run --serial", () => {
     writeFileSync(cfg, 'serial = ["stdio", "stdio"]\n');
     expect(ringlab("run", "-c", cfg, "--load", serial(), "--screen", "none").stdout).toBe("to COM1\nto COM2\n");
     expect(ringlab("run", "-c", cfg, "--load", serial(), "--screen", "none", "--serial", "none").stdout).toBe("");
+  });
+
+  it("on a terminal, the keys typed reach the guest through COM1 (--serial stdio)", () => {
+    // script(1) (util-linux, Essential in Debian) gives the run a pseudo-terminal and types
+    // what it reads from its stdin; the keys sent before ringlab puts the terminal in raw mode
+    // are echoed by the terminal itself, hence "abcq" before the guest's "bcd".
+    const cmd = [process.execPath, main, "run", "--load", `${image("echo.bin", ECHO)}@0x100000`, "--screen", "none", "--serial", "stdio"];
+    const r = spawnSync("script", ["-qec", cmd.map((a) => `'${a}'`).join(" "), "/dev/null"], { input: "abcq", encoding: "latin1", cwd: dir });
+    expect(r.stdout.replace(/^(abcq)?/, "")).toBe("bcd");
+    expect(r.status).toBe(9);
   });
 
   it("refuses a back end it does not know, a fifth port and an unwritable file, in one line each", () => {

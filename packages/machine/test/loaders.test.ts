@@ -173,7 +173,13 @@ describe("ROM images", () => {
       /^r\.bin: ROM at 0x100000\.\.0x1007FF overlaps RAM 0x100000\.\.0x1FFFFF \(memory\.layout\); map ROMs in a reserved region/,
     );
     expect(() => mapRomImage(bus, "r.bin", new Uint8Array(0x800), 0x9f800)).toThrow(/overlaps RAM 0x0\.\.0x9FFFF/);
-    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(100), 0xc0000)).toThrow("r.bin: ROM size 100 is not a multiple of 2 KiB");
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(100), 0xc0000)).toThrow("r.bin: ROM size 100 is not a multiple of 512 bytes");
+    expect(() => mapRomImage(bus, "r.bin", new Uint8Array(1000), 0xc0000)).toThrow("r.bin: ROM size 1000 is not a multiple of 512 bytes");
+    // 77 blocks of 512 bytes, like SeaBIOS's vgabios-isavga.bin: readable to its last byte, all ones after.
+    const rom = Uint8Array.from({ length: 77 * 512 }, (_, i) => i & 0xff);
+    expect(mapRomImage(bus, "vga.bin", rom, 0xd0000)).toEqual({});
+    expect([bus.memory.read(0xd0000 + 77 * 512 - 1, 1), bus.memory.read(0xd0000 + 77 * 512, 1)]).toEqual([0xff, 0xff]);
+    expect(bus.memory.read(0xd0000 + 77 * 512 - 2, 1)).toBe(0xfe);
     expect(mapRomImage(bus, "opt.bin", new Uint8Array(0x800), 0xc8000)).toEqual({});
     expect(mapRomImage(bus, "high.bin", new Uint8Array(0x800), 0x200000)).toEqual({}); // just above RAM
   });

@@ -26,8 +26,9 @@ import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
 import { registryWithPlugins } from "../plugins/load-plugins.js";
-import { connectComPorts, withComPorts } from "../serial/serial-ports.js";
-import { parseSerialSpec } from "../serial/serial-spec.js";
+import { connectComPorts, hasComPort, withComPorts } from "../serial/serial-ports.js";
+import { parseSerialSpec, type SerialSpec } from "../serial/serial-spec.js";
+import { TerminalInput } from "../serial/terminal-input.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -110,6 +111,8 @@ export interface BootedMachine {
   entry: number;
   /** Closes the host side of the COM ports (`serial`); call it once the run has ended. */
   closeSerial(): void;
+  /** The terminal whose keys reach a `stdio` COM port, when there is one. */
+  terminal?: TerminalInput;
 }
 
 /**
@@ -122,6 +125,7 @@ export function bootMachine(
   parseNumber: (v: string) => number,
   console: (bytes: Uint8Array) => void,
   registry: DeviceRegistry,
+  openTerminal: () => TerminalInput | undefined = () => undefined,
 ): BootedMachine {
   const loadPlan = plan(config, flags, parseNumber);
   const machineConfig = machinePart(config);
@@ -129,7 +133,9 @@ export function bootMachine(
     machineConfig.devices = [...machineConfig.devices, { plugin: "post-codes", options: { port: flags.postPort } }];
   }
   const serialWhere = flags.serial?.length ? "--serial" : "serial";
-  const serial = config.serial.map((text) => parseSerialSpec(text, serialWhere));
+  const serial: SerialSpec[] = config.serial.map((text) => parseSerialSpec(text, serialWhere));
+  // A Linux kernel's console is COM1 (console=ttyS0): on stdio unless said otherwise, keys too.
+  if (serial.length === 0 && loadPlan?.format === "linux" && hasComPort(machineConfig.devices, 0)) serial.push({ kind: "stdio" });
   const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
   machineConfig.devices = com.devices;
   const machine: Machine = createMachine(machineConfig, registry, { console: { write: console } });
@@ -156,8 +162,9 @@ export function bootMachine(
       }).entry
     : 0xfffffff0;
   // Last, so that a file is opened only once everything else is known to be right.
-  const closeSerial = connectComPorts(machine, com.ids, serial, console, serialWhere);
-  return { machine, entry, closeSerial };
+  const terminal = serial.some((s) => s.kind === "stdio") ? openTerminal() : undefined;
+  const closeSerial = connectComPorts(machine, com.ids, serial, console, serialWhere, terminal);
+  return { machine, entry, closeSerial: () => (closeSerial(), terminal?.close()), ...(terminal ? { terminal } : {}) };
 }
 
 /** The VGA device of a machine, if it has one. */
@@ -176,12 +183,19 @@ export async function runCommand(
   parseNumber: (v: string) => number,
 ): Promise<number> {
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
-  const { machine, entry, closeSerial } = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry);
+  const { machine, entry, closeSerial, terminal } = bootMachine(
+    config,
+    flags,
+    parseNumber,
+    (bytes) => io.stdout(bytes),
+    registry,
+    TerminalInput.fromProcess,
+  );
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
   try {
-    outcome = machine.run();
+    outcome = terminal ? await runInteractive(machine, terminal) : machine.run();
   } finally {
     stopTrace?.();
     writeEvents?.();
@@ -209,6 +223,24 @@ export async function runCommand(
   if (flags.stats) io.stderr(formatStats(machine, entry));
   if (outcome.kind !== "exit") io.stderr(formatRunReport(machine, outcome));
   return exitStatusOf(outcome);
+}
+
+/** Instructions between looks at the terminal in an interactive run (tens of ms of host time). */
+const INTERACTIVE_SLICE = 2_000_000;
+
+/**
+ * Runs the machine in slices, letting Node deliver the keys typed in between: the only run
+ * whose course depends on the host, since a key reaches the guest when it is typed.
+ */
+async function runInteractive(machine: Machine, terminal: TerminalInput): Promise<RunOutcome> {
+  const limit = machine.config.maxInstructions ?? Infinity;
+  for (;;) {
+    const step = Math.min(limit, machine.clock.instructions + INTERACTIVE_SLICE);
+    const outcome = machine.run(step);
+    if (outcome.kind !== "instruction-limit" || step >= limit) return outcome;
+    await new Promise((done) => setImmediate(done));
+    if (terminal.quitRequested) return { kind: "exit", status: 0, reason: "the user typed Ctrl-A x" };
+  }
 }
 
 function formatStats(m: Machine, entry: number): string {

@@ -2,6 +2,7 @@ import { COM_PORTS, type Uart } from "@ringlab/devices-uart";
 import type { Machine, MachineConfig } from "@ringlab/machine";
 import { UserError } from "../user-error.js";
 import { openSerialBackend, type SerialSpec } from "./serial-spec.js";
+import type { TerminalInput } from "./terminal-input.js";
 
 type DeviceList = MachineConfig["devices"];
 
@@ -15,6 +16,11 @@ function uartEntries(devices: DeviceList): { id: string; port: number }[] {
     out.push({ id: entry.id ?? "uart", port });
   }
   return out;
+}
+
+/** True when the device list has a `uart` at the port of COM`index + 1`. */
+export function hasComPort(devices: DeviceList, index: number): boolean {
+  return uartEntries(devices).some((u) => u.port === COM_PORTS[index]?.port);
 }
 
 /**
@@ -43,7 +49,8 @@ export function withComPorts(devices: DeviceList, count: number, where: string):
 
 /**
  * Connects each COM port's host back end; returns what closes them, to call once the run has
- * ended and the machine has flushed its devices.
+ * ended and the machine has flushed its devices. The first `stdio` port gets the terminal's
+ * keys, if a `terminal` is given (QEMU gives stdin to its `-serial stdio` port the same way).
  */
 export function connectComPorts(
   machine: Machine,
@@ -51,10 +58,12 @@ export function connectComPorts(
   specs: readonly SerialSpec[],
   stdout: (bytes: Uint8Array) => void,
   where: string,
+  terminal?: TerminalInput,
 ): () => void {
   const closers: (() => void)[] = [];
+  const keysTo = specs.findIndex((s) => s.kind === "stdio");
   specs.forEach((spec, i) => {
-    const opened = openSerialBackend(spec, stdout, where);
+    const opened = openSerialBackend(spec, stdout, where, i === keysTo ? terminal : undefined);
     machine.device<Uart>(ids[i]!).setBackend(opened.backend);
     closers.push(opened.close);
   });

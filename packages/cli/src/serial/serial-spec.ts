@@ -3,6 +3,7 @@ import type { SerialBackend } from "@ringlab/devices-uart";
 import { NullSerialBackend } from "@ringlab/devices-uart";
 import { ExitCode } from "../exit-codes.js";
 import { UserError } from "../user-error.js";
+import type { TerminalInput } from "./terminal-input.js";
 
 /**
  * Where one COM port's line goes on the host: `stdio` (the guest's transmitted bytes on
@@ -39,28 +40,39 @@ class FileSerialBackend implements SerialBackend {
   }
 }
 
-/** A back end that writes to the CLI's stdout (the guest's console output keeps its order). */
+/**
+ * A back end that writes to the CLI's stdout (the guest's console output keeps its order)
+ * and, when given the terminal, receives what the user types.
+ */
 class StdoutSerialBackend implements SerialBackend {
-  constructor(private readonly out: (bytes: Uint8Array) => void) {}
+  constructor(
+    private readonly out: (bytes: Uint8Array) => void,
+    private readonly terminal: TerminalInput | undefined,
+  ) {}
 
   write(bytes: Uint8Array): void {
     this.out(bytes);
+  }
+
+  onInput(receive: (bytes: Uint8Array) => void): void {
+    this.terminal?.connect(receive);
   }
 }
 
 /**
  * Opens the host side of `spec`. `close` releases what was opened (a file); call it after the
- * machine's devices have flushed. Host input (stdin) is not connected yet: a guest's reads see
- * an idle line.
+ * machine's devices have flushed. `terminal`, given to a `stdio` port, brings the keys typed
+ * on the terminal to the guest.
  */
 export function openSerialBackend(
   spec: SerialSpec,
   stdout: (bytes: Uint8Array) => void,
   where: string,
+  terminal?: TerminalInput,
 ): { backend: SerialBackend; close(): void } {
   switch (spec.kind) {
     case "stdio":
-      return { backend: new StdoutSerialBackend(stdout), close() {} };
+      return { backend: new StdoutSerialBackend(stdout, terminal), close() {} };
     case "none":
       return { backend: new NullSerialBackend(), close() {} };
     case "file": {
