@@ -1,17 +1,30 @@
 /**
  * FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1 (SDM vol.2, each instruction's
- * special-case table). NOT YET BIT-EXACT: the special cases (zeros, infinities, NaNs, the
- * |x| >= 2^63 range check with C2, the domain errors) follow the SDM, but finite results
- * are computed in JavaScript doubles — 53 bits, not the x87's 64 — and rounded to the
- * nearest double, so their last 11 bits and C1 differ from a real FPU (the x87 guest's four
- * transcendental lines show it). Exact kernels, reduction with the x87's own 66-bit pi and a
- * measured table against the host are issue 13's remaining work.
+ * special-case table; vol.1 §8.3.8 for the internal pi, §8.3.10 for the accuracy).
+ *
+ * Finite results are the exact function of the operand — after the x87's own argument
+ * reduction for the trigonometric ones (trig-reduction.ts: the 66-bit pi) — computed to
+ * ~160 bits in integer fixed point (kernels.ts) and rounded once, in the control word's
+ * rounding mode, to 64 bits. What the host's x87 does and this does too (measured against
+ * it, test/fpu/transcendental.test.ts):
+ * - precision control is ignored (SDM vol.1 §8.1.5.2 lists only FADD..FSQRT as affected):
+ *   PC = 24 or 53 still gives a 64-bit result;
+ * - rounding control is honoured, and C1 says the magnitude was rounded up;
+ * - |x| ≥ 2^63 for FSIN/FCOS/FSINCOS/FPTAN: C2 = 1, the operand unchanged, no flags;
+ * - F2XM1 outside [-1, 1] (undefined in the SDM) returns the operand, with PE; FYL2XP1 with
+ *   1 + x ≤ 0 (undefined) returns y × x (see `fyl2xp1`); both set PE even for exact results.
+ * The host's results themselves are not always correctly rounded (their internal error
+ * reaches ~0.2 ulp before the final rounding), so a share of cases differ by one ulp: the
+ * table in README.md.
  *
  * Convention: one-operand functions take `(st0, cw)`; two-operand ones `(st0, st1, cw)`.
  */
-import { F80, f80, INDEFINITE, isDenormal, isInf, isNaN80, isUnsupported, isZero, ONE, zero } from "./float80.js";
-import { DE, IE, masked, PE, propagateNaN1, propagateNaN2, Result, ZE, invalid } from "./exceptions.js";
-import { toIeee, widenIeee } from "./convert.js";
+import { BIAS, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
+import { C1, DE, IE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, ZE } from "./exceptions.js";
+import { roundExtended } from "./rounding.js";
+import { Approx, FRAC, mulApprox, PI } from "./fixed-point.js";
+import { reducePi66 } from "./trig-reduction.js";
+import { atanMag, exp2m1Mag, log2Of, log2OnePlus, Mag, Signed, sinCos, tan } from "./kernels.js";
 
 /** Two results (FSINCOS: [sin, cos]; FPTAN: [tan, 1.0]), or nulls on an unmasked exception. */
 export interface Pair {
@@ -22,29 +35,24 @@ export interface Pair {
   outOfRange: boolean;
 }
 
-/** A quiet, masked control word for the conversions to and from doubles. */
-const CW_ALL_MASKED = 0x037f;
-const TWO63 = 2 ** 63;
+/** Transcendental results are rounded to 64 bits whatever the precision control says. */
+const P = 64;
 
-function toDouble(x: F80): number {
-  const s = toIeee(x, 64, CW_ALL_MASKED);
-  const b = new DataView(new ArrayBuffer(8));
-  b.setBigUint64(0, s.bits!, false);
-  return b.getFloat64(0, false);
+/** Round a kernel's signed approximation once into a register (the rho nudge sits two bits
+ *  below m's last bit, where it only decides exact ties and exact boundaries). */
+function rounded(v: Signed, cw: number, flags = 0): Result {
+  const { m, e, rho } = v.mag;
+  const r = roundExtended(v.sign, (m << 2n) + BigInt(rho), e - 2, P, cw);
+  return { value: r.value, sw: r.sw | flags };
 }
 
-function fromDouble(v: number): F80 {
-  const b = new DataView(new ArrayBuffer(8));
-  b.setFloat64(0, v, false);
-  return widenIeee(b.getBigUint64(0, false), 64).value;
+function magOf(x: F80): Mag {
+  return { sig: x.sig, e: lsbExponent(x) };
 }
 
-/** A finite non-zero result: PE unless the double result is exactly representable (rare). */
-function inexact(v: number): Result {
-  return { value: fromDouble(v), sw: PE };
-}
+const exact = (sig: bigint, e: number): Approx => ({ m: sig, e, rho: 0 });
 
-/** Screening shared by the one-operand instructions: NaN, unsupported, denormal. */
+/** Screening shared by the one-operand instructions: unsupported, NaN, unmasked denormal. */
 function screen1(a: F80, cw: number): Result | null {
   if (isUnsupported(a)) return invalid(cw);
   if (isNaN80(a)) return propagateNaN1(a, cw);
@@ -52,68 +60,7 @@ function screen1(a: F80, cw: number): Result | null {
   return null;
 }
 
-function denormalFlag(...xs: F80[]): number {
-  return xs.some(isDenormal) ? DE : 0;
-}
-
-function outOfRange(a: F80): boolean {
-  return !isInf(a) && Math.abs(toDouble(a)) >= TWO63;
-}
-
-/** FSIN. */
-export function fsin(st0: F80, cw: number): Result & { outOfRange: boolean } {
-  const s = screen1(st0, cw);
-  if (s) return { ...s, outOfRange: false };
-  if (isInf(st0)) return { ...invalid(cw), outOfRange: false };
-  if (isZero(st0)) return { value: st0, sw: 0, outOfRange: false };
-  if (outOfRange(st0)) return { value: st0, sw: 0, outOfRange: true };
-  const r = inexact(Math.sin(toDouble(st0)));
-  return { value: r.value, sw: r.sw | denormalFlag(st0), outOfRange: false };
-}
-
-/** FCOS. */
-export function fcos(st0: F80, cw: number): Result & { outOfRange: boolean } {
-  const s = screen1(st0, cw);
-  if (s) return { ...s, outOfRange: false };
-  if (isInf(st0)) return { ...invalid(cw), outOfRange: false };
-  if (isZero(st0)) return { value: ONE, sw: 0, outOfRange: false };
-  if (outOfRange(st0)) return { value: st0, sw: 0, outOfRange: true };
-  const r = inexact(Math.cos(toDouble(st0)));
-  return { value: r.value, sw: r.sw | denormalFlag(st0), outOfRange: false };
-}
-
-function pairOf(a: Result, b: F80 | null): Pair {
-  return { first: a.value, second: a.value === null ? null : b, sw: a.sw, outOfRange: false };
-}
-
-/** FSINCOS: [sin, cos] (ST(0) = cos after the push, ST(1) = sin). */
-export function fsincos(st0: F80, cw: number): Pair {
-  const s = screen1(st0, cw);
-  if (s) return pairOf(s, s.value);
-  if (isInf(st0)) {
-    const r = invalid(cw);
-    return pairOf(r, r.value);
-  }
-  if (isZero(st0)) return { first: st0, second: ONE, sw: 0, outOfRange: false };
-  if (outOfRange(st0)) return { first: st0, second: null, sw: 0, outOfRange: true };
-  const x = toDouble(st0);
-  return { first: fromDouble(Math.sin(x)), second: fromDouble(Math.cos(x)), sw: PE | denormalFlag(st0), outOfRange: false };
-}
-
-/** FPTAN: [tan, 1.0]. */
-export function fptan(st0: F80, cw: number): Pair {
-  const s = screen1(st0, cw);
-  if (s) return pairOf(s, s.value === null ? null : s.value);
-  if (isInf(st0)) {
-    const r = invalid(cw);
-    return pairOf(r, r.value);
-  }
-  if (isZero(st0)) return { first: st0, second: ONE, sw: 0, outOfRange: false };
-  if (outOfRange(st0)) return { first: st0, second: null, sw: 0, outOfRange: true };
-  return { first: fromDouble(Math.tan(toDouble(st0))), second: ONE, sw: PE | denormalFlag(st0), outOfRange: false };
-}
-
-/** Screening of the two-operand instructions: unsupported, NaNs, denormals. */
+/** Screening of the two-operand instructions: unsupported, NaNs, unmasked denormals. */
 function screen2(a: F80, b: F80, cw: number): Result | null {
   if (isUnsupported(a) || isUnsupported(b)) return invalid(cw);
   const an = isNaN80(a);
@@ -123,58 +70,178 @@ function screen2(a: F80, b: F80, cw: number): Result | null {
   return null;
 }
 
-/** FPATAN: arctan(ST(1) / ST(0)) with the quadrant of (ST(0), ST(1)); the result replaces ST(1). */
+function denormalFlag(...xs: F80[]): number {
+  return xs.some(isDenormal) ? DE : 0;
+}
+
+/** |x| ≥ 2^63: beyond the x87's reduction range (SDM vol.2 FSIN: C2 = 1, ST(0) unchanged). */
+function outOfRange(a: F80): boolean {
+  return a.exp !== 0 && a.exp - BIAS >= 63;
+}
+
+type Trig = Result & { outOfRange: boolean };
+
+/** The common front of FSIN/FCOS: a special-case result, or null to compute. */
+function trigSpecial(st0: F80, cw: number, atZero: F80): Trig | null {
+  const s = screen1(st0, cw);
+  if (s) return { ...s, outOfRange: false };
+  if (isInf(st0)) return { ...invalid(cw), outOfRange: false };
+  if (isZero(st0)) return { value: atZero, sw: 0, outOfRange: false };
+  if (outOfRange(st0)) return { value: st0, sw: 0, outOfRange: true };
+  return null;
+}
+
+function sinCosOf(x: F80) {
+  const m = magOf(x);
+  return sinCos(x.sign, reducePi66(m.sig, m.e));
+}
+
+/** FSIN. */
+export function fsin(st0: F80, cw: number): Trig {
+  const sp = trigSpecial(st0, cw, st0);
+  if (sp) return sp;
+  return { ...rounded(sinCosOf(st0).sin, cw, denormalFlag(st0)), outOfRange: false };
+}
+
+/** FCOS. */
+export function fcos(st0: F80, cw: number): Trig {
+  const sp = trigSpecial(st0, cw, ONE);
+  if (sp) return sp;
+  return { ...rounded(sinCosOf(st0).cos, cw, denormalFlag(st0)), outOfRange: false };
+}
+
+/** A special case of FSINCOS/FPTAN as a pair; `second` for a zero operand. */
+function pairSpecial(st0: F80, cw: number, atZero: F80): Pair | null {
+  const sp = trigSpecial(st0, cw, st0);
+  if (!sp) return null;
+  if (sp.outOfRange) return { first: st0, second: null, sw: 0, outOfRange: true };
+  if (sp.value === null) return { first: null, second: null, sw: sp.sw, outOfRange: false };
+  return { first: sp.value, second: isZero(st0) ? atZero : sp.value, sw: sp.sw, outOfRange: false };
+}
+
+/** Both results of a pair; C1 is the one of the value pushed last (ST(0)). */
+function pairOf(a: Result, b: Result): Pair {
+  return { first: a.value, second: b.value, sw: (a.sw | b.sw) & ~C1 | (b.sw & C1), outOfRange: false };
+}
+
+/** FSINCOS: [sin, cos] (ST(0) = cos after the push, ST(1) = sin). */
+export function fsincos(st0: F80, cw: number): Pair {
+  const sp = pairSpecial(st0, cw, ONE);
+  if (sp) return sp;
+  const sc = sinCosOf(st0);
+  const de = denormalFlag(st0);
+  return pairOf(rounded(sc.sin, cw, de), rounded(sc.cos, cw, de));
+}
+
+/** FPTAN: [tan, 1.0]. */
+export function fptan(st0: F80, cw: number): Pair {
+  const sp = pairSpecial(st0, cw, ONE);
+  if (sp) return sp;
+  const t = rounded(tan(st0.sign, sinCosOf(st0)), cw, denormalFlag(st0));
+  return { first: t.value, second: t.value === null ? null : ONE, sw: t.sw, outOfRange: false };
+}
+
+// ---- FPATAN ---------------------------------------------------------------------------------
+
+/** k × pi/4 (k = 1, 2, 3, 4) as a signed approximation. */
+function piQuarters(sign: number, k: number): Signed {
+  return { sign, mag: { m: PI * BigInt(k), e: -FRAC - 2, rho: 1 } };
+}
+
+/** FPATAN: arctan(ST(1) / ST(0)) with the quadrant of (ST(0), ST(1)); the result replaces ST(1)
+ *  (SDM vol.2 FPATAN, table "FPATAN Results"). */
 export function fpatan(st0: F80, st1: F80, cw: number): Result {
   const s = screen2(st1, st0, cw);
   if (s) return s;
-  const y = toDouble(st1);
-  const x = toDouble(st0);
-  const r = Math.atan2(y, x);
-  if (r === 0) return { value: zero(Object.is(r, -0) ? 1 : 0), sw: denormalFlag(st0, st1) };
-  return { value: fromDouble(r), sw: PE | denormalFlag(st0, st1) };
+  const de = denormalFlag(st0, st1);
+  const ys = st1.sign;
+  const xNeg = st0.sign === 1;
+  if (isZero(st1)) return xNeg ? rounded(piQuarters(ys, 4), cw, de) : { value: zero(ys), sw: de };
+  if (isInf(st1)) return rounded(piQuarters(ys, isInf(st0) ? (xNeg ? 3 : 1) : 2), cw, de);
+  if (isZero(st0)) return rounded(piQuarters(ys, 2), cw, de);
+  if (isInf(st0)) return xNeg ? rounded(piQuarters(ys, 4), cw, de) : { value: zero(ys), sw: de };
+  return rounded({ sign: ys, mag: atanMag(magOf(st1), magOf(st0), xNeg) }, cw, de);
 }
 
-/** F2XM1: 2^ST(0) - 1 for -1 <= ST(0) <= +1 (outside that range the SDM leaves it undefined). */
+// ---- F2XM1 ----------------------------------------------------------------------------------
+
+const MINUS_ONE = f80(1, BIAS, J_BIT);
+
+/** F2XM1: 2^ST(0) - 1 for -1 ≤ ST(0) ≤ +1. Outside that range the SDM leaves the result
+ *  undefined; the host returns the operand (with PE), and so does this. */
 export function f2xm1(st0: F80, cw: number): Result {
   const s = screen1(st0, cw);
   if (s) return s;
-  if (isInf(st0)) return { value: st0.sign ? f80(1, 0x3fff, 1n << 63n) : st0, sw: 0 };
+  if (isInf(st0)) return { value: st0.sign ? MINUS_ONE : st0, sw: 0 };
   if (isZero(st0)) return { value: st0, sw: 0 };
-  return { value: fromDouble(Math.expm1(toDouble(st0) * Math.LN2)), sw: PE | denormalFlag(st0) };
+  const de = denormalFlag(st0);
+  const m = magOf(st0);
+  const e1 = st0.exp - BIAS; // unbiased exponent (normals)
+  if (st0.exp !== 0 && (e1 > 0 || (e1 === 0 && st0.sig !== J_BIT))) return { value: st0, sw: PE | de };
+  // 2^1 - 1 = 1 and 2^-1 - 1 = -1/2 are exact; the host still reports PE.
+  if (e1 === 0) return { value: st0.sign ? f80(1, BIAS - 1, J_BIT) : ONE, sw: PE | de };
+  return rounded({ sign: st0.sign, mag: exp2m1Mag(st0.sign, m.sig, m.e) }, cw, de);
 }
 
-/** FYL2X: ST(1) × log2(ST(0)); the result replaces ST(1). */
+// ---- FYL2X, FYL2XP1 -------------------------------------------------------------------------
+
+/** y × L for a finite non-zero y and a log2 value L: the exact product when L is an integer. */
+function timesLog(st1: F80, l: { exact: number | null; value: Signed }, cw: number, flags: number): Result {
+  const y = magOf(st1);
+  const sign = st1.sign ^ l.value.sign;
+  if (l.exact !== null) {
+    if (l.exact === 0) return { value: zero(sign), sw: flags };
+    const r = roundExtended(sign, y.sig * BigInt(Math.abs(l.exact)) << 2n, y.e - 2, P, cw);
+    return { value: r.value, sw: r.sw | flags };
+  }
+  return rounded({ sign, mag: mulApprox(exact(y.sig, y.e), l.value.mag) }, cw, flags);
+}
+
+/** FYL2X: ST(1) × log2(ST(0)); the result replaces ST(1) (SDM vol.2 FYL2X, table "FYL2X
+ *  Results": log2 of a negative number or of 0 × ∞ forms are invalid, log2(±0) × finite
+ *  divides by zero). */
 export function fyl2x(st0: F80, st1: F80, cw: number): Result {
   const s = screen2(st0, st1, cw);
   if (s) return s;
+  const de = denormalFlag(st0, st1);
   if (st0.sign && !isZero(st0)) return invalid(cw);
   if (isZero(st0)) {
     if (isZero(st1)) return invalid(cw);
-    if (isInf(st1)) return { value: f80(st1.sign ^ 1, 0x7fff, 1n << 63n), sw: 0 };
-    if (!masked(cw, ZE)) return { value: null, sw: ZE };
-    return { value: f80(st1.sign ^ 1, 0x7fff, 1n << 63n), sw: ZE };
+    if (isInf(st1)) return { value: infinity(st1.sign ^ 1), sw: de };
+    if (!masked(cw, ZE)) return { value: null, sw: ZE | de };
+    return { value: infinity(st1.sign ^ 1), sw: ZE | de };
   }
-  const y = toDouble(st1);
-  const x = toDouble(st0);
-  if (isInf(st0) && isZero(st1)) return invalid(cw);
-  if (x === 1 && isInf(st1)) return invalid(cw);
-  const r = y * Math.log2(x);
-  if (Number.isNaN(r)) return { value: INDEFINITE, sw: IE };
-  if (r === 0) return { value: zero(st1.sign ^ (x < 1 ? 1 : 0)), sw: 0 };
-  return { value: fromDouble(r), sw: (Number.isFinite(r) ? PE : 0) | denormalFlag(st0, st1) };
+  if (isInf(st0)) {
+    if (isZero(st1)) return invalid(cw);
+    return { value: infinity(st1.sign), sw: de };
+  }
+  const x = magOf(st0);
+  const l = log2Of(x.sig, x.e);
+  const logSign = l.value.sign;
+  const isOne = l.exact === 0;
+  if (isInf(st1)) return isOne ? invalid(cw) : { value: infinity(st1.sign ^ logSign), sw: de };
+  if (isZero(st1)) return { value: zero(st1.sign ^ logSign), sw: de };
+  return timesLog(st1, l, cw, de);
 }
 
-/** FYL2XP1: ST(1) × log2(ST(0) + 1), for |ST(0)| < 1 - √2/2; the result replaces ST(1). */
+/** FYL2XP1: ST(1) × log2(ST(0) + 1), for |ST(0)| < 1 - √2/2; the result replaces ST(1)
+ *  (SDM vol.2 FYL2XP1, table "FYL2XP1 Results"). Outside that range the SDM leaves the result
+ *  undefined; the host computes log2(1 + x) while 1 + x > 0. */
 export function fyl2xp1(st0: F80, st1: F80, cw: number): Result {
   const s = screen2(st0, st1, cw);
   if (s) return s;
+  const de = denormalFlag(st0, st1);
   if (isZero(st0)) {
     if (isInf(st1)) return invalid(cw);
-    return { value: zero(st0.sign ^ st1.sign), sw: 0 };
+    return { value: zero(st0.sign ^ st1.sign), sw: de };
   }
-  const r = (toDouble(st1) * Math.log1p(toDouble(st0))) / Math.LN2;
-  if (Number.isNaN(r)) return invalid(cw);
-  if (r === 0) return { value: zero(st0.sign ^ st1.sign), sw: PE };
-  return { value: fromDouble(r), sw: (Number.isFinite(r) ? PE : 0) | denormalFlag(st0, st1) };
+  if (isInf(st0)) {
+    if (st0.sign || isZero(st1)) return invalid(cw);
+    return { value: infinity(st1.sign), sw: de };
+  }
+  if (isInf(st1)) return { value: infinity(st0.sign ^ st1.sign), sw: de };
+  if (isZero(st1)) return { value: zero(st0.sign ^ st1.sign), sw: de };
+  const a = magOf(st0);
+  if (st0.sign && st0.exp - BIAS >= 0) return invalid(cw); // 1 + x ≤ 0: see the host notes
+  return timesLog(st1, log2OnePlus(st0.sign, a.sig, a.e), cw, de | PE);
 }
-

@@ -7,7 +7,8 @@
 import { Prng } from "../diff/prng.js";
 import { randomCase, edgeCases } from "./cases.js";
 import { runOnHost } from "./host.js";
-import { Case, caseLine, diff, Observed, Op, parseHost, predict } from "./model.js";
+import { Case, caseLine, diff, isTrans, Observed, Op, parseHost, predict } from "./model.js";
+import { randomTransCase, transEdgeCases } from "./transcendental-cases.js";
 
 export interface Cell {
   cases: number;
@@ -117,14 +118,14 @@ function ordinal(hex: string): bigint {
 /** Seeded random cases for every op in `ops`, `perOp` each (generated lazily). */
 export function* randomCases(seed: number, ops: readonly Op[], perOp: number): Generator<Case> {
   const r = new Prng(seed);
-  for (const op of ops) for (let i = 0; i < perOp; i++) yield randomCase(r, op);
+  for (const op of ops) for (let i = 0; i < perOp; i++) yield isTrans(op) ? randomTransCase(r, op) : randomCase(r, op);
 }
 
 /** Every `stride`-th case of each op's edge set (stride 1: all of it). */
 export function edgeSample(ops: readonly Op[], maxPerOp: number): Case[] {
   const out: Case[] = [];
   for (const op of ops) {
-    const all = edgeCases(op);
+    const all = isTrans(op) ? transEdgeCases(op) : edgeCases(op);
     const stride = Math.max(1, Math.ceil(all.length / maxPerOp));
     for (let i = 0; i < all.length; i += stride) out.push(all[i]!);
   }

@@ -1,0 +1,110 @@
+/**
+ * Fixed-point arithmetic for the transcendental kernels: a BigInt `v` stands for v × 2^-FRAC.
+ *
+ * Why 160 fraction bits: an x87 result has 64 significand bits; the kernels keep every
+ * intermediate to within a few units of 2^-160 (relative, for the values near 1 they work
+ * with), so the approximation is ~90 bits finer than the last place of the result. A wrong
+ * rounding then needs the true value to lie within 2^-90 ulp of a rounding boundary — not
+ * seen in any random sample — while the exact cases (results that are representable) are
+ * handled exactly by the callers. BigInts of 160-320 bits keep one multiply at ~100 ns.
+ *
+ * The constants (pi, ln 2, 1/ln 2, arctan(j/16)) are computed once at load from integer
+ * series, with 32 guard bits, rather than copied as long hex strings.
+ */
+import { bitLength } from "./float80.js";
+
+export const FRAC = 160;
+const F = BigInt(FRAC);
+export const ONE = 1n << F;
+
+/** a × b in fixed point (truncated). */
+export function mul(a: bigint, b: bigint): bigint {
+  return (a * b) >> F;
+}
+
+/** m × 2^e as a fixed-point value (truncated towards zero; exact when e ≥ -FRAC). */
+export function toFixed(m: bigint, e: number): bigint {
+  const s = e + FRAC;
+  if (s >= 0) return m << BigInt(s);
+  if (s <= -bitLength(m < 0n ? -m : m)) return 0n;
+  return m < 0n ? -(-m >> BigInt(-s)) : m >> BigInt(-s);
+}
+
+/**
+ * An approximate magnitude for rounding: m × 2^e, "nudged" by rho when the true value is
+ * known to lie strictly above (rho = +1) or below (rho = -1) m × 2^e by less than its lowest
+ * bit, or rho = 0 when m × 2^e is exact. Kernels that cannot tell the direction (their error
+ * is ~2^-150 either way) report +1: it only says "inexact", since such an m is never a
+ * rounding boundary in practice.
+ */
+export interface Approx {
+  m: bigint;
+  e: number;
+  rho: -1 | 0 | 1;
+}
+
+/** Keep at most `bits` significant bits of m (truncating): bounds the BigInt sizes. */
+export function trim(a: Approx, bits = FRAC + 16): Approx {
+  const n = bitLength(a.m);
+  if (n <= bits) return a;
+  const s = n - bits;
+  return { m: a.m >> BigInt(s), e: a.e + s, rho: a.rho === 0 ? 1 : a.rho };
+}
+
+/** The product of two approximations (magnitudes). */
+export function mulApprox(a: Approx, b: Approx): Approx {
+  return trim({ m: a.m * b.m, e: a.e + b.e, rho: a.rho === 0 && b.rho === 0 ? 0 : 1 });
+}
+
+/** The quotient a / b of two magnitudes, to FRAC + 16 significant bits. */
+export function divApprox(a: Approx, b: Approx): Approx {
+  const sh = FRAC + 16 + bitLength(b.m) - bitLength(a.m);
+  const num = sh >= 0 ? a.m << BigInt(sh) : a.m >> BigInt(-sh);
+  const q = num / b.m;
+  const exact = a.rho === 0 && b.rho === 0 && sh >= 0 && q * b.m === num;
+  return { m: q, e: a.e - b.e - sh, rho: exact ? 0 : 1 };
+}
+
+/** A fixed-point value (non-negative) as an approximation. */
+export function fromFixed(v: bigint, rho: -1 | 0 | 1 = 1): Approx {
+  return { m: v, e: -FRAC, rho };
+}
+
+// ---- constants, computed once -------------------------------------------------------------
+
+const GUARD = 32n;
+const WIDE = F + GUARD;
+
+/** arctan(p/q) × 2^(FRAC+GUARD), p ≤ q, by Euler's series
+ *  arctan x = Σ 2^2n (n!)² / (2n+1)! · x^(2n+1) / (1+x²)^(n+1), whose ratio is ≤ 1/2. */
+function atanRational(p: bigint, q: bigint): bigint {
+  const d = p * p + q * q;
+  let term = ((p * q) << WIDE) / d;
+  let sum = term;
+  for (let n = 1n; term !== 0n; n++) {
+    term = (term * 2n * n * p * p) / ((2n * n + 1n) * d);
+    sum += term;
+  }
+  return sum;
+}
+
+/** ln 2 = 2 artanh(1/3) × 2^(FRAC+GUARD). */
+function ln2Wide(): bigint {
+  let pow = (1n << WIDE) / 3n;
+  let sum = 0n;
+  for (let k = 0n; pow !== 0n; k++) {
+    sum += pow / (2n * k + 1n);
+    pow /= 9n;
+  }
+  return 2n * sum;
+}
+
+const LN2_W = ln2Wide();
+const PI_W = 4n * atanRational(1n, 1n);
+
+/** pi, ln 2 and 1/ln 2 in fixed point. */
+export const PI = PI_W >> GUARD;
+export const LN2 = LN2_W >> GUARD;
+export const INV_LN2 = (1n << (2n * WIDE)) / LN2_W >> GUARD;
+/** arctan(j/16) for j = 0..16 (the FPATAN table of breakpoints). */
+export const ATAN_J16: readonly bigint[] = Array.from({ length: 17 }, (_, j) => atanRational(BigInt(j), 16n) >> GUARD);
