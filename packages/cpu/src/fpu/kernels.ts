@@ -18,12 +18,10 @@ import {
   divApprox,
   FRAC,
   fromFixed,
-  INV_LN2,
   LN2,
   mul,
   mulApprox,
   ONE,
-  PI,
   toFixed,
   trim,
 } from "./fixed-point.js";
@@ -149,7 +147,7 @@ function atanOverU(z: bigint): bigint {
  * The reduction is arctan t = arctan(j/16) + arctan((16t - j)/(16 + jt)), j = round(16t), so
  * the series argument is at most 1/32; j = 0 keeps the relative precision of tiny ratios.
  */
-export function atanMag(y: Mag, x: Mag, xNegative: boolean): Approx {
+export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx {
   const swap = compareMag(y, x) > 0;
   const [p, q] = swap ? [x, y] : [y, x];
   let theta: bigint; // fixed point, when not the relative tiny-ratio form
@@ -172,8 +170,8 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean): Approx {
     const uf = (num << BigInt(FRAC)) / den;
     theta = ATAN_J16[Number(j)]! + mul(uf, atanOverU(mul(uf, uf)));
   }
-  if (swap) theta = (PI >> 1n) - theta;
-  if (xNegative) theta = PI - theta;
+  if (swap) theta = (pi >> 1n) - theta;
+  if (xNegative) theta = pi - theta;
   return fromFixed(theta);
 }
 
@@ -193,13 +191,13 @@ function expm1OverT(t: bigint): bigint {
 /** Halvings of the argument before the series: 2^x - 1 = (2^(x/2) - 1)(2^(x/2) + 1). */
 const HALVINGS = 4;
 
-/** |2^x - 1| for x = (-1)^sign × sig × 2^e with |x| ≤ 1, x ≠ 0, x ≠ ±1 (the caller's exact
- *  cases); the sign of the result is the sign of x. */
-export function exp2m1Mag(sign: number, sig: bigint, e: number): Approx {
+/** |e^(x × ln2c) - 1| for x = (-1)^sign × sig × 2^e with |x| ≤ 1, x ≠ 0, and ln2c the
+ *  caller's value of ln 2 (fixed point); the sign of the result is the sign of x. */
+export function exp2m1Mag(sign: number, sig: bigint, e: number, ln2c: bigint): Approx {
   const h = e - HALVINGS;
-  const t = mul(toFixed(sign ? -sig : sig, h), LN2);
+  const t = mul(toFixed(sign ? -sig : sig, h), ln2c);
   // |2^(x/16) - 1| = |x|/16 × ln2 × E(t): positive factors only.
-  let m = mulApprox(mulApprox({ m: sig, e: h, rho: 0 }, fromFixed(LN2)), fromFixed(expm1OverT(t)));
+  let m = mulApprox(mulApprox({ m: sig, e: h, rho: 0 }, fromFixed(ln2c)), fromFixed(expm1OverT(t)));
   for (let i = 0; i < HALVINGS; i++) {
     const f = toFixed(m.m, m.e);
     m = mulApprox(m, fromFixed(2n * ONE + (sign ? -f : f)));
@@ -207,7 +205,7 @@ export function exp2m1Mag(sign: number, sig: bigint, e: number): Approx {
   return m;
 }
 
-// ---- log2 -----------------------------------------------------------------------------------
+// ---- natural logarithm ---------------------------------------------------------------------
 
 /** artanh(s)/s = Σ z^k / (2k+1), z = s² ≤ (3 - 2√2)² ≈ 0.0295. */
 function atanhOverS(z: bigint): bigint {
@@ -222,40 +220,42 @@ function atanhOverS(z: bigint): bigint {
 }
 
 /**
- * log2 of sig × 2^e (sig > 0, any size): k + log2 m with m in [√2/2, √2), so that arguments
- * near 1 (from either side) keep k = 0 and their relative precision. `exact` is k when m = 1
- * (a power of two), else null; then `value` is the approximation.
+ * ln of sig × 2^e (sig > 0, any size) = k ln2 + ln m with m in [√2/2, √2), so that arguments
+ * near 1 (from either side) keep k = 0 and their relative precision; ln m = 2 s T(s²) with
+ * s = (m - 1)/(m + 1). Null for the value 1 (ln 1 = +0 exactly).
  */
-export function log2Of(sig: bigint, e: number): { exact: number | null; value: Signed } {
+export function lnOf(sig: bigint, e: number): Signed | null {
   let n = bitLength(sig);
   // m = sig / 2^(n-1) in [1, 2); above √2 use m/2 (sig² > 2^(2n-1) ⇔ m > √2).
   if (sig * sig > 1n << BigInt(2 * n - 1)) n += 1;
   const k = e + n - 1;
   const half = 1n << BigInt(n - 1);
   const num = sig - half;
-  if (num === 0n) return { exact: k, value: { sign: k < 0 ? 1 : 0, mag: { m: BigInt(Math.abs(k)), e: 0, rho: 0 } } };
+  if (num === 0n && k === 0) return null;
   const neg = num < 0n ? 1 : 0;
-  const s = divApprox({ m: neg ? -num : num, e: 0, rho: 0 }, { m: sig + half, e: 0, rho: 0 });
-  const sf = toFixed(s.m, s.e);
-  // log2 m = 2 s T(s²) / ln 2.
-  const lm = mulApprox(mulApprox(s, fromFixed(atanhOverS(mul(sf, sf)))), fromFixed(INV_LN2));
-  lm.e += 1;
-  if (k === 0) return { exact: null, value: { sign: neg, mag: lm } };
-  // |log2 m| < 1/2 < |k|: the sum has k's sign and no cancellation.
+  let lm: Approx = { m: 0n, e: 0, rho: 0 };
+  if (num !== 0n) {
+    const s = divApprox({ m: neg ? -num : num, e: 0, rho: 0 }, { m: sig + half, e: 0, rho: 0 });
+    const sf = toFixed(s.m, s.e);
+    lm = mulApprox(s, fromFixed(atanhOverS(mul(sf, sf))));
+    lm.e += 1;
+  }
+  if (k === 0) return { sign: neg, mag: lm };
+  // |ln m| < ln2/2 < |k ln2|: the sum has k's sign and no cancellation.
   const f = toFixed(lm.m, lm.e);
-  const total = (BigInt(k) << BigInt(FRAC)) + (neg ? -f : f);
-  return { exact: null, value: { sign: k < 0 ? 1 : 0, mag: fromFixed(total < 0n ? -total : total) } };
+  const total = BigInt(k) * LN2 + (neg ? -f : f);
+  return { sign: k < 0 ? 1 : 0, mag: fromFixed(total < 0n ? -total : total) };
 }
 
-/** log2(1 + a) for a = (-1)^sign × sig × 2^e, 1 + a > 0. */
-export function log2OnePlus(sign: number, sig: bigint, e: number): { exact: number | null; value: Signed } {
+/** ln(1 + a) for a = (-1)^sign × sig × 2^e ≠ 0, 1 + a > 0. */
+export function lnOnePlus(sign: number, sig: bigint, e: number): Signed {
   if (e + bitLength(sig) < -(FRAC + 80)) {
-    // |a| < 2^-240: log2(1 + a) = a / ln2 × (1 - a/2 + ...), the correction below 2^-240.
-    return { exact: null, value: { sign, mag: mulApprox({ m: sig, e, rho: 0 }, fromFixed(INV_LN2)) } };
+    // |a| < 2^-240: ln(1 + a) = a (1 - a/2 + ...): below a for a > 0, beyond it for a < 0.
+    return { sign, mag: { m: sig, e, rho: sign ? 1 : -1 } };
   }
   // 1 + a exactly, as an integer over 2^lo.
   const lo = Math.min(e, 0);
   const a = sig << BigInt(e - lo);
   const one = 1n << BigInt(-lo);
-  return log2Of(sign ? one - a : one + a, lo);
+  return lnOf(sign ? one - a : one + a, lo)!;
 }

@@ -20,11 +20,18 @@
  * Convention: one-operand functions take `(st0, cw)`; two-operand ones `(st0, st1, cw)`.
  */
 import { BIAS, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
-import { C1, DE, IE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, ZE } from "./exceptions.js";
+import { C1, DE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, UE, ZE } from "./exceptions.js";
 import { roundExtended } from "./rounding.js";
-import { Approx, FRAC, mulApprox, PI } from "./fixed-point.js";
+import { Approx, FRAC, mulApprox } from "./fixed-point.js";
 import { reducePi66 } from "./trig-reduction.js";
-import { atanMag, exp2m1Mag, log2Of, log2OnePlus, Mag, Signed, sinCos, tan } from "./kernels.js";
+import { atanMag, exp2m1Mag, lnOf, lnOnePlus, Mag, Signed, sinCos, tan } from "./kernels.js";
+import { Constant, LN2_66, LOG2E_67, LOG2E_68, PI66 } from "./x87-constants.js";
+
+/** An x87 constant in fixed point. */
+function fixed(k: Constant): bigint {
+  return k.c << BigInt(FRAC - k.lsb);
+}
+const PI66_FIXED = fixed(PI66);
 
 /** Two results (FSINCOS: [sin, cos]; FPTAN: [tan, 1.0]), or nulls on an unmasked exception. */
 export interface Pair {
@@ -91,6 +98,25 @@ function trigSpecial(st0: F80, cw: number, atZero: F80): Trig | null {
   return null;
 }
 
+/**
+ * |x| < 2^-68: the host's FSIN/FCOS/FSINCOS/FPTAN return x (sine, tangent) and 1 (cosine)
+ * with PE, and never C1, in every rounding mode — measured: at 2^-69 RC=down gives x for
+ * FSIN where the correctly rounded sine is the next number below; from 2^-68 up the
+ * results are rounded as everywhere else. F2XM1 takes the same shortcut (x × ln2, below).
+ */
+function tiny(x: F80): boolean {
+  return x.exp - BIAS <= -69;
+}
+
+/** A tiny operand returned as the result: inexact (PE, and UE when it is a denormal). */
+function tinyResult(x: F80, cw: number, de: number): Result {
+  const m = magOf(x);
+  const r = roundExtended(x.sign, m.sig, m.e, P, cw);
+  return { value: r.value, sw: r.sw | PE | (x.exp === 0 ? UE : 0) | de };
+}
+
+const ONE_INEXACT: Result = { value: ONE, sw: PE };
+
 function sinCosOf(x: F80) {
   const m = magOf(x);
   return sinCos(x.sign, reducePi66(m.sig, m.e));
@@ -100,14 +126,18 @@ function sinCosOf(x: F80) {
 export function fsin(st0: F80, cw: number): Trig {
   const sp = trigSpecial(st0, cw, st0);
   if (sp) return sp;
-  return { ...rounded(sinCosOf(st0).sin, cw, denormalFlag(st0)), outOfRange: false };
+  const de = denormalFlag(st0);
+  if (tiny(st0)) return { ...tinyResult(st0, cw, de), outOfRange: false };
+  return { ...rounded(sinCosOf(st0).sin, cw, de), outOfRange: false };
 }
 
 /** FCOS. */
 export function fcos(st0: F80, cw: number): Trig {
   const sp = trigSpecial(st0, cw, ONE);
   if (sp) return sp;
-  return { ...rounded(sinCosOf(st0).cos, cw, denormalFlag(st0)), outOfRange: false };
+  const de = denormalFlag(st0);
+  if (tiny(st0)) return { value: ONE, sw: PE | de, outOfRange: false };
+  return { ...rounded(sinCosOf(st0).cos, cw, de), outOfRange: false };
 }
 
 /** A special case of FSINCOS/FPTAN as a pair; `second` for a zero operand. */
@@ -128,8 +158,9 @@ function pairOf(a: Result, b: Result): Pair {
 export function fsincos(st0: F80, cw: number): Pair {
   const sp = pairSpecial(st0, cw, ONE);
   if (sp) return sp;
-  const sc = sinCosOf(st0);
   const de = denormalFlag(st0);
+  if (tiny(st0)) return pairOf(tinyResult(st0, cw, de), ONE_INEXACT);
+  const sc = sinCosOf(st0);
   return pairOf(rounded(sc.sin, cw, de), rounded(sc.cos, cw, de));
 }
 
@@ -137,7 +168,8 @@ export function fsincos(st0: F80, cw: number): Pair {
 export function fptan(st0: F80, cw: number): Pair {
   const sp = pairSpecial(st0, cw, ONE);
   if (sp) return sp;
-  const t = rounded(tan(st0.sign, sinCosOf(st0)), cw, denormalFlag(st0));
+  const de = denormalFlag(st0);
+  const t = tiny(st0) ? tinyResult(st0, cw, de) : rounded(tan(st0.sign, sinCosOf(st0)), cw, de);
   return { first: t.value, second: t.value === null ? null : ONE, sw: t.sw, outOfRange: false };
 }
 
@@ -145,7 +177,7 @@ export function fptan(st0: F80, cw: number): Pair {
 
 /** k × pi/4 (k = 1, 2, 3, 4) as a signed approximation. */
 function piQuarters(sign: number, k: number): Signed {
-  return { sign, mag: { m: PI * BigInt(k), e: -FRAC - 2, rho: 1 } };
+  return { sign, mag: { m: PI66.c * BigInt(k), e: -PI66.lsb - 2, rho: 0 } };
 }
 
 /** FPATAN: arctan(ST(1) / ST(0)) with the quadrant of (ST(0), ST(1)); the result replaces ST(1)
@@ -160,7 +192,7 @@ export function fpatan(st0: F80, st1: F80, cw: number): Result {
   if (isInf(st1)) return rounded(piQuarters(ys, isInf(st0) ? (xNeg ? 3 : 1) : 2), cw, de);
   if (isZero(st0)) return rounded(piQuarters(ys, 2), cw, de);
   if (isInf(st0)) return xNeg ? rounded(piQuarters(ys, 4), cw, de) : { value: zero(ys), sw: de };
-  return rounded({ sign: ys, mag: atanMag(magOf(st1), magOf(st0), xNeg) }, cw, de);
+  return rounded({ sign: ys, mag: atanMag(magOf(st1), magOf(st0), xNeg, PI66_FIXED) }, cw, de);
 }
 
 // ---- F2XM1 ----------------------------------------------------------------------------------
@@ -180,21 +212,20 @@ export function f2xm1(st0: F80, cw: number): Result {
   if (st0.exp !== 0 && (e1 > 0 || (e1 === 0 && st0.sig !== J_BIT))) return { value: st0, sw: PE | de };
   // 2^1 - 1 = 1 and 2^-1 - 1 = -1/2 are exact; the host still reports PE.
   if (e1 === 0) return { value: st0.sign ? f80(1, BIAS - 1, J_BIT) : ONE, sw: PE | de };
-  return rounded({ sign: st0.sign, mag: exp2m1Mag(st0.sign, m.sig, m.e) }, cw, de);
+  // |x| < 2^-68: x × ln2 with the x87's 66-bit ln2, the product rounded once (measured: the
+  // host's results and C1 agree with exactly this, not with 2^x - 1 nor a longer ln2).
+  if (tiny(st0)) return rounded({ sign: st0.sign, mag: exact(m.sig * LN2_66.c, m.e - LN2_66.lsb) }, cw, de | PE);
+  return rounded({ sign: st0.sign, mag: exp2m1Mag(st0.sign, m.sig, m.e, fixed(LN2_66)) }, cw, de);
 }
 
 // ---- FYL2X, FYL2XP1 -------------------------------------------------------------------------
 
-/** y × L for a finite non-zero y and a log2 value L: the exact product when L is an integer. */
-function timesLog(st1: F80, l: { exact: number | null; value: Signed }, cw: number, flags: number): Result {
+/** y × ln(v) × log2e for a finite non-zero y; ln(v) null for v = 1 (a signed zero). */
+function timesLog2(st1: F80, ln: Signed | null, log2e: Constant, cw: number, flags: number): Result {
+  if (ln === null) return { value: zero(st1.sign), sw: flags };
   const y = magOf(st1);
-  const sign = st1.sign ^ l.value.sign;
-  if (l.exact !== null) {
-    if (l.exact === 0) return { value: zero(sign), sw: flags };
-    const r = roundExtended(sign, y.sig * BigInt(Math.abs(l.exact)) << 2n, y.e - 2, P, cw);
-    return { value: r.value, sw: r.sw | flags };
-  }
-  return rounded({ sign, mag: mulApprox(exact(y.sig, y.e), l.value.mag) }, cw, flags);
+  const mag = mulApprox(mulApprox(exact(y.sig, y.e), ln.mag), exact(log2e.c, -log2e.lsb));
+  return rounded({ sign: st1.sign ^ ln.sign, mag }, cw, flags | PE);
 }
 
 /** FYL2X: ST(1) × log2(ST(0)); the result replaces ST(1) (SDM vol.2 FYL2X, table "FYL2X
@@ -216,12 +247,11 @@ export function fyl2x(st0: F80, st1: F80, cw: number): Result {
     return { value: infinity(st1.sign), sw: de };
   }
   const x = magOf(st0);
-  const l = log2Of(x.sig, x.e);
-  const logSign = l.value.sign;
-  const isOne = l.exact === 0;
-  if (isInf(st1)) return isOne ? invalid(cw) : { value: infinity(st1.sign ^ logSign), sw: de };
+  const ln = lnOf(x.sig, x.e);
+  const logSign = ln ? ln.sign : 0;
+  if (isInf(st1)) return ln === null ? invalid(cw) : { value: infinity(st1.sign ^ logSign), sw: de };
   if (isZero(st1)) return { value: zero(st1.sign ^ logSign), sw: de };
-  return timesLog(st1, l, cw, de);
+  return timesLog2(st1, ln, LOG2E_68, cw, de);
 }
 
 /** FYL2XP1: ST(1) × log2(ST(0) + 1), for |ST(0)| < 1 - √2/2; the result replaces ST(1)
@@ -243,5 +273,5 @@ export function fyl2xp1(st0: F80, st1: F80, cw: number): Result {
   if (isZero(st1)) return { value: zero(st0.sign ^ st1.sign), sw: de };
   const a = magOf(st0);
   if (st0.sign && st0.exp - BIAS >= 0) return invalid(cw); // 1 + x ≤ 0: see the host notes
-  return timesLog(st1, log2OnePlus(st0.sign, a.sig, a.e), cw, de | PE);
+  return timesLog2(st1, lnOnePlus(st0.sign, a.sig, a.e), LOG2E_67, cw, de);
 }

@@ -16,8 +16,9 @@
  * bits gives far worse agreement, 66-69 bits (the same truncation) the same.
  */
 
-/** pi × 2^66, truncated: the x87's 66-bit pi (68 bits here, two low zero bits). */
-export const PI66 = 0xc90fdaa22168c234cn;
+import { PI66 } from "./x87-constants.js";
+
+const PI66_68 = PI66.c; // pi × 2^66: pi66/2 = PI66_68 × 2^-67
 
 /** x - n × pi66/2 = r × 2^scale (r signed), and n mod 4 (the quadrant). */
 export interface Reduced {
@@ -28,14 +29,14 @@ export interface Reduced {
 
 /**
  * Reduce |x| = sig × 2^e (sig a non-negative integer, |x| < 2^63, the caller's range check)
- * modulo pi66/2, exactly. pi66/2 = PI66 × 2^-67.
+ * modulo pi66/2, exactly.
  */
 export function reducePi66(sig: bigint, e: number): Reduced {
   // Below 1/2 (< pi66/4) nothing is subtracted (n = 0); this also avoids aligning to a tiny e.
   if (e + 64 <= -1) return { r: sig, scale: e, quadrant: 0 };
   const scale = Math.min(e, -67);
   const x = sig << BigInt(e - scale);
-  const p = PI66 << BigInt(-67 - scale);
+  const p = PI66_68 << BigInt(-67 - scale);
   const n = (2n * x + p) / (2n * p);
   return { r: x - n * p, scale, quadrant: Number(n & 3n) };
 }

@@ -111,7 +111,10 @@ function ordinal(hex: string): bigint {
   if (clean === "") return 0n;
   const bits = BigInt("0x" + clean);
   const n = BigInt(clean.length * 4 - 1);
-  const mag = bits & ((1n << n) - 1n);
+  let mag = bits & ((1n << n) - 1n);
+  // An 80-bit image's integer bit is explicit: count (exponent, fraction) so that the largest
+  // significand of one binade and the smallest of the next are 1 ulp apart.
+  if (n === 79n) mag = ((mag >> 64n) << 63n) + (mag & ((1n << 63n) - 1n));
   return bits >> n ? -mag : mag;
 }
 
