@@ -11,8 +11,8 @@
  *   PC = 24 or 53 still gives a 64-bit result;
  * - rounding control is honoured, and C1 says the magnitude was rounded up;
  * - |x| ≥ 2^63 for FSIN/FCOS/FSINCOS/FPTAN: C2 = 1, the operand unchanged, no flags;
- * - F2XM1 outside [-1, 1] (undefined in the SDM) returns the operand, with PE; FYL2XP1 with
- *   1 + x ≤ 0 (undefined) returns y × x (see `fyl2xp1`); both set PE even for exact results.
+ * - F2XM1 outside [-1, 1] and FYL2XP1 with x ≤ -1 (both undefined in the SDM) return x,
+ *   with PE; F2XM1(±1) sets PE too, though 1 and -1/2 are exact.
  * The host's results themselves are not always correctly rounded (their internal error
  * reaches ~0.2 ulp before the final rounding), so a share of cases differ by one ulp: the
  * table in README.md.
@@ -67,14 +67,18 @@ function screen1(a: F80, cw: number): Result | null {
   return null;
 }
 
-/** Screening of the two-operand instructions: unsupported, NaNs, unmasked denormals. */
-function screen2(a: F80, b: F80, cw: number): Result | null {
+/** Screening of the two-operand instructions: unsupported formats, NaNs. */
+function screenNaN2(a: F80, b: F80, cw: number): Result | null {
   if (isUnsupported(a) || isUnsupported(b)) return invalid(cw);
   const an = isNaN80(a);
   const bn = isNaN80(b);
   if (an || bn) return propagateNaN2(a, b, an, bn, cw);
-  if ((isDenormal(a) || isDenormal(b)) && !masked(cw, DE)) return { value: null, sw: DE };
   return null;
+}
+
+/** An unmasked denormal operand stops the instruction. */
+function denormal2(a: F80, b: F80, cw: number): Result | null {
+  return (isDenormal(a) || isDenormal(b)) && !masked(cw, DE) ? { value: null, sw: DE } : null;
 }
 
 function denormalFlag(...xs: F80[]): number {
@@ -112,7 +116,8 @@ function tiny(x: F80): boolean {
 function tinyResult(x: F80, cw: number, de: number): Result {
   const m = magOf(x);
   const r = roundExtended(x.sign, m.sig, m.e, P, cw);
-  return { value: r.value, sw: r.sw | PE | (x.exp === 0 ? UE : 0) | de };
+  const denormal = x.exp === 0 && !(x.sig & J_BIT); // not a pseudo-denormal: that is 2^-16382
+  return { value: r.value, sw: r.sw | PE | (denormal ? UE : 0) | de };
 }
 
 const ONE_INEXACT: Result = { value: ONE, sw: PE };
@@ -169,7 +174,15 @@ export function fptan(st0: F80, cw: number): Pair {
   const sp = pairSpecial(st0, cw, ONE);
   if (sp) return sp;
   const de = denormalFlag(st0);
-  const t = tiny(st0) ? tinyResult(st0, cw, de) : rounded(tan(st0.sign, sinCosOf(st0)), cw, de);
+  let t: Result;
+  if (tiny(st0)) t = tinyResult(st0, cw, de);
+  else if (st0.exp - BIAS <= -34) {
+    // 2^-68 ≤ |x| < 2^-33: the host's tangent is just below x in magnitude (measured: x - 1 ulp
+    // under RC=down/zero, x with C1 = 1 under RC=nearest/up), though tan x > x — its internal
+    // error, below 2^-64 relative, outweighs x³/3 there.
+    const m = magOf(st0);
+    t = rounded({ sign: st0.sign, mag: { m: m.sig, e: m.e, rho: -1 } }, cw, de);
+  } else t = rounded(tan(st0.sign, sinCosOf(st0)), cw, de);
   return { first: t.value, second: t.value === null ? null : ONE, sw: t.sw, outOfRange: false };
 }
 
@@ -183,7 +196,7 @@ function piQuarters(sign: number, k: number): Signed {
 /** FPATAN: arctan(ST(1) / ST(0)) with the quadrant of (ST(0), ST(1)); the result replaces ST(1)
  *  (SDM vol.2 FPATAN, table "FPATAN Results"). */
 export function fpatan(st0: F80, st1: F80, cw: number): Result {
-  const s = screen2(st1, st0, cw);
+  const s = screenNaN2(st1, st0, cw) ?? denormal2(st1, st0, cw);
   if (s) return s;
   const de = denormalFlag(st0, st1);
   const ys = st1.sign;
@@ -232,46 +245,50 @@ function timesLog2(st1: F80, ln: Signed | null, log2e: Constant, cw: number, fla
  *  Results": log2 of a negative number or of 0 × ∞ forms are invalid, log2(±0) × finite
  *  divides by zero). */
 export function fyl2x(st0: F80, st1: F80, cw: number): Result {
-  const s = screen2(st0, st1, cw);
+  const s = screenNaN2(st0, st1, cw);
   if (s) return s;
-  const de = denormalFlag(st0, st1);
+  // Invalid operations and the division by zero take precedence over a denormal operand
+  // (SDM vol.1 §4.9.2): no DE is reported with them, masked or not (measured).
   if (st0.sign && !isZero(st0)) return invalid(cw);
   if (isZero(st0)) {
     if (isZero(st1)) return invalid(cw);
-    if (isInf(st1)) return { value: infinity(st1.sign ^ 1), sw: de };
-    if (!masked(cw, ZE)) return { value: null, sw: ZE | de };
-    return { value: infinity(st1.sign ^ 1), sw: ZE | de };
+    if (isInf(st1)) return { value: infinity(st1.sign ^ 1), sw: 0 };
+    if (!masked(cw, ZE)) return { value: null, sw: ZE };
+    return { value: infinity(st1.sign ^ 1), sw: ZE };
   }
-  if (isInf(st0)) {
-    if (isZero(st1)) return invalid(cw);
-    return { value: infinity(st1.sign), sw: de };
-  }
+  if (isInf(st0) && isZero(st1)) return invalid(cw);
+  const isOne = st0.exp === BIAS && st0.sig === J_BIT;
+  if (isOne && isInf(st1)) return invalid(cw);
+  const d = denormal2(st0, st1, cw);
+  if (d) return d;
+  const de = denormalFlag(st0, st1);
+  if (isInf(st0)) return { value: infinity(st1.sign), sw: de };
   const x = magOf(st0);
   const ln = lnOf(x.sig, x.e);
   const logSign = ln ? ln.sign : 0;
-  if (isInf(st1)) return ln === null ? invalid(cw) : { value: infinity(st1.sign ^ logSign), sw: de };
+  if (isInf(st1)) return { value: infinity(st1.sign ^ logSign), sw: de };
   if (isZero(st1)) return { value: zero(st1.sign ^ logSign), sw: de };
   return timesLog2(st1, ln, LOG2E_68, cw, de);
 }
 
 /** FYL2XP1: ST(1) × log2(ST(0) + 1), for |ST(0)| < 1 - √2/2; the result replaces ST(1)
  *  (SDM vol.2 FYL2XP1, table "FYL2XP1 Results"). Outside that range the SDM leaves the result
- *  undefined; the host computes log2(1 + x) while 1 + x > 0. */
+ *  undefined; the host computes y × log2(1 + x) while 1 + x > 0, and returns x below. */
 export function fyl2xp1(st0: F80, st1: F80, cw: number): Result {
-  const s = screen2(st0, st1, cw);
+  const s = screenNaN2(st0, st1, cw);
   if (s) return s;
+  // The invalid operations first, as for FYL2X.
+  if (isZero(st0) && isInf(st1)) return invalid(cw);
+  if (isInf(st0) && (st0.sign || isZero(st1))) return invalid(cw);
+  const d = denormal2(st0, st1, cw);
+  if (d) return d;
   const de = denormalFlag(st0, st1);
-  if (isZero(st0)) {
-    if (isInf(st1)) return invalid(cw);
-    return { value: zero(st0.sign ^ st1.sign), sw: de };
-  }
-  if (isInf(st0)) {
-    if (st0.sign || isZero(st1)) return invalid(cw);
-    return { value: infinity(st1.sign), sw: de };
-  }
+  if (isZero(st0)) return { value: zero(st0.sign ^ st1.sign), sw: de };
+  if (isInf(st0)) return { value: infinity(st1.sign), sw: de };
   if (isInf(st1)) return { value: infinity(st0.sign ^ st1.sign), sw: de };
   if (isZero(st1)) return { value: zero(st0.sign ^ st1.sign), sw: de };
   const a = magOf(st0);
-  if (st0.sign && st0.exp - BIAS >= 0) return invalid(cw); // 1 + x ≤ 0: see the host notes
+  // 1 + x ≤ 0 (undefined in the SDM): the host returns x as the result, with PE.
+  if (st0.sign && st0.exp - BIAS >= 0) return { value: st0, sw: PE | de };
   return timesLog2(st1, lnOnePlus(st0.sign, a.sig, a.e), LOG2E_67, cw, de);
 }

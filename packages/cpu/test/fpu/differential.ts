@@ -135,8 +135,13 @@ export function edgeSample(ops: readonly Op[], maxPerOp: number): Case[] {
   return out;
 }
 
+/** Where compared cases go: a Report, or a split between several. */
+export interface Sink {
+  add(c: Case, host: Observed): unknown;
+}
+
 /** Run cases on the live host and add them to a report, in chunks. */
-export function compareLive(path: string, cases: Iterable<Case>, report: Report): void {
+export function compareLive(path: string, cases: Iterable<Case>, report: Sink): void {
   const chunk = 100_000;
   let part: Case[] = [];
   const flush = () => {
