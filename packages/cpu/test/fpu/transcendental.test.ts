@@ -50,10 +50,10 @@ const FLOOR: Record<TransOp, number> = {
   cos: 0.97,
   sincos: 0.955,
   ptan: 0.87,
-  f2xm1: 0.9,
-  patan: 0.94,
-  yl2x: 0.88,
-  yl2xp1: 0.75,
+  f2xm1: 0.91,
+  patan: 0.93,
+  yl2x: 0.9,
+  yl2xp1: 0.86,
 };
 
 const SPECIAL = new Set(
