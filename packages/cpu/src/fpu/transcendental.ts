@@ -19,7 +19,7 @@
  *
  * Convention: one-operand functions take `(st0, cw)`; two-operand ones `(st0, st1, cw)`.
  */
-import { BIAS, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
+import { BIAS, bitLength, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
 import { C1, DE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, UE, ZE } from "./exceptions.js";
 import { roundExtended } from "./rounding.js";
 import { Approx, FRAC, mulApprox } from "./fixed-point.js";
@@ -268,6 +268,18 @@ export function fyl2x(st0: F80, st1: F80, cw: number): Result {
   const logSign = ln ? ln.sign : 0;
   if (isInf(st1)) return { value: infinity(st1.sign ^ logSign), sw: de };
   if (isZero(st1)) return { value: zero(st1.sign ^ logSign), sw: de };
+  if (ln !== null && x.sig === 1n << BigInt(bitLength(x.sig) - 1)) {
+    // A power of two, 2^k: the host gives y × k exactly for k > 0, and for k < 0 a magnitude
+    // just below |y × k| (measured: FYL2X(1/2, 1) is -(1 - 2^-64) under RC=up and RC=zero),
+    // with PE either way — not the ln x × log2e_68 it computes elsewhere.
+    const k = x.e + bitLength(x.sig) - 1;
+    const y = magOf(st1);
+    const mag: Approx = { m: y.sig * BigInt(Math.abs(k)), e: y.e, rho: k < 0 ? -1 : 0 };
+    const r = rounded({ sign: st1.sign ^ (k < 0 ? 1 : 0), mag }, cw, de | PE);
+    // Inexact as far as the host is concerned: a tiny result is an underflow too.
+    if (r.value && r.value.exp === 0 && masked(cw, UE)) r.sw |= UE;
+    return r;
+  }
   return timesLog2(st1, ln, LOG2E_68, cw, de);
 }
 
