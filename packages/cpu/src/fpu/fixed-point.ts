@@ -51,6 +51,20 @@ export function trim(a: Approx, bits = FRAC + 16): Approx {
   return { m: a.m >> BigInt(s), e: a.e + s, rho: a.rho === 0 ? 1 : a.rho };
 }
 
+/**
+ * The value truncated (towards zero) to n significant bits, as an exact Approx: how the
+ * x87's internal registers of about 67 bits hold intermediates (FPTAN's sine and cosine).
+ * A value known to lie just below m × 2^e (rho = -1) truncates one unit lower.
+ */
+export function truncateBits(a: Approx, n: number): Approx {
+  const len = bitLength(a.m);
+  const s = len - n;
+  let q = s > 0 ? a.m >> BigInt(s) : a.m << BigInt(-s);
+  const droppedZero = s <= 0 || q << BigInt(s) === a.m;
+  if (a.rho === -1 && droppedZero) q -= 1n;
+  return { m: q, e: a.e + s, rho: 0 };
+}
+
 /** The product of two approximations (magnitudes). */
 export function mulApprox(a: Approx, b: Approx): Approx {
   return trim({ m: a.m * b.m, e: a.e + b.e, rho: a.rho === 0 && b.rho === 0 ? 0 : 1 });

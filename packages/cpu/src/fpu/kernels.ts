@@ -24,6 +24,7 @@ import {
   ONE,
   toFixed,
   trim,
+  truncateBits,
 } from "./fixed-point.js";
 import { Reduced } from "./trig-reduction.js";
 
@@ -95,16 +96,22 @@ export function sinCos(sign: number, red: Reduced): SinCos {
   return { sin: { sign: sin.sign ^ sign, mag: sin.mag }, cos, sinR, cosR, quadrant: red.quadrant };
 }
 
-/** tan x from sinCos: sin r / cos r in even quadrants, -cos r / sin r in odd ones. */
+/**
+ * tan x from sinCos: sin r / cos r in even quadrants, -cos r / sin r in odd ones — each of
+ * sin r and cos r first truncated to 67 bits, as the host's FPTAN evidently holds them: with
+ * that, 100% of 2,000 random x in [2^-30, 2^-18] (all rounding modes) agree with the host,
+ * against 92% for the exact tangent, and the host's "just below x" results for
+ * 2^-68 ≤ |x| < 2^-33 follow (sin x truncates to x - 2^-66 x, cos x to 1 - 2^-67).
+ */
 export function tan(sign: number, sc: SinCos): Signed {
-  if (sc.quadrant & 1) {
-    const q = divApprox(sc.cosR.mag, sc.sinR.mag);
-    // cot r < 1/r: when both series were exactly 1, the quotient is 1/r from above.
-    const tiny = sc.cosR.mag.rho === -1 && sc.sinR.mag.rho === -1;
-    return { sign: sign ^ sc.sinR.sign ^ 1, mag: tiny ? { ...q, rho: -1 } : q };
-  }
-  return { sign: sign ^ sc.sinR.sign, mag: divApprox(sc.sinR.mag, sc.cosR.mag) };
+  const s = truncateBits(sc.sinR.mag, TAN_BITS);
+  const c = truncateBits(sc.cosR.mag, TAN_BITS);
+  if (sc.quadrant & 1) return { sign: sign ^ sc.sinR.sign ^ 1, mag: divApprox(c, s) };
+  return { sign: sign ^ sc.sinR.sign, mag: divApprox(s, c) };
 }
+
+/** FPTAN's internal width for sine and cosine. */
+const TAN_BITS = 67;
 
 // ---- arctangent -----------------------------------------------------------------------------
 

@@ -176,13 +176,7 @@ export function fptan(st0: F80, cw: number): Pair {
   const de = denormalFlag(st0);
   let t: Result;
   if (tiny(st0)) t = tinyResult(st0, cw, de);
-  else if (st0.exp - BIAS <= -34) {
-    // 2^-68 ≤ |x| < 2^-33: the host's tangent is just below x in magnitude (measured: x - 1 ulp
-    // under RC=down/zero, x with C1 = 1 under RC=nearest/up), though tan x > x — its internal
-    // error, below 2^-64 relative, outweighs x³/3 there.
-    const m = magOf(st0);
-    t = rounded({ sign: st0.sign, mag: { m: m.sig, e: m.e, rho: -1 } }, cw, de);
-  } else t = rounded(tan(st0.sign, sinCosOf(st0)), cw, de);
+  else t = rounded(tan(st0.sign, sinCosOf(st0)), cw, de);
   return { first: t.value, second: t.value === null ? null : ONE, sw: t.sw, outOfRange: false };
 }
 
