@@ -22,10 +22,10 @@
 import { BIAS, bitLength, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
 import { C1, DE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, UE, ZE } from "./exceptions.js";
 import { roundExtended } from "./rounding.js";
-import { Approx, FRAC, mulApprox } from "./fixed-point.js";
+import { Approx, FRAC, fromFixed, INV_LN2, mulApprox, truncateBits } from "./fixed-point.js";
 import { reducePi66 } from "./trig-reduction.js";
 import { atanMag, exp2m1Mag, lnOf, lnOnePlus, Mag, Signed, sinCos, tan } from "./kernels.js";
-import { Constant, LN2_66, LOG2E_67, LOG2E_68, PI66 } from "./x87-constants.js";
+import { Constant, LN2_66, LOG2E_67, PI66 } from "./x87-constants.js";
 
 /** An x87 constant in fixed point. */
 function fixed(k: Constant): bigint {
@@ -274,8 +274,16 @@ export function fyl2x(st0: F80, st1: F80, cw: number): Result {
     if (r.value && r.value.exp === 0 && masked(cw, UE)) r.sw |= UE;
     return r;
   }
-  return timesLog2(st1, ln, LOG2E_68, cw, de);
+  // log2 x, exact, truncated to 67 bits, times y, rounded once: 99.75% of 2,000 random cases
+  // (all rounding modes) agree with the host, against 94.7% for the exact y × log2 x.
+  if (ln === null) return { value: zero(st1.sign), sw: de }; // log2 1 = +0, exact
+  const l2 = truncateBits(mulApprox(ln.mag, fromFixed(INV_LN2)), LOG_BITS);
+  const y = magOf(st1);
+  return rounded({ sign: st1.sign ^ logSign, mag: mulApprox(exact(y.sig, y.e), l2) }, cw, de | PE);
 }
+
+/** The width of FYL2X's internal log2 x. */
+const LOG_BITS = 67;
 
 /** FYL2XP1: ST(1) × log2(ST(0) + 1), for |ST(0)| < 1 - √2/2; the result replaces ST(1)
  *  (SDM vol.2 FYL2XP1, table "FYL2XP1 Results"). Outside that range the SDM leaves the result
