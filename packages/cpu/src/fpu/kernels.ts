@@ -1,20 +1,20 @@
 /**
  * The mathematical kernels behind the x87 transcendental instructions, in BigInt fixed point
  * (fixed-point.ts): sine and cosine of a reduced argument, arctangent of a ratio, 2^x - 1
- * and log2. Each returns the *magnitude* of its result as an `Approx` (m × 2^e, ~160 correct
+ * and log2. Each returns the *magnitude* of its result as an `Approx` (m × 2^e, ~128 correct
  * bits, nudged by rho where the direction of a tiny remainder matters) and its sign; the
  * instructions (transcendental.ts) round it once into the destination.
  *
  * Relative precision for tiny results is kept by factoring the argument out: sin r = r ×
  * S(r²), arctan u = u × A(u²), 2^x - 1 = x ln2 × E(x ln2), ln m = 2s × T(s²), where the
  * series S, A, E, T are near 1 and computed in fixed point. When the correction term falls
- * below 2^-160 (tiny arguments) the series is exactly 1 and rho records on which side the
+ * below 2^-128 (tiny arguments) the series is exactly 1 and rho records on which side the
  * true value lies (sin r < r, arctan u < u, cos r < 1), so directed rounding is still right.
  */
-import { bitLength } from "./float80.js";
 import {
   Approx,
   ATAN_J16,
+  bitLength,
   divApprox,
   FRAC,
   fromFixed,
@@ -27,6 +27,7 @@ import {
   truncateBits,
 } from "./fixed-point.js";
 import { Reduced } from "./trig-reduction.js";
+import { ATAN_OVER_U, ATANH_OVER_S, COS, evaluate, EXPM1_OVER_T, SIN_OVER_R } from "./series.js";
 
 /** A signed approximation: sign 0|1 and the magnitude. */
 export interface Signed {
@@ -36,78 +37,58 @@ export interface Signed {
 
 // ---- sine and cosine ------------------------------------------------------------------------
 
-/** sin(r)/r = Σ (-1)^k z^k / (2k+1)!, z = r² ≤ (pi/4)² (fixed point). */
-function sinOverR(z: bigint): bigint {
-  let term = ONE;
-  let sum = ONE;
-  for (let k = 1n; ; k++) {
-    term = mul(term, z) / (2n * k * (2n * k + 1n));
-    if (term === 0n) return sum;
-    sum += k & 1n ? -term : term;
-  }
-}
 
-/** cos r = Σ (-1)^k z^k / (2k)!. */
-function cosOfZ(z: bigint): bigint {
-  let term = ONE;
-  let sum = ONE;
-  for (let k = 1n; ; k++) {
-    term = mul(term, z) / ((2n * k - 1n) * 2n * k);
-    if (term === 0n) return sum;
-    sum += k & 1n ? -term : term;
-  }
-}
 
-export interface SinCos {
-  sin: Signed;
-  cos: Signed;
-  /** sin r and cos r of the reduced argument, for FPTAN's quotient. */
-  sinR: Signed;
-  cosR: Signed;
-  quadrant: number;
-}
-
-/** sin and cos of x = (-1)^sign × (reduced argument + quadrant × pi66/2). */
-export function sinCos(sign: number, red: Reduced): SinCos {
+/** The reduced argument as a magnitude and sign, and z = r² in fixed point. */
+function reducedSquare(red: Reduced): { neg: number; r: bigint; z: bigint } {
   const neg = red.r < 0n ? 1 : 0;
   const r = neg ? -red.r : red.r;
   const rf = toFixed(r, red.scale);
-  const z = mul(rf, rf);
-  const s = sinOverR(z);
-  const c = cosOfZ(z);
-  const sinR: Signed = { sign: neg, mag: trim({ m: r * s, e: red.scale - FRAC, rho: s === ONE ? -1 : 1 }) };
-  const cosR: Signed = { sign: 0, mag: fromFixed(c, c === ONE ? -1 : 1) };
-  const flip = (v: Signed): Signed => ({ sign: v.sign ^ 1, mag: v.mag });
-  let sin: Signed;
-  let cos: Signed;
-  switch (red.quadrant) {
-    case 0:
-      [sin, cos] = [sinR, cosR];
-      break;
-    case 1:
-      [sin, cos] = [cosR, flip(sinR)];
-      break;
-    case 2:
-      [sin, cos] = [flip(sinR), flip(cosR)];
-      break;
-    default:
-      [sin, cos] = [flip(cosR), sinR];
-  }
-  return { sin: { sign: sin.sign ^ sign, mag: sin.mag }, cos, sinR, cosR, quadrant: red.quadrant };
+  return { neg, r, z: mul(rf, rf) };
+}
+
+/** sin r of the reduced argument (rho -1 when the series is exactly 1: sin r < r). */
+export function sinReduced(red: Reduced): Signed {
+  const { neg, r, z } = reducedSquare(red);
+  const s = evaluate(SIN_OVER_R, z);
+  return { sign: neg, mag: trim({ m: r * s, e: red.scale - FRAC, rho: s === ONE ? -1 : 1 }) };
+}
+
+/** cos r of the reduced argument (rho -1 when the series is exactly 1: cos r < 1). */
+export function cosReduced(red: Reduced): Signed {
+  const c = evaluate(COS, reducedSquare(red).z);
+  return { sign: 0, mag: fromFixed(c, c === ONE ? -1 : 1) };
+}
+
+const flip = (v: Signed): Signed => ({ sign: v.sign ^ 1, mag: v.mag });
+
+/** sin x for x = (-1)^sign × (reduced argument + quadrant × pi66/2): only the series needed. */
+export function sinOf(sign: number, red: Reduced): Signed {
+  const q = red.quadrant;
+  const v = q & 1 ? cosReduced(red) : sinReduced(red);
+  return { sign: v.sign ^ (q >> 1) ^ sign, mag: v.mag };
+}
+
+/** cos x (even: the sign of x does not matter). */
+export function cosOf(red: Reduced): Signed {
+  const q = red.quadrant;
+  const v = q & 1 ? sinReduced(red) : cosReduced(red);
+  return q === 1 || q === 2 ? flip(v) : v;
 }
 
 /**
- * tan x from sinCos: sin r / cos r in even quadrants, -cos r / sin r in odd ones — each of
+ * tan x: sin r / cos r in even quadrants, -cos r / sin r in odd ones — each of
  * sin r and cos r first truncated to 67 bits, as the host's FPTAN evidently holds them: with
  * that, 100% of 2,000 random x in [2^-30, 2^-18] (all rounding modes) agree with the host,
  * against 92% for the exact tangent, and the host's "just below x" results for
  * 2^-68 ≤ |x| < 2^-33 follow (sin x truncates to x - 2^-66 x, cos x to 1 - 2^-67).
  */
-export function tan(sign: number, sc: SinCos): Signed {
-  const s = truncateBits(sc.sinR.mag, TAN_BITS);
-  const c = truncateBits(sc.cosR.mag, TAN_BITS);
-  if (sc.quadrant & 1) return { sign: sign ^ sc.sinR.sign ^ 1, mag: divApprox(c, s) };
-  return { sign: sign ^ sc.sinR.sign, mag: divApprox(s, c) };
+export function tan(sign: number, red: Reduced): Signed {
+  const sr = sinReduced(red);
+  const s = truncateBits(sr.mag, TAN_BITS);
+  const c = truncateBits(cosReduced(red).mag, TAN_BITS);
+  if (red.quadrant & 1) return { sign: sign ^ sr.sign ^ 1, mag: divApprox(c, s) };
+  return { sign: sign ^ sr.sign, mag: divApprox(s, c) };
 }
 
 /** FPTAN's internal width for sine and cosine. */
@@ -136,17 +117,6 @@ function compareMag(a: Mag, b: Mag): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-/** arctan(u)/u = Σ (-1)^k z^k / (2k+1), z = u² ≤ 2^-10 here. */
-function atanOverU(z: bigint): bigint {
-  let pow = ONE;
-  let sum = ONE;
-  for (let k = 1n; ; k++) {
-    pow = mul(pow, z);
-    const t = pow / (2n * k + 1n);
-    if (t === 0n) return sum;
-    sum += k & 1n ? -t : t;
-  }
-}
 
 /**
  * The magnitude of FPATAN's angle for |y| and |x| (finite, non-zero), in (0, pi): arctan of
@@ -162,7 +132,7 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx 
     // t < 2^-5: j = 0, u = t.
     const u = divApprox({ m: p.sig, e: p.e, rho: 0 }, { m: q.sig, e: q.e, rho: 0 });
     const uf = toFixed(u.m, u.e);
-    const a = atanOverU(mul(uf, uf));
+    const a = evaluate(ATAN_OVER_U, mul(uf, uf));
     const rel = mulApprox(u, fromFixed(a, a === ONE && u.rho === 0 ? -1 : 1));
     if (a === ONE && u.rho === 0) rel.rho = -1; // arctan u < u
     if (!swap && !xNegative) return rel;
@@ -175,7 +145,7 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx 
     const num = 16n * ps - j * qs;
     const den = 16n * qs + j * ps;
     const uf = (num << BigInt(FRAC)) / den;
-    theta = ATAN_J16[Number(j)]! + mul(uf, atanOverU(mul(uf, uf)));
+    theta = ATAN_J16[Number(j)]! + mul(uf, evaluate(ATAN_OVER_U, mul(uf, uf)));
   }
   if (swap) theta = (pi >> 1n) - theta;
   if (xNegative) theta = pi - theta;
@@ -184,16 +154,6 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx 
 
 // ---- 2^x - 1 --------------------------------------------------------------------------------
 
-/** (e^t - 1)/t = Σ t^k / (k+1)!, |t| ≤ ln2/16 here (t signed, fixed point). */
-function expm1OverT(t: bigint): bigint {
-  let term = ONE;
-  let sum = ONE;
-  for (let k = 2n; ; k++) {
-    term = mul(term, t) / k;
-    if (term === 0n) return sum;
-    sum += term;
-  }
-}
 
 /** Halvings of the argument before the series: 2^x - 1 = (2^(x/2) - 1)(2^(x/2) + 1). */
 const HALVINGS = 4;
@@ -204,7 +164,7 @@ export function exp2m1Mag(sign: number, sig: bigint, e: number, ln2c: bigint): A
   const h = e - HALVINGS;
   const t = mul(toFixed(sign ? -sig : sig, h), ln2c);
   // |2^(x/16) - 1| = |x|/16 × ln2 × E(t): positive factors only.
-  let m = mulApprox(mulApprox({ m: sig, e: h, rho: 0 }, fromFixed(ln2c)), fromFixed(expm1OverT(t)));
+  let m = mulApprox(mulApprox({ m: sig, e: h, rho: 0 }, fromFixed(ln2c)), fromFixed(evaluate(EXPM1_OVER_T, t)));
   for (let i = 0; i < HALVINGS; i++) {
     const f = toFixed(m.m, m.e);
     m = mulApprox(m, fromFixed(2n * ONE + (sign ? -f : f)));
@@ -214,17 +174,6 @@ export function exp2m1Mag(sign: number, sig: bigint, e: number, ln2c: bigint): A
 
 // ---- natural logarithm ---------------------------------------------------------------------
 
-/** artanh(s)/s = Σ z^k / (2k+1), z = s² ≤ (3 - 2√2)² ≈ 0.0295. */
-function atanhOverS(z: bigint): bigint {
-  let pow = ONE;
-  let sum = ONE;
-  for (let k = 1n; ; k++) {
-    pow = mul(pow, z);
-    const t = pow / (2n * k + 1n);
-    if (t === 0n) return sum;
-    sum += t;
-  }
-}
 
 /**
  * ln of sig × 2^e (sig > 0, any size) = k ln2 + ln m with m in [√2/2, √2), so that arguments
@@ -244,7 +193,7 @@ export function lnOf(sig: bigint, e: number): Signed | null {
   if (num !== 0n) {
     const s = divApprox({ m: neg ? -num : num, e: 0, rho: 0 }, { m: sig + half, e: 0, rho: 0 });
     const sf = toFixed(s.m, s.e);
-    lm = mulApprox(s, fromFixed(atanhOverS(mul(sf, sf))));
+    lm = mulApprox(s, fromFixed(evaluate(ATANH_OVER_S, mul(sf, sf))));
     lm.e += 1;
   }
   if (k === 0) return { sign: neg, mag: lm };
@@ -257,7 +206,7 @@ export function lnOf(sig: bigint, e: number): Signed | null {
 /** ln(1 + a) for a = (-1)^sign × sig × 2^e ≠ 0, 1 + a > 0. */
 export function lnOnePlus(sign: number, sig: bigint, e: number): Signed {
   if (e + bitLength(sig) < -(FRAC + 80)) {
-    // |a| < 2^-240: ln(1 + a) = a (1 - a/2 + ...): below a for a > 0, beyond it for a < 0.
+    // |a| < 2^-208: ln(1 + a) = a (1 - a/2 + ...): below a for a > 0, beyond it for a < 0.
     return { sign, mag: { m: sig, e, rho: sign ? 1 : -1 } };
   }
   // 1 + a exactly, as an integer over 2^lo.

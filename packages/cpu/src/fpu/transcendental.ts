@@ -4,7 +4,7 @@
  *
  * Finite results are the exact function of the operand — after the x87's own argument
  * reduction for the trigonometric ones (trig-reduction.ts: the 66-bit pi) — computed to
- * ~160 bits in integer fixed point (kernels.ts) and rounded once, in the control word's
+ * ~128 bits in integer fixed point (kernels.ts) and rounded once, in the control word's
  * rounding mode, to 64 bits. What the host's x87 does and this does too (measured against
  * it, test/fpu/transcendental.test.ts):
  * - precision control is ignored (SDM vol.1 §8.1.5.2 lists only FADD..FSQRT as affected):
@@ -19,12 +19,12 @@
  *
  * Convention: one-operand functions take `(st0, cw)`; two-operand ones `(st0, st1, cw)`.
  */
-import { BIAS, bitLength, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
+import { BIAS, F80, f80, isDenormal, isInf, isNaN80, isUnsupported, isZero, J_BIT, lsbExponent, ONE, zero, infinity } from "./float80.js";
 import { C1, DE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, UE, ZE } from "./exceptions.js";
 import { roundExtended } from "./rounding.js";
-import { Approx, FRAC, fromFixed, INV_LN2, mulApprox, truncateBits } from "./fixed-point.js";
+import { Approx, bitLength, forRounding, FRAC, fromFixed, INV_LN2, mulApprox, truncateBits } from "./fixed-point.js";
 import { reducePi66 } from "./trig-reduction.js";
-import { atanMag, exp2m1Mag, lnOf, lnOnePlus, Mag, Signed, sinCos, tan } from "./kernels.js";
+import { atanMag, cosOf, exp2m1Mag, lnOf, lnOnePlus, Mag, Signed, sinOf, tan } from "./kernels.js";
 import { Constant, LN2_66, LOG2E_67, PI66 } from "./x87-constants.js";
 
 /** An x87 constant in fixed point. */
@@ -48,8 +48,8 @@ const P = 64;
 /** Round a kernel's signed approximation once into a register (the rho nudge sits two bits
  *  below m's last bit, where it only decides exact ties and exact boundaries). */
 function rounded(v: Signed, cw: number, flags = 0): Result {
-  const { m, e, rho } = v.mag;
-  const r = roundExtended(v.sign, (m << 2n) + BigInt(rho), e - 2, P, cw);
+  const { m, e } = forRounding(v.mag);
+  const r = roundExtended(v.sign, m, e, P, cw);
   return { value: r.value, sw: r.sw | flags };
 }
 
@@ -122,9 +122,9 @@ function tinyResult(x: F80, cw: number, de: number): Result {
 
 const ONE_INEXACT: Result = { value: ONE, sw: PE };
 
-function sinCosOf(x: F80) {
+function reduced(x: F80) {
   const m = magOf(x);
-  return sinCos(x.sign, reducePi66(m.sig, m.e));
+  return reducePi66(m.sig, m.e);
 }
 
 /** FSIN. */
@@ -133,7 +133,7 @@ export function fsin(st0: F80, cw: number): Trig {
   if (sp) return sp;
   const de = denormalFlag(st0);
   if (tiny(st0)) return { ...tinyResult(st0, cw, de), outOfRange: false };
-  return { ...rounded(sinCosOf(st0).sin, cw, de), outOfRange: false };
+  return { ...rounded(sinOf(st0.sign, reduced(st0)), cw, de), outOfRange: false };
 }
 
 /** FCOS. */
@@ -142,7 +142,7 @@ export function fcos(st0: F80, cw: number): Trig {
   if (sp) return sp;
   const de = denormalFlag(st0);
   if (tiny(st0)) return { value: ONE, sw: PE | de, outOfRange: false };
-  return { ...rounded(sinCosOf(st0).cos, cw, de), outOfRange: false };
+  return { ...rounded(cosOf(reduced(st0)), cw, de), outOfRange: false };
 }
 
 /** A special case of FSINCOS/FPTAN as a pair; `second` for a zero operand. */
@@ -165,8 +165,8 @@ export function fsincos(st0: F80, cw: number): Pair {
   if (sp) return sp;
   const de = denormalFlag(st0);
   if (tiny(st0)) return pairOf(tinyResult(st0, cw, de), ONE_INEXACT);
-  const sc = sinCosOf(st0);
-  return pairOf(rounded(sc.sin, cw, de), rounded(sc.cos, cw, de));
+  const red = reduced(st0);
+  return pairOf(rounded(sinOf(st0.sign, red), cw, de), rounded(cosOf(red), cw, de));
 }
 
 /** FPTAN: [tan, 1.0]. */
@@ -176,7 +176,7 @@ export function fptan(st0: F80, cw: number): Pair {
   const de = denormalFlag(st0);
   let t: Result;
   if (tiny(st0)) t = tinyResult(st0, cw, de);
-  else t = rounded(tan(st0.sign, sinCosOf(st0)), cw, de);
+  else t = rounded(tan(st0.sign, reduced(st0)), cw, de);
   return { first: t.value, second: t.value === null ? null : ONE, sw: t.sw, outOfRange: false };
 }
 
