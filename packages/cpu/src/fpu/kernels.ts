@@ -152,19 +152,17 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx 
   return fromFixed(theta);
 }
 
-// ---- 2^x - 1 --------------------------------------------------------------------------------
+// ---- e^t - 1 --------------------------------------------------------------------------------
 
 
 /** Halvings of the argument before the series: 2^x - 1 = (2^(x/2) - 1)(2^(x/2) + 1). */
 const HALVINGS = 4;
 
-/** |e^(x × ln2c) - 1| for x = (-1)^sign × sig × 2^e with |x| ≤ 1, x ≠ 0, and ln2c the
- *  caller's value of ln 2 (fixed point); the sign of the result is the sign of x. */
-export function exp2m1Mag(sign: number, sig: bigint, e: number, ln2c: bigint): Approx {
+/** |e^t - 1| for t = (-1)^sign × sig × 2^e, 0 < |t| ≤ ln 2; the result has the sign of t. */
+export function expm1Mag(sign: number, sig: bigint, e: number): Approx {
   const h = e - HALVINGS;
-  const t = mul(toFixed(sign ? -sig : sig, h), ln2c);
-  // |2^(x/16) - 1| = |x|/16 × ln2 × E(t): positive factors only.
-  let m = mulApprox(mulApprox({ m: sig, e: h, rho: 0 }, fromFixed(ln2c)), fromFixed(evaluate(EXPM1_OVER_T, t)));
+  // |e^(t/16) - 1| = |t|/16 × E(t/16): positive factors only.
+  let m = mulApprox({ m: sig, e: h, rho: 0 }, fromFixed(evaluate(EXPM1_OVER_T, toFixed(sign ? -sig : sig, h))));
   for (let i = 0; i < HALVINGS; i++) {
     const f = toFixed(m.m, m.e);
     m = mulApprox(m, fromFixed(2n * ONE + (sign ? -f : f)));

@@ -24,7 +24,7 @@ import { C1, DE, invalid, masked, PE, propagateNaN1, propagateNaN2, Result, UE, 
 import { roundExtended } from "./rounding.js";
 import { Approx, bitLength, forRounding, FRAC, fromFixed, INV_LN2, mulApprox, truncateBits } from "./fixed-point.js";
 import { reducePi66 } from "./trig-reduction.js";
-import { atanMag, cosOf, exp2m1Mag, lnOf, lnOnePlus, Mag, Signed, sinOf, tan } from "./kernels.js";
+import { atanMag, cosOf, expm1Mag, lnOf, lnOnePlus, Mag, Signed, sinOf, tan } from "./kernels.js";
 import { Constant, LN2_66, LOG2E_67, PI66 } from "./x87-constants.js";
 
 /** An x87 constant in fixed point. */
@@ -222,8 +222,14 @@ export function f2xm1(st0: F80, cw: number): Result {
   // |x| < 2^-68: x × ln2 with the x87's 66-bit ln2, the product rounded once (measured: the
   // host's results and C1 agree with exactly this, not with 2^x - 1 nor a longer ln2).
   if (tiny(st0)) return rounded({ sign: st0.sign, mag: exact(m.sig * LN2_66.c, m.e - LN2_66.lsb) }, cw, de | PE);
-  return rounded({ sign: st0.sign, mag: exp2m1Mag(st0.sign, m.sig, m.e, fixed(LN2_66)) }, cw, de);
+  // 2^x - 1 = e^t - 1 with t = x × ln2_66 truncated to 67 bits: 98.9% of 2,000 random cases
+  // (all rounding modes) agree with the host, against 94.2% for an exact t, 89.9% for 2^x - 1.
+  const t = truncateBits(exact(m.sig * LN2_66.c, m.e - LN2_66.lsb), EXP_BITS);
+  return rounded({ sign: st0.sign, mag: expm1Mag(st0.sign, t.m, t.e) }, cw, de);
 }
+
+/** The width of F2XM1's internal x × ln 2. */
+const EXP_BITS = 67;
 
 // ---- FYL2X, FYL2XP1 -------------------------------------------------------------------------
 
