@@ -10,9 +10,10 @@
  * - ln 2 (F2XM1): 2^x - 1 is e^(x × ln2_66) - 1, ln 2 truncated to 66 bits like pi: 94%
  *   agreement against 90% for the true 2^x - 1; below 2^-68 the result is exactly
  *   x × ln2_66 rounded once (100% of the cases, C1 included).
- * - log2 e (FYL2XP1): log2(1 + x) is ln(1 + x) × log2e truncated to 67 bits (93.3% agreement,
- *   against 86.6% for the true log2). (FYL2X is better explained by a 67-bit log2 x: see
- *   transcendental.ts.)
+ * - log2 e (FYL2XP1): log2(1 + x) is best matched by ln(1 + x) × log2e truncated to 68 bits,
+ *   the product truncated to 67 bits (94% agreement, against 86.6% for the true log2; no
+ *   model found matches it all). FYL2X is an exact log2 x truncated to 67 bits instead
+ *   (transcendental.ts).
  *
  * Each is a BigInt scaled so that its lowest bit is 2^-lsb: value = C × 2^-lsb.
  */
@@ -25,5 +26,5 @@ export interface Constant {
 export const PI66: Constant = { c: 0xc90fdaa22168c234cn, lsb: 66 };
 /** ln 2 × 2^68, truncated (the two low bits are 0: 66 significant bits). */
 export const LN2_66: Constant = { c: 0xb17217f7d1cf79abcn, lsb: 68 };
-/** log2 e × 2^66, truncated to 67 bits. */
-export const LOG2E_67: Constant = { c: 0x5c551d94ae0bf85ddn, lsb: 66 };
+/** log2 e × 2^67, truncated to 68 bits. */
+export const LOG2E_68: Constant = { c: 0xb8aa3b295c17f0bbbn, lsb: 67 };
