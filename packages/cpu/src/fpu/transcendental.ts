@@ -176,7 +176,8 @@ export function fptan(st0: F80, cw: number): Pair {
   const de = denormalFlag(st0);
   let t: Result;
   if (tiny(st0)) t = tinyResult(st0, cw, de);
-  else t = rounded(tan(st0.sign, reduced(st0)), cw, de);
+  // PE always: the model's quotient can come out exact (FPTAN(FLDPI) is 2^-64), tan x is not.
+  else t = rounded(tan(st0.sign, reduced(st0)), cw, de | PE);
   return { first: t.value, second: t.value === null ? null : ONE, sw: t.sw, outOfRange: false };
 }
 
