@@ -10,7 +10,7 @@
  * handled exactly by the callers. 128 rather than 160 bits halves the cost (two 64-bit limbs
  * and fewer series terms): FSIN 20 → 9 us on the dev host.
  *
- * The constants (pi, ln 2, 1/ln 2, arctan(j/16)) are computed once at load from integer
+ * The constants (ln 2, 1/ln 2, arctan(j/16)) are computed once at load from integer
  * series, with 32 guard bits, rather than copied as long hex strings.
  */
 import { bitLength as bitLengthAny } from "./float80.js";
@@ -150,10 +150,8 @@ function ln2Wide(): bigint {
 }
 
 const LN2_W = ln2Wide();
-const PI_W = 4n * atanRational(1n, 1n);
 
-/** pi, ln 2 and 1/ln 2 in fixed point. */
-export const PI = PI_W >> GUARD;
+/** ln 2 and 1/ln 2 in fixed point (pi is the x87's own: x87-constants.ts). */
 export const LN2 = LN2_W >> GUARD;
 export const INV_LN2 = (1n << (2n * WIDE)) / LN2_W >> GUARD;
 /** arctan(j/16) for j = 0..16 (the FPATAN table of breakpoints). */

@@ -48,14 +48,14 @@ function reducedSquare(red: Reduced): { neg: number; r: bigint; z: bigint } {
 }
 
 /** sin r of the reduced argument (rho -1 when the series is exactly 1: sin r < r). */
-export function sinReduced(red: Reduced): Signed {
+function sinReduced(red: Reduced): Signed {
   const { neg, r, z } = reducedSquare(red);
   const s = evaluate(SIN_OVER_R, z);
   return { sign: neg, mag: trim({ m: r * s, e: red.scale - FRAC, rho: s === ONE ? -1 : 1 }) };
 }
 
 /** cos r of the reduced argument (rho -1 when the series is exactly 1: cos r < 1). */
-export function cosReduced(red: Reduced): Signed {
+function cosReduced(red: Reduced): Signed {
   const c = evaluate(COS, reducedSquare(red).z);
   return { sign: 0, mag: fromFixed(c, c === ONE ? -1 : 1) };
 }
@@ -133,8 +133,8 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx 
     const u = divApprox({ m: p.sig, e: p.e, rho: 0 }, { m: q.sig, e: q.e, rho: 0 });
     const uf = toFixed(u.m, u.e);
     const a = evaluate(ATAN_OVER_U, mul(uf, uf));
-    const rel = mulApprox(u, fromFixed(a, a === ONE && u.rho === 0 ? -1 : 1));
-    if (a === ONE && u.rho === 0) rel.rho = -1; // arctan u < u
+    const rel = mulApprox(u, fromFixed(a));
+    if (a === ONE && u.rho === 0) rel.rho = -1; // the series was exactly 1: arctan u < u
     if (!swap && !xNegative) return rel;
     theta = toFixed(rel.m, rel.e);
   } else {

@@ -135,6 +135,22 @@ export function edgeSample(ops: readonly Op[], maxPerOp: number): Case[] {
   return out;
 }
 
+/** A live comparison's settings: defaults, overridden by the environment that
+ *  scripts/x87-diff.mjs and scripts/x87-table.mjs set (RINGLAB_X87_OPS, _TOTAL_CASES spread over
+ *  the ops or _CASES per op, _EDGES per op, _SEED, _TIMEOUT in ms). */
+export function liveSettings<O extends Op>(all: readonly O[], defaults: { cases: number; edges: number; seed: number }) {
+  const env = process.env;
+  const ops = (env.RINGLAB_X87_OPS ? env.RINGLAB_X87_OPS.split(",") : all) as O[];
+  const total = env.RINGLAB_X87_TOTAL_CASES;
+  return {
+    ops,
+    cases: total ? Math.ceil(Number(total) / ops.length) : Number(env.RINGLAB_X87_CASES ?? defaults.cases),
+    edges: Number(env.RINGLAB_X87_EDGES ?? defaults.edges),
+    seed: Number(env.RINGLAB_X87_SEED ?? defaults.seed),
+    timeout: Number(env.RINGLAB_X87_TIMEOUT ?? 120_000),
+  };
+}
+
 /** Where compared cases go: a Report, or a split between several. */
 export interface Sink {
   add(c: Case, host: Observed): unknown;

@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
 import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from "../../src/fpu/transcendental.js";
-import { compareLive, edgeSample, randomCases, Report, Sink } from "./differential.js";
+import { compareLive, edgeSample, liveSettings, randomCases, Report, Sink } from "./differential.js";
 import { hostOracle, runOnHost } from "./host.js";
 import { Case, fixtureLine, Observed, parseFixture, parseHost, TRANS_OPS, TransOp } from "./model.js";
 import { TRANS_EDGES } from "./transcendental-cases.js";
@@ -34,13 +34,7 @@ const FIXTURE = join(here, "fixtures", "host-x87-transcendental.txt.gz");
 const FIXTURE_SEED = 13;
 const FIXTURE_RANDOM = 400;
 const FIXTURE_EDGES = 300;
-const LIVE_OPS = (env.RINGLAB_X87_OPS ? env.RINGLAB_X87_OPS.split(",") : TRANS_OPS) as TransOp[];
-const LIVE_CASES = env.RINGLAB_X87_TOTAL_CASES
-  ? Math.ceil(Number(env.RINGLAB_X87_TOTAL_CASES) / LIVE_OPS.length)
-  : Number(env.RINGLAB_X87_CASES ?? 3000);
-const LIVE_EDGES = Number(env.RINGLAB_X87_EDGES ?? 100_000);
-const LIVE_SEED = Number(env.RINGLAB_X87_SEED ?? 20261203);
-const TIMEOUT = Number(env.RINGLAB_X87_TIMEOUT ?? 120_000);
+const LIVE = liveSettings(TRANS_OPS, { cases: 3000, edges: 100_000, seed: 20261203 });
 
 /**
  * The measured floor of the bit-identical share on random operands (README.md's table, less
@@ -214,8 +208,8 @@ describe("x87 transcendentals vs the host x87", () => {
     const oracle = hostOracle();
     if (!oracle.path) return skipWithReason(ctx, `${oracle.why}; install gcc-multilib (apt-get install -y gcc-multilib)`);
     const r = split();
-    compareLive(oracle.path, randomCases(LIVE_SEED, LIVE_OPS, LIVE_CASES), r);
-    if (LIVE_EDGES > 0) compareLive(oracle.path, edgeSample(LIVE_OPS, LIVE_EDGES), r);
+    compareLive(oracle.path, randomCases(LIVE.seed, LIVE.ops, LIVE.cases), r);
+    if (LIVE.edges > 0) compareLive(oracle.path, edgeSample(LIVE.ops, LIVE.edges), r);
     const text = [
       `special cases (SDM tables: ±0, ±∞, NaN, unsupported, |x| ≥ 2^63)\n${r.special.format()}`,
       `edge values (denormals, domain and range boundaries, exact powers of two)\n${r.boundary.format()}`,
@@ -225,7 +219,7 @@ describe("x87 transcendentals vs the host x87", () => {
     if (r.special.mismatches) console.log(r.special.format());
     expect(r.special.mismatches).toBe(0);
     assertFloors(r);
-  }, TIMEOUT);
+  }, LIVE.timeout);
 });
 
 if (env.RINGLAB_X87_TRANS_RECORD) {
