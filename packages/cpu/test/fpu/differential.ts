@@ -6,8 +6,11 @@
  */
 import { Prng } from "../diff/prng.js";
 import { randomCase, edgeCases } from "./cases.js";
-import { runOnHost } from "./host.js";
-import { Case, caseLine, diff, isTrans, Observed, Op, parseHost, predict } from "./model.js";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { hostOracle, runOnHost } from "./host.js";
+import { Case, caseLine, diff, fixtureLine, isTrans, Observed, Op, parseFixture, parseHost, predict } from "./model.js";
 import { randomTransCase, transEdgeCases } from "./transcendental-cases.js";
 
 export interface Cell {
@@ -173,3 +176,18 @@ export function compareLive(path: string, cases: Iterable<Case>, report: Sink): 
 }
 
 export { caseLine };
+
+/** Run cases on the host and record its answers as a gzipped fixture (one fixtureLine each). */
+export function recordFixture(path: string, cases: readonly Case[]): void {
+  const oracle = hostOracle();
+  if (!oracle.path) throw new Error(oracle.why);
+  const host = runOnHost(oracle.path, cases);
+  const text = cases.map((c, i) => fixtureLine(c, parseHost(host[i]!, c.op))).join("\n") + "\n";
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, gzipSync(text, { level: 9 }));
+}
+
+/** The cases and host answers of a recorded fixture. */
+export function readFixture(path: string): { c: Case; h: Observed }[] {
+  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean).map(parseFixture);
+}

@@ -1,14 +1,13 @@
 import { skipWithReason } from "@ringlab/testkit";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
 import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from "../../src/fpu/transcendental.js";
-import { compareLive, edgeSample, liveSettings, randomCases, Report, Sink } from "./differential.js";
-import { hostOracle, runOnHost } from "./host.js";
-import { Case, fixtureLine, Observed, parseFixture, parseHost, TRANS_OPS, TransOp } from "./model.js";
+import { compareLive, edgeSample, liveSettings, randomCases, readFixture, recordFixture, Report, Sink } from "./differential.js";
+import { hostOracle } from "./host.js";
+import { Case, Observed, TRANS_OPS, TransOp } from "./model.js";
 import { TRANS_EDGES } from "./transcendental-cases.js";
 
 /**
@@ -182,13 +181,10 @@ describe("x87 transcendentals: the SDM's rules and the x87's documented internal
 
 describe("x87 transcendentals vs the host x87", () => {
   it("match the recorded host answers: every special case, and the floors on the rest", () => {
-    const lines = gunzipSync(readFileSync(FIXTURE)).toString("utf8").split("\n").filter(Boolean);
+    const cases = readFixture(FIXTURE);
     const r = split();
-    for (const l of lines) {
-      const { c, h } = parseFixture(l);
-      r.add(c, h);
-    }
-    expect(lines.length).toBeGreaterThan(4000);
+    for (const { c, h } of cases) r.add(c, h);
+    expect(cases.length).toBeGreaterThan(4000);
     expect(r.special.ops.size).toBe(TRANS_OPS.length);
     expect(r.random.ops.size).toBe(TRANS_OPS.length);
     if (r.special.mismatches) console.log(r.special.format());
@@ -197,8 +193,7 @@ describe("x87 transcendentals vs the host x87", () => {
   });
 
   it("notices a changed host answer (the comparison is not vacuous)", () => {
-    const line = gunzipSync(readFileSync(FIXTURE)).toString("utf8").split("\n", 1)[0]!;
-    const { c, h } = parseFixture(line);
+    const { c, h } = readFixture(FIXTURE)[0]!;
     const report = new Report();
     report.add(c, { ...h, sw: h.sw ^ fpu.C1 });
     expect(report.mismatches).toBe(1);
@@ -225,13 +220,7 @@ describe("x87 transcendentals vs the host x87", () => {
 if (env.RINGLAB_X87_TRANS_RECORD) {
   describe("recording", () => {
     it("records the host's answers into fixtures/host-x87-transcendental.txt.gz", () => {
-      const oracle = hostOracle();
-      if (!oracle.path) throw new Error(oracle.why);
-      const cases = [...randomCases(FIXTURE_SEED, TRANS_OPS, FIXTURE_RANDOM), ...edgeSample([...TRANS_OPS], FIXTURE_EDGES)];
-      const host = runOnHost(oracle.path, cases);
-      const text = cases.map((c, i) => fixtureLine(c, parseHost(host[i]!, c.op))).join("\n") + "\n";
-      mkdirSync(dirname(FIXTURE), { recursive: true });
-      writeFileSync(FIXTURE, gzipSync(text, { level: 9 }));
+      recordFixture(FIXTURE, [...randomCases(FIXTURE_SEED, TRANS_OPS, FIXTURE_RANDOM), ...edgeSample([...TRANS_OPS], FIXTURE_EDGES)]);
     });
   });
 }

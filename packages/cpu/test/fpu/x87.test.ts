@@ -1,13 +1,13 @@
 import { skipWithReason } from "@ringlab/testkit";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
-import { compareLive, edgeSample, liveSettings, randomCases, Report } from "./differential.js";
-import { hostOracle, runOnHost } from "./host.js";
-import { fixtureLine, OPS, parseFixture, parseHost } from "./model.js";
+import { compareLive, edgeSample, liveSettings, randomCases, recordFixture, Report } from "./differential.js";
+import { hostOracle } from "./host.js";
+import { OPS, parseFixture } from "./model.js";
 
 /**
  * ringlab's x87 arithmetic against the host's own x87, bit for bit: result, C0-C3 and every
@@ -124,13 +124,7 @@ describe("x87 arithmetic vs the host x87", () => {
 if (env.RINGLAB_X87_RECORD) {
   describe("recording", () => {
     it("records the host's answers into fixtures/host-x87.txt.gz", () => {
-      const oracle = hostOracle();
-      if (!oracle.path) throw new Error(oracle.why);
-      const cases = [...randomCases(FIXTURE_SEED, OPS, FIXTURE_RANDOM), ...edgeSample(OPS, FIXTURE_EDGES)];
-      const host = runOnHost(oracle.path, cases);
-      const text = cases.map((c, i) => fixtureLine(c, parseHost(host[i]!, c.op))).join("\n") + "\n";
-      mkdirSync(dirname(FIXTURE), { recursive: true });
-      writeFileSync(FIXTURE, gzipSync(text, { level: 9 }));
+      recordFixture(FIXTURE, [...randomCases(FIXTURE_SEED, OPS, FIXTURE_RANDOM), ...edgeSample(OPS, FIXTURE_EDGES)]);
     });
   });
 }
