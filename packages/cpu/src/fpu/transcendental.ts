@@ -2,20 +2,22 @@
  * FSIN, FCOS, FSINCOS, FPTAN, FPATAN, F2XM1, FYL2X, FYL2XP1 (SDM vol.2, each instruction's
  * special-case table; vol.1 §8.3.8 for the internal pi, §8.3.10 for the accuracy).
  *
- * Finite results are the exact function of the operand — after the x87's own argument
- * reduction for the trigonometric ones (trig-reduction.ts: the 66-bit pi) — computed to
- * ~128 bits in integer fixed point (kernels.ts) and rounded once, in the control word's
- * rounding mode, to 64 bits. What the host's x87 does and this does too (measured against
- * it, test/fpu/transcendental.test.ts):
+ * Finite results are computed to ~128 bits in integer fixed point (kernels.ts) and rounded
+ * once, in the control word's rounding mode, to 64 bits. What is computed is the closest
+ * model of the host's x87 found by measuring it (test/fpu/transcendental.test.ts): the exact
+ * function after the x87's own argument reduction (trig-reduction.ts: the 66-bit pi), with
+ * its constants (x87-constants.ts) and, where the host evidently holds an intermediate in a
+ * 67-bit register, that intermediate truncated to 67 bits (FPTAN, F2XM1, FYL2X, FYL2XP1).
+ * Also as the host does:
  * - precision control is ignored (SDM vol.1 §8.1.5.2 lists only FADD..FSQRT as affected):
  *   PC = 24 or 53 still gives a 64-bit result;
  * - rounding control is honoured, and C1 says the magnitude was rounded up;
  * - |x| ≥ 2^63 for FSIN/FCOS/FSINCOS/FPTAN: C2 = 1, the operand unchanged, no flags;
  * - F2XM1 outside [-1, 1] and FYL2XP1 with x ≤ -1 (both undefined in the SDM) return x,
  *   with PE; F2XM1(±1) sets PE too, though 1 and -1/2 are exact.
- * The host's results themselves are not always correctly rounded (their internal error
- * reaches ~0.2 ulp before the final rounding), so a share of cases differ by one ulp: the
- * table in README.md.
+ * - |x| < 2^-68: FSIN/FPTAN give x, FCOS 1, F2XM1 x × ln2_66 (`tiny`).
+ * The host's results are still not always reproduced (its internal error reaches ~0.2 ulp
+ * before the final rounding), so a share of cases differ by one ulp: the table in README.md.
  *
  * Convention: one-operand functions take `(st0, cw)`; two-operand ones `(st0, st1, cw)`.
  */
