@@ -1,12 +1,12 @@
 /**
  * The mathematical kernels behind the x87 transcendental instructions, in BigInt fixed point
- * (fixed-point.ts): sine and cosine of a reduced argument, arctangent of a ratio, 2^x - 1
- * and log2. Each returns the *magnitude* of its result as an `Approx` (m × 2^e, ~128 correct
+ * (fixed-point.ts, series.ts): sine and cosine of a reduced argument, tangent, arctangent of
+ * a ratio, e^t - 1 and ln. Each returns the *magnitude* of its result as an `Approx` (m × 2^e, ~128 correct
  * bits, nudged by rho where the direction of a tiny remainder matters) and its sign; the
  * instructions (transcendental.ts) round it once into the destination.
  *
  * Relative precision for tiny results is kept by factoring the argument out: sin r = r ×
- * S(r²), arctan u = u × A(u²), 2^x - 1 = x ln2 × E(x ln2), ln m = 2s × T(s²), where the
+ * S(r²), arctan u = u × A(u²), e^t - 1 = t × E(t), ln m = 2s × T(s²), where the
  * series S, A, E, T are near 1 and computed in fixed point. When the correction term falls
  * below 2^-128 (tiny arguments) the series is exactly 1 and rho records on which side the
  * true value lies (sin r < r, arctan u < u, cos r < 1), so directed rounding is still right.
@@ -36,8 +36,6 @@ export interface Signed {
 }
 
 // ---- sine and cosine ------------------------------------------------------------------------
-
-
 
 /** The reduced argument as a magnitude and sign, and z = r² in fixed point. */
 function reducedSquare(red: Reduced): { neg: number; r: bigint; z: bigint } {
@@ -117,7 +115,6 @@ function compareMag(a: Mag, b: Mag): number {
   return x < y ? -1 : x > y ? 1 : 0;
 }
 
-
 /**
  * The magnitude of FPATAN's angle for |y| and |x| (finite, non-zero), in (0, pi): arctan of
  * the smaller over the larger, reflected about pi/4 when |y| > |x| and about pi/2 when x < 0.
@@ -154,8 +151,7 @@ export function atanMag(y: Mag, x: Mag, xNegative: boolean, pi: bigint): Approx 
 
 // ---- e^t - 1 --------------------------------------------------------------------------------
 
-
-/** Halvings of the argument before the series: 2^x - 1 = (2^(x/2) - 1)(2^(x/2) + 1). */
+/** Halvings of the argument before the series: e^t - 1 = (e^(t/2) - 1)(e^(t/2) + 1). */
 const HALVINGS = 4;
 
 /** |e^t - 1| for t = (-1)^sign × sig × 2^e, 0 < |t| ≤ ln 2; the result has the sign of t. */
@@ -171,7 +167,6 @@ export function expm1Mag(sign: number, sig: bigint, e: number): Approx {
 }
 
 // ---- natural logarithm ---------------------------------------------------------------------
-
 
 /**
  * ln of sig × 2^e (sig > 0, any size) = k ln2 + ln m with m in [√2/2, √2), so that arguments
