@@ -5,6 +5,7 @@ import { disasmCommand } from "./commands/disasm.js";
 import { type RunFlags, runCommand } from "./commands/run.js";
 import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
+import { formatCpuListing, listCpus } from "./commands/cpus.js";
 import { type MachineFlags, addMachineOptions, resolveRunConfig } from "./config/resolve-config.js";
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
@@ -47,6 +48,15 @@ export function buildProgram(version: string, io: Io): Command {
     .action(async (opts: { json?: boolean; plugin?: string[] }) => {
       const list = listDevices(await registryWithPlugins(opts.plugin ?? []));
       io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatDeviceListing(list));
+    });
+
+  program
+    .command("cpus")
+    .description("list the CPU models (--cpu, cpu.model) with their CPUID identity, features and instruction groups")
+    .option("--json", "print the listing as JSON")
+    .action((opts: { json?: boolean }) => {
+      const list = listCpus();
+      io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatCpuListing(list));
     });
 
   addMachineOptions(

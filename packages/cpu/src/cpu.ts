@@ -9,7 +9,9 @@ import { popZ32, pushZ32 } from "./exec/stack.js";
 import { CpuFault, fault, Unimplemented, unimplemented } from "./exceptions/cpu-fault.js";
 import { deliverInterrupt, EventSource } from "./exceptions/delivery.js";
 import { DB, DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
-import { undefinedOpcode, CPUID_SIGNATURE } from "./exec/system.js";
+import { undefinedOpcode } from "./exec/system.js";
+import { type CpuModel, insnGroupMask, signatureOf } from "./model/cpu-model.js";
+import { DEFAULT_CPU_MODEL } from "./model/cpu-models.js";
 import { peekLinear } from "./mmu/debug-read.js";
 import { CpuMemory } from "./mmu/linear-memory.js";
 import { CR0_AM, loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
@@ -113,9 +115,16 @@ export class Cpu extends CpuMemory {
   private stepFaulted = false;
   private stepSoftInt = false;
 
-  constructor(bus: Bus, clock: VirtualClock) {
+  /** The part this CPU is (model/cpu-models.ts): what CPUID reports, which instructions exist. */
+  readonly model: CpuModel;
+  /** The model's instruction groups as the decoder's mask. */
+  private readonly insnGroups: number;
+
+  constructor(bus: Bus, clock: VirtualClock, model: CpuModel = DEFAULT_CPU_MODEL) {
     super(bus);
     this.clock = clock;
+    this.model = model;
+    this.insnGroups = insnGroupMask(model.instructions);
     // Devices read the clock in the middle of a slice (a PIT counter read): it counts what
     // this slice has retired so far.
     clock.setInFlight(() => this.n);
@@ -132,7 +141,8 @@ export class Cpu extends CpuMemory {
     this.recent.fill(NO_RECENT);
     this.recentNext = 0;
     this.regs.fill(0);
-    this.regs[2] = CPUID_SIGNATURE;
+    // EDX holds the processor signature after reset (SDM vol.3 §9.1.4).
+    this.regs[2] = signatureOf(this.model);
     this.setEflags(EFLAGS_FIXED1);
     for (let s = 0; s < 8; s++) {
       this.segSel[s] = 0;
@@ -161,6 +171,8 @@ export class Cpu extends CpuMemory {
     this.ipMask = 0xffff;
     this.stackMask = 0xffff;
     this.tscOffset = 0;
+    this.sysenterCs = this.sysenterEsp = this.sysenterEip = 0;
+    this.mtrrs.reset();
     this.halted = false;
     this.fpu.powerOn();
     this.shutdownWhy = null;
@@ -388,7 +400,7 @@ export class Cpu extends CpuMemory {
     const limit = this.segLimit[CS]! >>> 0;
     if (eip > limit) fault(GP, 0);
     const insn = new Insn(undefinedOpcode);
-    decode((k) => this.rd8((lin + k) | 0), this.code32, insn);
+    decode((k) => this.rd8((lin + k) | 0), this.code32, insn, this.insnGroups);
     if (eip + insn.len - 1 > limit) fault(GP, 0);
     return insn;
   }
@@ -402,7 +414,7 @@ export class Cpu extends CpuMemory {
     const patch = this.patchHook?.(lin >>> 0, insn);
     if (patch) {
       insn = new Insn(undefinedOpcode);
-      decode((k) => (k < patch.length ? patch[k]! : 0x90), this.code32, insn);
+      decode((k) => (k < patch.length ? patch[k]! : 0x90), this.code32, insn, this.insnGroups);
     }
     const page = lin >>> 12;
     const off = lin & 0xfff;

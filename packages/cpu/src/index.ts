@@ -7,7 +7,19 @@ export type { ExitEvent, ExitKind } from "./state/cpu-state.js";
 export type { DecodedInsn } from "./decode/insn.js";
 export { decodeInstruction, mnemonicOf } from "./decode/decode-bytes.js";
 export { disassemble, type DisassembledInsn } from "./disasm/disassemble.js";
-export { CPUID_FEATURES_EDX, CPUID_SIGNATURE, CPUID_VENDOR } from "./exec/system.js";
+export {
+  ALL_INSN_GROUPS,
+  cpuidLeaf,
+  type CpuModel,
+  EDX_FEATURE_NAMES,
+  edxFeatureNames,
+  IMPLEMENTED_EDX,
+  INSN_GROUPS,
+  type InsnGroup,
+  signatureOf,
+} from "./model/cpu-model.js";
+export { CPU_MODEL_NAMES, CPU_MODELS, DEFAULT_CPU_MODEL, findCpuModel, RINGLAB } from "./model/cpu-models.js";
+export { MSR_SYSENTER_CS, MSR_SYSENTER_EIP, MSR_SYSENTER_ESP, MSR_TSC } from "./exec/msr.js";
 export * as vectors from "./exceptions/vectors.js";
 export * as eflags from "./state/eflags.js";
 export { CR4_PVI } from "./exec/virtual-interrupts.js";

@@ -1,5 +1,5 @@
 import { Bus, VirtualClock } from "@ringlab/sdk";
-import { Cpu, type StopReason } from "../src/index.js";
+import { Cpu, type CpuModel, type StopReason } from "../src/index.js";
 
 /** Where test code is placed. */
 export const CODE = 0x1000;
@@ -15,12 +15,12 @@ export interface TestMachine {
   ram: Uint8Array;
 }
 
-/** A CPU in flat 32-bit mode at CODE with `code` loaded, ESP = STACK_TOP. */
-export function machine(code: ArrayLike<number>, at = CODE): TestMachine {
+/** A CPU (of `model`, default ringlab's) in flat 32-bit mode at CODE with `code` loaded, ESP = STACK_TOP. */
+export function machine(code: ArrayLike<number>, at = CODE, model?: CpuModel): TestMachine {
   const bus = new Bus({ ramSize: 1 << 20 });
   bus.memory.mapRam("ram", 0, 1 << 20);
   const clock = new VirtualClock();
-  const cpu = new Cpu(bus, clock);
+  const cpu = new Cpu(bus, clock, model);
   bus.memory.ram8.set(code, at);
   cpu.setFlat32(at);
   cpu.setReg32(4, STACK_TOP);

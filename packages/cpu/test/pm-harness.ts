@@ -1,4 +1,4 @@
-import type { ExitEvent } from "../src/index.js";
+import type { CpuModel, ExitEvent } from "../src/index.js";
 import { parseDescriptor } from "../src/state/segment-cache.js";
 import { refreshSegCheck } from "../src/mmu/segmentation.js";
 import { CODE, GDT, IDT, machine, rd32, type TestMachine, wr32 } from "./harness.js";
@@ -110,10 +110,12 @@ export function loadCache(m: TestMachine, seg: number, sel: number): void {
 /**
  * A CPU at CPL 0 with the GDT, LDT (loaded), TSS (loaded in TR, busy; SS0:ESP0 =
  * 0x10:RING0_STACK, SS1:ESP1 = 0x39:RING1_STACK, all ports denied in the bitmap except
- * 0x80-0x87) and an empty 256-gate IDT. `code` goes to CODE, `ring3` to RING3_CODE.
+ * 0x80-0x87) and an empty 256-gate IDT. `code` goes to CODE, `ring3` to RING3_CODE. Ring-0
+ * code, ring-0 data, ring-3 code and ring-3 data follow each other from 0x08, as SYSENTER and
+ * SYSEXIT want them. `model` is the CPU model (default ringlab's).
  */
-export function pm(code: number[], ring3: number[] = [], handler: number[] = [0xf4]): TestMachine {
-  const m = machine(code);
+export function pm(code: number[], ring3: number[] = [], handler: number[] = [0xf4], model?: CpuModel): TestMachine {
+  const m = machine(code, CODE, model);
   m.ram.set(ring3, RING3_CODE);
   m.ram.set(handler, HANDLER);
   for (const [sel, d] of GDT_ENTRIES) writeDescriptor(m, GDT, sel, d);

@@ -1,6 +1,6 @@
 import { VirtualClock } from "@ringlab/sdk";
 import { describe, expect, it } from "vitest";
-import { Cpu, CPUID_FEATURES_EDX } from "../src/index.js";
+import { Cpu, RINGLAB } from "../src/index.js";
 import { CODE, installGdt, installIdt, machine, rd32, runToHalt, setGate, wr32 } from "./harness.js";
 
 const HANDLER = 0x1800;
@@ -20,7 +20,7 @@ describe("CPUID", () => {
     expect(m.cpu.getReg32(0)).toBe(1);
     runToHalt(m.cpu);
     const edx = m.cpu.getReg32(2);
-    expect(edx).toBe(CPUID_FEATURES_EDX);
+    expect(edx).toBe(RINGLAB.featuresEdx);
     expect(edx & 1).toBe(1); // FPU: the x87 is on the chip (CPUID.1:EDX bit 0)
     expect(edx & (1 << 4)).not.toBe(0); // TSC
     expect(edx & (1 << 8)).not.toBe(0); // CX8

@@ -20,7 +20,7 @@ import {
   VirtualClock,
   parseDeviceOptions,
 } from "@ringlab/sdk";
-import { Cpu } from "@ringlab/cpu";
+import { Cpu, findCpuModel } from "@ringlab/cpu";
 import { type MonitorPolicy, createPolicy } from "@ringlab/monitor";
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
@@ -77,7 +77,8 @@ export function createMachine(
   const bus = new Bus({ ramSize: layout.topOfRam });
   for (const [start, end] of layout.ramRuns) bus.memory.mapRam("ram", start, end - start);
   const clock = new VirtualClock(config.clock);
-  const cpu = new Cpu(bus, clock);
+  // The schema admits only listed model names.
+  const cpu = new Cpu(bus, clock, findCpuModel(config.cpu.model)!);
 
   // The machine answers devices' run-control requests; it exists only after the devices, so
   // they get a forwarder bound to it below.

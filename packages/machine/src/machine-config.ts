@@ -1,3 +1,4 @@
+import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL } from "@ringlab/cpu";
 import { POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
 import { ConfigError, formatZodIssue, hex, z } from "@ringlab/sdk";
 import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
@@ -134,6 +135,16 @@ const monitorSchema = z
   })
   .strict();
 
+/**
+ * `cpu`: which CPU model the machine has (`@ringlab/cpu`'s model list: what CPUID reports,
+ * which instructions and MSRs exist). Default: ringlab's own model.
+ */
+const cpuSchema = z
+  .object({
+    model: z.enum(CPU_MODEL_NAMES, { error: enumError(CPU_MODEL_NAMES) }).default(DEFAULT_CPU_MODEL.name),
+  })
+  .strict();
+
 /** One device of a machine: which plugin, its instance id (default: the plugin name), options. */
 export const deviceEntrySchema = z
   .object({
@@ -184,6 +195,7 @@ export const machineConfigSchema = z
     devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
     monitor: monitorSchema.default({ policy: "pure", patch: true }),
+    cpu: cpuSchema.default({ model: DEFAULT_CPU_MODEL.name }),
   })
   .strict();
 

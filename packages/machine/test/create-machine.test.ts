@@ -81,6 +81,19 @@ describe("createMachine", () => {
     expect(() => parseMachineConfig({ memory: { size: "1M" } })).toThrow(/key 'memory\.size': expected a multiple of 4K from 2M to 3G/);
   });
 
+  it("cpu.model chooses the CPU model (default ringlab's); an unknown one names the key and the models", () => {
+    const r = builtinRegistry();
+    expect(createMachine({ devices: [] }, r).cpu.model.name).toBe("ringlab");
+    const m = createMachine({ devices: [], cpu: { model: "pentium2" } }, r);
+    expect(m.cpu.model.name).toBe("pentium2");
+    expect(m.cpu.model.vendor).toBe("GenuineIntel");
+    expect(parseMachineConfig({}).cpu).toEqual({ model: "ringlab" });
+    expect(() => parseMachineConfig({ cpu: { model: "k6" } }, "vm.toml")).toThrow(
+      "vm.toml: key 'cpu.model': expected one of 'ringlab', '486', 'pentium', 'pentium-pro', 'pentium2', got 'k6'",
+    );
+    expect(() => parseMachineConfig({ cpu: { modle: "486" } })).toThrow("config: unknown key 'cpu.modle'");
+  });
+
   it("creates a machine with no devices", () => {
     const m = createMachine({ devices: [] }, builtinRegistry());
     expect(m.devices).toEqual([]);

@@ -12,7 +12,7 @@ import {
 import { CodeScanner } from "./code-scanner.js";
 import { type ExitReason, ExitStats } from "./exit-stats.js";
 import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
-import { ioInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
+import { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
 import { canDeprivilege, MONITOR_IDT_BASE, MONITOR_IDT_LIMIT, VirtualState } from "./virtual-state.js";
 
 const { IF: EFLAGS_IF, IOPL: EFLAGS_IOPL, VIF: EFLAGS_VIF, VIP: EFLAGS_VIP } = eflags;
@@ -37,7 +37,7 @@ export interface DeprivilegeOptions {
  * FreeMWare/plex86 plan). The guest kernel runs directly on the CPU in an outer ring; its
  * GDT, LDT, TSS, CR0 and CR3 stay loaded, while its privilege level, IF, IOPL, IDTR, CR2 and
  * CR4 are virtual ({@link VirtualState}) and the CPU holds the monitor's: CPL 1 or 3, IF=1,
- * IOPL=0, the monitor's IDT. Sensitive instructions are patched before they run
+ * IOPL=0, the monitor's IDT, a null IA32_SYSENTER_CS. Sensitive instructions are patched before they run
  * ({@link CodeScanner}).
  *
  * Every event the CPU raises while the guest runs deprivileged is an exit (the CPU's exit
@@ -241,8 +241,9 @@ export class DeprivilegingMonitor implements MonitorPolicy {
   private classify(insn: DecodedInsn | null, faulted: boolean, vector: number): [ExitReason, string] {
     if (insn === null) return [faulted ? "guest-exception" : "ring-compression", "(unreadable)"];
     if (faulted) return ["guest-exception", `${vectors.vectorName(vector)} ${mnemonicOf(insn)}`];
-    // Without patches a sensitive instruction only exits when it faults for another reason.
-    const sensitive = this.options.patch ? sensitiveInstruction(insn) : null;
+    // Without patches a sensitive instruction only exits when it faults for another reason;
+    // SYSENTER always exits (the monitor's IA32_SYSENTER_CS is 0).
+    const sensitive = msrTrappedInstruction(insn) ?? (this.options.patch ? sensitiveInstruction(insn) : null);
     if (sensitive !== null) return ["sensitive-instruction", sensitive];
     const io = ioInstruction(insn);
     if (io !== null) return ["io", io];
@@ -371,5 +372,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     cpu.idtrBase = MONITOR_IDT_BASE;
     cpu.idtrLimit = MONITOR_IDT_LIMIT;
     cpu.cr4 = pvi ? v.cr4 | CR4_PVI : v.cr4;
+    // SYSENTER would enter the CPU's real ring 0: a null SYSENTER_CS makes it #GP(0) instead.
+    cpu.sysenterCs = 0;
   }
 }

@@ -8,6 +8,6 @@ export { type MonitorCounters, type MonitorPolicy, type PolicyName, POLICY_NAMES
 export { PurePolicy } from "./pure-policy.js";
 export { type DeprivilegeOptions, DeprivilegingMonitor } from "./deprivileging-monitor.js";
 export { CodeScanner, PATCH_BYTES } from "./code-scanner.js";
-export { ioInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
+export { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
 export { createPolicy, type PolicyOptions, pviPolicy, scanPatchPolicy } from "./policies.js";
 export { MONITOR_IDT_BASE, MONITOR_IDT_LIMIT } from "./virtual-state.js";

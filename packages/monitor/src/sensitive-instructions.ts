@@ -77,6 +77,17 @@ export function sensitiveInstruction(insn: DecodedInsn): string | null {
 }
 
 /**
+ * Sensitive instructions the monitor makes fault without a patch, by the state it keeps in
+ * the CPU while the guest runs deprivileged. SYSENTER may run at any CPL and would take the
+ * guest straight into the CPU's real ring 0 (SDM vol.2 "SYSENTER"): the monitor keeps
+ * IA32_SYSENTER_CS at 0 meanwhile (virtual-state.ts), so SYSENTER raises #GP(0) and is
+ * run in the guest's own view, with the guest's MSR — with or without patching.
+ */
+export function msrTrappedInstruction(insn: DecodedInsn): string | null {
+  return insn.opcode === 0x134 ? "sysenter" : null;
+}
+
+/**
  * The privileged instructions: #GP(0) at CPL > 0 (SDM vol.3 §5.9), so a deprivileged guest
  * kernel exits on them without any patching. Returns the instruction's name, or null.
  */
@@ -113,6 +124,8 @@ export function privilegedInstruction(insn: DecodedInsn): string | null {
       return "rdmsr";
     case 0x131:
       return "rdtsc";
+    case 0x135: // SYSEXIT: CPL 0 only (SDM vol.2 "SYSEXIT")
+      return "sysexit";
     default:
       return null;
   }

@@ -16,7 +16,8 @@ export const MONITOR_IDT_LIMIT = 0x7ff;
  * The guest's privileged state that differs from the CPU's while the guest runs
  * deprivileged (DESIGN.md: CR0/CR3/CR4, GDTR/IDTR/LDTR/TR, IF, IOPL are virtual). In this
  * monitor the guest's GDT, LDT, TR, CR0 and CR3 stay loaded in the CPU, so only what ring
- * compression changes is kept here: the privilege level, IF, IOPL, VIF/VIP, IDTR, CR2 and CR4.
+ * compression changes is kept here: the privilege level, IF, IOPL, VIF/VIP, IDTR, CR2, CR4
+ * and IA32_SYSENTER_CS.
  */
 export class VirtualState {
   cpl = 0;
@@ -30,6 +31,12 @@ export class VirtualState {
    */
   cr2 = 0;
   cr4 = 0;
+  /**
+   * The guest's IA32_SYSENTER_CS. While the guest runs deprivileged the CPU holds 0, so that
+   * SYSENTER faults (#GP(0)) instead of entering the CPU's real ring 0; the monitor then runs
+   * it in the guest's own view, where this value is back (see msrTrappedInstruction).
+   */
+  sysenterCs = 0;
 
   /** Takes the guest's true state from a CPU that is running in the guest's own view. */
   capture(cpu: Cpu): void {
@@ -39,6 +46,7 @@ export class VirtualState {
     this.idtrLimit = cpu.idtrLimit;
     this.cr2 = cpu.cr2;
     this.cr4 = cpu.cr4;
+    this.sysenterCs = cpu.sysenterCs;
   }
 
   /** Puts the guest's true state back into the CPU (the guest's own view, for emulation). */
@@ -49,6 +57,7 @@ export class VirtualState {
     cpu.idtrLimit = this.idtrLimit;
     cpu.cr2 = this.cr2;
     cpu.cr4 = this.cr4;
+    cpu.sysenterCs = this.sysenterCs;
   }
 
   get interruptFlag(): boolean {

@@ -1,4 +1,4 @@
-import { Cpu } from "@ringlab/cpu";
+import { Cpu, type CpuModel, findCpuModel } from "@ringlab/cpu";
 import { Bus, VirtualClock } from "@ringlab/sdk";
 import { describe, expect, it } from "vitest";
 import { createPolicy, type MonitorPolicy, type PolicyName, MONITOR_IDT_BASE } from "../src/index.js";
@@ -10,11 +10,11 @@ const GDT = 0x1000;
  * A CPU in the Multiboot entry state (CPL 0, flat CS 0x08 / DS 0x10, IF=0) with a GDT that
  * holds those two descriptors, `code` at 0x2000, and the policy attached.
  */
-function machine(policy: PolicyName, code: number[], patch = true) {
+function machine(policy: PolicyName, code: number[], patch = true, model?: CpuModel) {
   const bus = new Bus({ ramSize: 1 << 20 });
   bus.memory.mapRam("ram", 0, 1 << 20);
   const clock = new VirtualClock();
-  const cpu = new Cpu(bus, clock);
+  const cpu = new Cpu(bus, clock, model);
   const ram = bus.memory.ram8;
   // null, 0x08 flat 32-bit code DPL 0, 0x10 flat data DPL 0
   ram.set([0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 0, 0x9a, 0xcf, 0, 0xff, 0xff, 0, 0, 0, 0x92, 0xcf, 0], GDT);
@@ -262,5 +262,61 @@ describe("deprivileging policies", () => {
     expect(counts[1]).toEqual(counts[0]);
     expect(counts[2]).toEqual(counts[0]);
     expect(counts[0]![0]).toBe(370);
+  });
+
+  describe("SYSENTER/SYSEXIT (Pentium II model): the guest sees the same under every policy", () => {
+    const le32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
+    const wrmsr = (index: number, value: number) => [0xb9, ...le32(index), 0xb8, ...le32(value), 0x31, 0xd2, 0x0f, 0x30];
+    const ENTRY = 0x2400;
+    const USER = 0x2800;
+    // ring 0: SYSENTER_CS = 0x08, ESP = 0x8800, EIP = ENTRY; sti; mov edx,USER; mov ecx,0x7000; sysexit
+    const kernel = [
+      ...wrmsr(0x174, 0x08), ...wrmsr(0x175, 0x8800), ...wrmsr(0x176, ENTRY),
+      0xfb, 0xba, ...le32(USER), 0xb9, ...le32(0x7000), 0x0f, 0x35,
+    ];
+    // ring 3: mov edi,cs; pushfd; pop dword [0x600]; sysenter
+    const user = [0x8c, 0xcf, 0x9c, 0x8f, 0x05, 0x00, 0x06, 0x00, 0x00, 0x0f, 0x34];
+    // entry: mov ebx,cs; mov esi,ss; pushfd; pop ebp; mov ecx,0x174; rdmsr; hlt
+    const entry = [0x8c, 0xcb, 0x8c, 0xd6, 0x9c, 0x5d, 0xb9, ...le32(0x174), 0x0f, 0x32, 0xf4];
+    const P2 = findCpuModel("pentium2")!;
+
+    function run(policy: PolicyName, patch = true) {
+      const m = machine(policy, kernel, patch, P2);
+      const ram = m.cpu.bus.memory.ram8;
+      ram.set([0xff, 0xff, 0, 0, 0, 0xfa, 0xcf, 0, 0xff, 0xff, 0, 0, 0, 0xf2, 0xcf, 0], GDT + 0x18); // ring-3 code, data
+      m.cpu.gdtrLimit = 0x27;
+      ram.set(user, USER);
+      ram.set(entry, ENTRY);
+      expect(m.p.run(200), policy).toEqual({ kind: "halt" });
+      const r = (k: number) => m.cpu.getReg32(k);
+      return {
+        guest: { userCs: r(7), userFlags: (ram[0x600]! | (ram[0x601]! << 8)) & 0x3200, cs: r(3), ss: r(6), flags: r(5) & 0x3200, msr: r(0), esp: r(4), cpl: m.cpu.cpl, n: m.clock.instructions },
+        stats: Object.fromEntries(m.p.stats.rows().map((row) => [`${row.reason} ${row.instruction}`, row.count])),
+      };
+    }
+
+    it("ring 3 after SYSEXIT (CS 0x1B, IF kept), ring 0 after SYSENTER (CS 0x08, SS 0x10, IF 0, SYSENTER_ESP)", () => {
+      const pure = run("pure").guest;
+      expect(pure).toEqual({ userCs: 0x1b, userFlags: 0x200, cs: 0x08, ss: 0x10, flags: 0, msr: 0x08, esp: 0x8800, cpl: 0, n: 27 });
+      expect(run("scan-patch").guest).toEqual(pure);
+      expect(run("pvi").guest).toEqual(pure);
+    });
+
+    it("SYSENTER exits through the monitor's null SYSENTER_CS, SYSEXIT as a privileged instruction", () => {
+      for (const policy of ["scan-patch", "pvi"] as const) {
+        const { stats } = run(policy);
+        expect(stats["sensitive-instruction sysenter"], policy).toBe(1);
+        expect(stats["privileged-instruction sysexit"], policy).toBe(1);
+      }
+    });
+
+    it("without patches SYSENTER still cannot reach the CPU's ring 0 (it is not a patch that stops it)", () => {
+      const { guest, stats } = run("scan-patch", false);
+      expect(stats["sensitive-instruction sysenter"]).toBe(1);
+      // The unpatched MOV from CS shows the compressed ring, as everywhere without patches;
+      // SYSENTER itself went to the guest's ring 0, which runs in ring 1.
+      expect(guest.cs).toBe(0x09);
+      expect(guest.msr).toBe(0x08);
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { Cpu } from "@ringlab/cpu";
+import { Cpu, type CpuModel, DEFAULT_CPU_MODEL, findCpuModel } from "@ringlab/cpu";
 import { Bus, VirtualClock } from "@ringlab/sdk";
 import { describe, expect, it } from "vitest";
 import { createPolicy, type MonitorPolicy, type PolicyName } from "../src/index.js";
@@ -19,6 +19,7 @@ const IDT = 0x3000;
 const TSS = 0x4000;
 const HALT_STUB = 0x2800; // every vector: hlt
 const IRET_STUB = 0x2810; // vector 0x30 (DPL 3): iretd
+const SYSENTER_STUB = 0x2820; // SYSENTER_EIP: pushfd / pop eax / sysexit (back to EDX, ESP = ECX)
 const CODE = 0x10000;
 const DATA = 0x6000;
 const SELECTORS = [0, 0x08, 0x10, 0x1b, 0x23, 0x28, 0x0b, 0x13, 0x18, 0x20, 0x30, 0xfffc];
@@ -26,9 +27,11 @@ const SELECTORS = [0, 0x08, 0x10, 0x1b, 0x23, 0x28, 0x0b, 0x13, 0x18, 0x20, 0x30
 /**
  * Generates `count` instructions at ring 0 from templates weighted towards what a monitor
  * must get right: the sensitive and privileged instructions, flags, selectors, I/O, software
- * interrupts, far jumps and a drop to ring 3 by IRETD, mixed with ordinary ALU work.
+ * interrupts, far jumps and a drop to ring 3 by IRETD, mixed with ordinary ALU work. With
+ * `sysenter`, also SYSENTER and SYSEXIT (each returning to the next instruction) and WRMSR
+ * of SYSENTER_CS (sometimes 0, which makes both #GP(0)).
  */
-function program(rnd: () => number, count: number): number[] {
+function program(rnd: () => number, count: number, sysenter = false): number[] {
   const out: number[] = [];
   const imm32 = (v: number) => [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, v >>> 24];
   const dataAddr = () => imm32(DATA + (rnd() % 0x100) * 4);
@@ -72,11 +75,18 @@ function program(rnd: () => number, count: number): number[] {
   const jmpFar = (at: number): number[] => [0xea, ...imm32(at + 7), 0x08, 0x00]; // jmp 0x08:next
   // push 0x23 / push esp-ish / push eflags / push 0x1b / push next / iretd: to ring 3
   const toRing3 = (at: number): number[] => [0x6a, 0x23, 0x68, ...imm32(0x7800), 0x68, ...imm32(0x202 | (rnd() & 0x3000)), 0x6a, 0x1b, 0x68, ...imm32(at + 20), 0xcf];
+  // mov edx,next / mov ecx,esp / sysenter — or — mov edx,next / mov ecx,0x7800 / sysexit
+  const sysCall = (at: number): number[] =>
+    rnd() % 2 ? [0xba, ...imm32(at + 9), 0x89, 0xe1, 0x0f, 0x34] : [0xba, ...imm32(at + 12), 0xb9, ...imm32(0x7800), 0x0f, 0x35];
+  // mov ecx,0x174 / mov eax,0x08 or 0 / xor edx,edx / wrmsr
+  const setSysenterCs = (): number[] => [0xb9, ...imm32(0x174), 0xb8, ...imm32(rnd() % 4 ? 0x08 : 0), 0x31, 0xd2, 0x0f, 0x30];
   for (let k = 0; k < count; k++) {
     const r = rnd() % 100;
     const at = CODE + out.length;
     if (r < 3) out.push(...jmpFar(at));
     else if (r < 5) out.push(...toRing3(at));
+    else if (sysenter && r < 10) out.push(...sysCall(at));
+    else if (sysenter && r < 12) out.push(...setSysenterCs());
     else out.push(...templates[rnd() % templates.length]!());
   }
   out.push(0xf4);
@@ -102,15 +112,15 @@ interface Rig {
   events: string[];
 }
 
-/** One machine per policy, reused from program to program (power-on state each time). */
-const rigs = new Map<PolicyName, Rig>();
-function rig(name: PolicyName): Rig {
-  let r = rigs.get(name);
+/** One machine per policy and CPU model, reused from program to program (power-on state each time). */
+const rigs = new Map<string, Rig>();
+function rig(name: PolicyName, model: CpuModel): Rig {
+  let r = rigs.get(`${name} ${model.name}`);
   if (r === undefined) {
     const bus = new Bus({ ramSize: 1 << 20 });
     bus.memory.mapRam("ram", 0, 1 << 20);
     const clock = new VirtualClock();
-    const cpu = new Cpu(bus, clock);
+    const cpu = new Cpu(bus, clock, model);
     const rr: Rig = { bus, clock, cpu, policy: createPolicy(name, cpu), request: -1, events: [] };
     // A minimal interrupt controller the programs drive themselves: OUT 0x21 raises
     // request 0x40 + (AL & 7), OUT 0xA1 withdraws it; it tells the CPU at once, like a PIC.
@@ -130,7 +140,7 @@ function rig(name: PolicyName): Rig {
     });
     bus.ports.claim({ owner: "test-intr", base: 0xa1, count: 1, handlers: { write8: () => (rr.request = -1) } });
     cpu.deliveryHook = (vector, kind, cs, eip, err) => rr.events.push(`${clock.instructions} ${vector} ${kind} ${cs}:${eip} ${err}`);
-    rigs.set(name, (r = rr));
+    rigs.set(`${name} ${model.name}`, (r = rr));
   }
   r.request = -1;
   r.events = [];
@@ -142,8 +152,8 @@ function rig(name: PolicyName): Rig {
 }
 
 /** Runs one generated program under `policy` and returns everything the guest could observe. */
-function run(policy: PolicyName, code: number[], regs: number[], flags: number, arrival: number) {
-  const r = rig(policy);
+function run(policy: PolicyName, code: number[], regs: number[], flags: number, arrival: number, model = DEFAULT_CPU_MODEL) {
+  const r = rig(policy, model);
   const { bus, clock, cpu, policy: p } = r;
   const ram = bus.memory.ram8;
   ram.set(
@@ -162,6 +172,11 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number, 
   for (let v = 0; v < 256; v++) ram.set(gate(returns(v) ? IRET_STUB : HALT_STUB, v === 0x30 ? 3 : 0), IDT + v * 8);
   ram[HALT_STUB] = 0xf4;
   ram[IRET_STUB] = 0xcf;
+  ram.set([0x9c, 0x58, 0x0f, 0x35], SYSENTER_STUB);
+  // The GDT's 0x08, 0x10, 0x1B, 0x23 are what SYSENTER/SYSEXIT derive from SYSENTER_CS = 0x08.
+  cpu.sysenterCs = 0x08;
+  cpu.sysenterEsp = 0x9800;
+  cpu.sysenterEip = SYSENTER_STUB;
   ram.set([0x00, 0x90, 0, 0, 0x10, 0, 0, 0], TSS + 4); // ESP0 = 0x9000, SS0 = 0x10
   ram.set(code, CODE);
   cpu.setFlat32(CODE);
@@ -200,6 +215,7 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number, 
     cpl: cpu.cpl,
     cr: [cpu.cr0, cpu.cr2, cpu.cr3, cpu.cr4],
     idtr: [cpu.idtrBase, cpu.idtrLimit],
+    sysenter: [cpu.sysenterCs, cpu.sysenterEsp, cpu.sysenterEip],
     instructions: clock.instructions,
     hash,
     events: r.events,
@@ -212,6 +228,8 @@ function run(policy: PolicyName, code: number[], regs: number[], flags: number, 
  * first such run found a CPU bug (an HLT single-stepped with TF left a stale stop request).
  */
 const ROUNDS = 3000;
+/** Programs of the SYSENTER run: 10,000 with each of the seeds 0x5e9, 0x1234 and 0xbeef passed on 2026-12-03. */
+const SYSENTER_ROUNDS = 1000;
 
 describe("generated programs: the guest cannot tell the policies apart", () => {
   it(`${ROUNDS} programs of sensitive, privileged, I/O and ordinary instructions end in the same state, with the same event log, under every policy`, { timeout: 120_000 }, () => {
@@ -238,5 +256,25 @@ describe("generated programs: the guest cannot tell the policies apart", () => {
     expect(exits).toBeGreaterThan(ROUNDS * 10);
     // And device interrupts do reach the guest.
     expect(interrupts).toBeGreaterThan(ROUNDS / 10);
+  });
+
+  it(`${SYSENTER_ROUNDS} programs with SYSENTER, SYSEXIT and WRMSR SYSENTER_CS on the Pentium II model: the same under every policy`, { timeout: 120_000 }, () => {
+    const p2 = findCpuModel("pentium2")!;
+    const rnd = prng(0x5e9);
+    let sysenters = 0;
+    for (let round = 0; round < SYSENTER_ROUNDS; round++) {
+      const code = program(rnd, 40, true);
+      const regs = Array.from({ length: 8 }, () => rnd());
+      const flags = 0x2 | (rnd() & 0x8d5);
+      const arrival = 1 + (rnd() % 30);
+      const pure = run("pure", code, regs, flags, arrival, p2);
+      for (const policy of ["scan-patch", "pvi"] as const) {
+        const r = run(policy, code, regs, flags, arrival, p2);
+        if (policy === "scan-patch") sysenters += rigs.get(`scan-patch ${p2.name}`)!.policy.stats.rows().find((x) => x.instruction === "sysenter")?.count ?? 0;
+        expect({ ...r, exits: 0 }, `round ${round} under ${policy}`).toEqual({ ...pure, exits: 0 });
+      }
+    }
+    // SYSENTER did run, and exited to the monitor each time it ran deprivileged.
+    expect(sysenters).toBeGreaterThan(SYSENTER_ROUNDS / 10);
   });
 });

@@ -1,6 +1,6 @@
 import { decodeInstruction } from "@ringlab/cpu";
 import { describe, expect, it } from "vitest";
-import { ioInstruction, privilegedInstruction, sensitiveInstruction } from "../src/index.js";
+import { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "../src/index.js";
 
 /** Decodes 32-bit code bytes (encodings as nasm emits them). */
 function insn(...bytes: number[]) {
@@ -60,6 +60,14 @@ describe("the sensitive-instruction table (Robin & Irvine 2000)", () => {
   });
 });
 
+describe("instructions trapped through the monitor's MSR values", () => {
+  it("SYSENTER is trapped by a null SYSENTER_CS, not patched; nothing else is", () => {
+    expect(msrTrappedInstruction(insn(0x0f, 0x34))).toBe("sysenter");
+    expect(sensitiveInstruction(insn(0x0f, 0x34))).toBeNull();
+    for (const bytes of [[0x0f, 0x35], [0x0f, 0x30], [0x0f, 0x05] /* #UD here */, [0x90]]) expect(msrTrappedInstruction(insn(...bytes))).toBeNull();
+  });
+});
+
 describe("privileged and I/O instruction tables", () => {
   it("names the privileged instructions (SDM vol.3 §5.9)", () => {
     const cases: [string, number[]][] = [
@@ -78,6 +86,7 @@ describe("privileged and I/O instruction tables", () => {
       ["mov dr", [0x0f, 0x23, 0xc0]],
       ["wrmsr", [0x0f, 0x30]],
       ["rdmsr", [0x0f, 0x32]],
+      ["sysexit", [0x0f, 0x35]],
       ["wbinvd", [0x0f, 0x09]],
     ];
     for (const [name, bytes] of cases) expect(privilegedInstruction(insn(...bytes)), name).toBe(name);

@@ -4,6 +4,7 @@ import { undefinedOpcode } from "../exec/system.js";
 import { DS, SS, ZERO_REG } from "../state/registers.js";
 import { hotId } from "./hot-handlers.js";
 import { Insn, REP_E, REP_NE } from "./insn.js";
+import { ALL_INSN_GROUPS } from "../model/cpu-model.js";
 import { isGroup, type OpDef } from "./opcode-def.js";
 import { OPCODES, PREFIX_SEG } from "./opcode-table.js";
 
@@ -19,10 +20,12 @@ const INDEX16 = [6, 7, 6, 7, ZERO_REG, ZERO_REG, ZERO_REG, ZERO_REG];
 
 /**
  * Decodes one instruction into `insn` (prefixes, opcode, ModRM/SIB, displacement,
- * immediates) and picks its handler. `code32` is CS.D. An undefined opcode or a misuse of
- * LOCK decodes to a #UD handler; a fetch past 15 bytes throws #GP(0).
+ * immediates) and picks its handler. `code32` is CS.D. `groups` is the CPU model's
+ * instruction-group mask (model/cpu-model.ts; default: every group, as a disassembler wants).
+ * An undefined opcode, one of a group the model lacks, or a misuse of LOCK decodes to a #UD
+ * handler (`insn.def` still names the instruction); a fetch past 15 bytes throws #GP(0).
  */
-export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn): Insn {
+export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn, groups = ALL_INSN_GROUPS): Insn {
   let pos = 0;
   const next = (): number => {
     if (pos >= MAX_INSN_LENGTH) throw new CpuFault(GP, 0);
@@ -133,7 +136,7 @@ export function decode(fetch: ByteFetcher, code32: boolean, insn: Insn): Insn {
 
   // #UD rules: LOCK only on the listed read-modify-write forms with a memory destination;
   // memory-only operands with mod = 3 (SDM vol.2 "LOCK", table A-6 notes).
-  let ud = lock && (!d.lockable || insn.rm >= 0);
+  let ud = (d.needs & ~groups) !== 0 || (lock && (!d.lockable || insn.rm >= 0));
   if (!ud && insn.rm >= 0) for (const o of d.ops) if (o[0] === "M") ud = true;
   insn.handler = ud ? undefinedOpcode : d.select(insn);
   insn.fast = hotId(insn.handler);

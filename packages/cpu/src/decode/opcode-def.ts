@@ -1,3 +1,4 @@
+import { type InsnGroup, insnGroupBit } from "../model/cpu-model.js";
 import type { Handler, Insn } from "./insn.js";
 
 /**
@@ -48,6 +49,11 @@ export interface OpDef {
   readonly string: boolean;
   /** Derived: the opcode has a ModRM byte. */
   readonly modrm: boolean;
+  /**
+   * The instruction group the opcode belongs to, as a bit of an instruction-group mask (see
+   * model/cpu-model.ts), or 0 for opcodes every model has. A CPU model without it is #UD.
+   */
+  readonly needs: number;
 }
 
 const BYTE_OPS = new Set<Operand>(["Eb", "Gb", "Zb", "AL", "Ob", "Xb", "Yb"]);
@@ -58,6 +64,8 @@ export interface DefOptions {
   lock?: boolean;
   string?: boolean;
   op?: number;
+  /** The instruction group a model must have for the opcode to exist (CMOV, CPUID...). */
+  needs?: InsnGroup;
 }
 
 /** Describes one opcode once: mnemonic, operand forms, handler selector. */
@@ -72,6 +80,7 @@ export function def(mnem: string, operands: string, select: (i: Insn) => Handler
     size,
     lockable: o.lock ?? false,
     string: o.string ?? false,
+    needs: o.needs === undefined ? 0 : insnGroupBit(o.needs),
     modrm: ops.some((x) => MODRM_OPS.test(x) && x !== "DX" && x !== "DS" && x !== "CS" && x !== "SS" && x !== "ES" && x !== "CL" && x !== "GS" && x !== "FS"),
   };
 }

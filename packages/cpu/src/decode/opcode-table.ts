@@ -7,11 +7,13 @@ import * as data from "../exec/data.js";
 import * as flags from "../exec/flags.js";
 import * as fpu from "../exec/fpu.js";
 import * as io from "../exec/io.js";
+import * as msr from "../exec/msr.js";
 import * as muldiv from "../exec/muldiv.js";
 import * as shift from "../exec/shift.js";
 import * as stack from "../exec/stack.js";
 import * as str from "../exec/string.js";
 import * as sys from "../exec/system.js";
+import * as sysCall from "../exec/fast-system-call.js";
 import * as prot from "../exec/protection.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import type { Handler, Insn } from "./insn.js";
@@ -89,7 +91,7 @@ for (let cc = 0; cc < 16; cc++) {
   OPCODES[0x70 + cc] = def("j" + CC[cc], "Jb", jccSel(cc), { op: cc });
   OPCODES[0x180 + cc] = def("j" + CC[cc], "Jz", jccSel(cc), { op: cc });
   OPCODES[0x190 + cc] = def("set" + CC[cc], "Eb", always(data.setcc), { op: cc });
-  OPCODES[0x140 + cc] = def("cmov" + CC[cc], "Gv,Ev", always(data.cmov), { op: cc });
+  OPCODES[0x140 + cc] = def("cmov" + CC[cc], "Gv,Ev", always(data.cmov), { op: cc, needs: "cmov" });
 }
 function jccSel(cc: number): (i: Insn) => Handler {
   return (i) => (i.opSize !== 32 ? control.jcc : cc === 4 ? control.jz32 : cc === 5 ? control.jnz32 : control.jcc32);
@@ -172,7 +174,16 @@ OPCODES[0xd4] = def("aam", "Ib", always(bcd.aam));
 OPCODES[0xd5] = def("aad", "Ib", always(bcd.aad));
 OPCODES[0xd6] = def("salc", "", always(data.salc));
 OPCODES[0xd7] = def("xlat", "Xlat", always(data.xlat));
-for (let k = 0; k < 8; k++) OPCODES[0xd8 + k] = def("(fpu)", "Ev", always(fpu.fpuEscape));
+// x87 escapes D8-DF: exec/fpu.ts decodes the x87 map itself; the table only tells the P6
+// additions apart (register forms DA /0-3 FCMOVcc, DB /0-3 FCMOVNcc, DB /5 FUCOMI, DB /6
+// FCOMI, DF /5 FUCOMIP, DF /6 FCOMIP: SDM vol.2 table A-10), which older models lack.
+const P6_X87_FORMS: Readonly<Record<number, readonly number[]>> = { 0xda: [0, 1, 2, 3], 0xdb: [0, 1, 2, 3, 5, 6], 0xdf: [5, 6] };
+for (let op = 0xd8; op <= 0xdf; op++) {
+  const x87 = def("(fpu)", "Ev", always(fpu.fpuEscape));
+  const p6 = def("(fpu)", "Ev", always(fpu.fpuEscape), { needs: "fcmov" });
+  const regForms = Array.from({ length: 8 }, (_, reg) => (P6_X87_FORMS[op]?.includes(reg) ? p6 : x87));
+  OPCODES[op] = group(new Array<OpDef>(8).fill(x87), regForms);
+}
 OPCODES[0xe0] = def("loopne", "Jb", always(control.loop), { op: 0 });
 OPCODES[0xe1] = def("loope", "Jb", always(control.loop), { op: 1 });
 OPCODES[0xe2] = def("loop", "Jb", always(control.loop), { op: 2 });
@@ -262,26 +273,29 @@ OPCODES[0x10b] = def("ud2", "", always(sys.ud2));
 // RSM is valid only in system-management mode, which this core does not have: #UD.
 OPCODES[0x1aa] = def("rsm", "", always(sys.ud2));
 // 0F 18-1F: hint NOPs (prefetch hints at 0F 18 /0-3). gcc pads code with 0F 1F /0, so a
-// guest built for i686 runs here too; they touch no memory and raise nothing.
+// guest built for i686 runs here too; they touch no memory and raise nothing. The P6 family
+// introduced them (SDM vol.2 "NOP": the multi-byte form needs family 6 or 15): #UD before.
 OPCODES[0x118] = group([
-  def("prefetchnta", "Mb", always(data.nop)),
-  def("prefetcht0", "Mb", always(data.nop)),
-  def("prefetcht1", "Mb", always(data.nop)),
-  def("prefetcht2", "Mb", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
-  def("nop", "Ev", always(data.nop)),
+  def("prefetchnta", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("prefetcht0", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("prefetcht1", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("prefetcht2", "Mb", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
+  def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
 ]);
-for (let op = 0x119; op <= 0x11f; op++) OPCODES[op] = def("nop", "Ev", always(data.nop));
+for (let op = 0x119; op <= 0x11f; op++) OPCODES[op] = def("nop", "Ev", always(data.nop), { needs: "hint-nop" });
 OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32 });
 OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32 });
 OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32 });
 OPCODES[0x123] = def("mov", "Dd,Rd", always(sys.movToDr), { size: 32 });
-OPCODES[0x130] = def("wrmsr", "", always(sys.wrmsr));
-OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc));
-OPCODES[0x132] = def("rdmsr", "", always(sys.rdmsr));
-OPCODES[0x1a2] = def("cpuid", "", always(sys.cpuid));
+OPCODES[0x130] = def("wrmsr", "", always(msr.wrmsr), { needs: "msr" });
+OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc), { needs: "rdtsc" });
+OPCODES[0x132] = def("rdmsr", "", always(msr.rdmsr), { needs: "msr" });
+OPCODES[0x134] = def("sysenter", "", always(sysCall.sysenter), { needs: "sysenter" });
+OPCODES[0x135] = def("sysexit", "", always(sysCall.sysexit), { needs: "sysenter" });
+OPCODES[0x1a2] = def("cpuid", "", always(sys.cpuid), { needs: "cpuid" });
 OPCODES[0x1a3] = def("bt", "Ev,Gv", always(bit.btEG), { op: bit.BT });
 OPCODES[0x1a4] = def("shld", "Ev,Gv,Ib", always(shift.shiftDoubleI), { op: 0 });
 OPCODES[0x1a5] = def("shld", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 0 });
@@ -311,7 +325,7 @@ OPCODES[0x1be] = def("movsx", "Gv,Eb", always(data.movsx), { op: 8, size: "v" })
 OPCODES[0x1bf] = def("movsx", "Gv,Ew", always(data.movsx), { op: 16 });
 OPCODES[0x1c0] = def("xadd", "Eb,Gb", always(atomic.xadd), { lock: true });
 OPCODES[0x1c1] = def("xadd", "Ev,Gv", always(atomic.xadd), { lock: true });
-OPCODES[0x1c7] = group([null, def("cmpxchg8b", "Mq", always(atomic.cmpxchg8b), { lock: true }), null, null, null, null, null, null]);
+OPCODES[0x1c7] = group([null, def("cmpxchg8b", "Mq", always(atomic.cmpxchg8b), { lock: true, needs: "cmpxchg8b" }), null, null, null, null, null, null]);
 
 /** Prefix bytes (SDM vol.2 §2.1.1); the decoder consumes them before the table lookup. */
 export const PREFIX_SEG: Readonly<Record<number, number>> = { 0x26: ES, 0x2e: CS, 0x36: SS, 0x3e: DS, 0x64: FS, 0x65: GS };

@@ -545,6 +545,7 @@ function d9Arith(f: X87State, reg: number, i: number): void {
         }
         return;
       }
+      f.sw |= p.sw & C1; // rounded up (the value pushed last, as the host reports it)
       flags(f, p.sw);
       if (p.first === null || p.second === null) return;
       f.set(0, p.first);

@@ -7,27 +7,14 @@ import { VM } from "../state/eflags.js";
 import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
 import { LDTR, TR } from "../state/registers.js";
 import { ATTR_P, ATTR_S, type Descriptor } from "../state/segment-cache.js";
+import { cpuidLeaf, cr4WritableBits } from "../model/cpu-model.js";
 import { effOffset, getReg, loadE, readE, setReg, storeE, writeE } from "./operand.js";
 import { ZF } from "../state/eflags.js";
 
 /**
- * System instructions (SDM vol.3 ch.2.8 and vol.2): HLT, CPUID, RDTSC, RDMSR/WRMSR, UD2,
+ * System instructions (SDM vol.3 ch.2.8 and vol.2): HLT, CPUID, RDTSC, UD2,
  * descriptor-table registers, control and debug registers, LMSW/SMSW/CLTS, INVLPG, caches.
  */
-
-/** CPUID vendor string: EBX, EDX, ECX spell "RinglabIA32x". */
-export const CPUID_VENDOR = "RinglabIA32x";
-/** Family 5 (Pentium-class), model 2, stepping 0. */
-export const CPUID_SIGNATURE = 0x520;
-/**
- * CPUID.1:EDX: FPU (0, the x87 of src/fpu), VME (1: it is the flag that announces CR4.PVI),
- * DE (2), PSE (3), TSC (4), MSR (5), CX8 (8), PGE (13), CMOV (15, and with FPU: FCMOVcc,
- * FCOMI): only what this core implements. CR4.VME's
- * virtual-8086 extensions themselves are not modelled yet (plain virtual-8086 mode is).
- */
-export const CPUID_FEATURES_EDX = (1 << 0) | (1 << 1) | (1 << 2) | (1 << 3) | (1 << 4) | (1 << 5) | (1 << 8) | (1 << 13) | (1 << 15);
-
-const MSR_TSC = 0x10;
 
 /** Privileged instructions need CPL 0 (and are #GP in virtual-8086 mode). */
 export function requireCpl0(cpu: Cpu): void {
@@ -48,24 +35,17 @@ export function undefinedOpcode(_cpu: Cpu, _i: Insn): void {
   fault(UD);
 }
 
-function ascii(s: string, at: number): number {
-  return s.charCodeAt(at) | (s.charCodeAt(at + 1) << 8) | (s.charCodeAt(at + 2) << 16) | (s.charCodeAt(at + 3) << 24);
-}
-
-/** CPUID: leaves 0 and 1; higher leaves return leaf 1's data, as Intel does past the maximum. */
+/**
+ * CPUID: the leaf in EAX of the CPU's model (model/cpu-model.ts `cpuidLeaf`); ECX is not an
+ * input on these parts.
+ */
 export function cpuid(cpu: Cpu, _i: Insn): void {
   const r = cpu.regs;
-  if (r[0] === 0) {
-    r[0] = 1;
-    r[3] = ascii(CPUID_VENDOR, 0);
-    r[2] = ascii(CPUID_VENDOR, 4);
-    r[1] = ascii(CPUID_VENDOR, 8);
-  } else {
-    r[0] = CPUID_SIGNATURE;
-    r[3] = 0;
-    r[1] = 0;
-    r[2] = CPUID_FEATURES_EDX;
-  }
+  const [a, b, c, d] = cpuidLeaf(cpu.model, r[0]!);
+  r[0] = a;
+  r[3] = b;
+  r[1] = c;
+  r[2] = d;
 }
 
 /** RDTSC: #GP(0) when CR4.TSD = 1 outside CPL 0. */
@@ -74,21 +54,6 @@ export function rdtsc(cpu: Cpu, _i: Insn): void {
   const t = cpu.readTsc();
   cpu.regs[0] = t % 4294967296 | 0;
   cpu.regs[2] = Math.floor(t / 4294967296) | 0;
-}
-
-/** RDMSR: the TSC (0x10); every other MSR is #GP(0). */
-export function rdmsr(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
-  if (cpu.regs[1] !== MSR_TSC) fault(GP, 0);
-  rdtsc(cpu, _i);
-}
-
-/** WRMSR: writing the TSC (0x10) moves the guest's TSC; others #GP(0). */
-export function wrmsr(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
-  if (cpu.regs[1] !== MSR_TSC) fault(GP, 0);
-  const v = (cpu.regs[2]! >>> 0) * 4294967296 + (cpu.regs[0]! >>> 0);
-  cpu.writeTsc(v);
 }
 
 /** LGDT (op 2) / LIDT (op 3) Ms: a 16-bit operand size keeps 24 bits of base. */
@@ -162,9 +127,9 @@ export function movToCr(cpu: Cpu, i: Insn): void {
       }
       return;
     case 4: {
-      // Implemented: VME (bit 0, reported so that PVI can be used), PVI (1), TSD (2), DE (3),
-      // PSE (4) and PGE (7); other bits name features CPUID does not report.
-      if (v & ~0x9f) fault(GP, 0);
+      // Only bits whose feature the model reports (VME/PVI, TSD, DE, PSE, PGE: see
+      // cr4WritableBits); any other bit is #GP(0) (SDM vol.3 §2.5).
+      if (v & ~cr4WritableBits(cpu.model)) fault(GP, 0);
       const changed = cpu.cr4 ^ v;
       cpu.cr4 = v;
       if (changed & 0x90) cpu.pagingChanged();

@@ -1,6 +1,7 @@
 import { CC_NONE, type LazyFlags } from "./lazy-flags.js";
 import { EFLAGS_FIXED1 } from "./eflags.js";
 import { X87State } from "../fpu/x87-state.js";
+import { Mtrrs } from "./mtrrs.js";
 
 /** What `run()` reports when a host exit hook claimed an event. */
 export type ExitKind = "fault" | "trap" | "software" | "external";
@@ -79,6 +80,16 @@ export class CpuState implements LazyFlags {
 
   /** Added to the virtual clock's ticks to form the TSC (WRMSR 0x10 changes it). */
   tscOffset = 0;
+
+  /**
+   * IA32_SYSENTER_CS, _ESP, _EIP (MSRs 0x174-0x176, SDM vol.3 §5.8.7): where SYSENTER goes.
+   * Kept as 32-bit values; the IA-32 parts here have no upper halves.
+   */
+  sysenterCs = 0;
+  sysenterEsp = 0;
+  sysenterEip = 0;
+  /** The memory type range registers (on models reporting CPUID.1:EDX.MTRR). */
+  readonly mtrrs = new Mtrrs();
 
   /** HLT executed and no interrupt has woken the CPU yet. */
   halted = false;

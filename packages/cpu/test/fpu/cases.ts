@@ -10,16 +10,16 @@ import { Case, LOADS, memForm, Op, TWO_OPERANDS } from "./model.js";
 const SIG = (1n << 64n) - 1n;
 const J = 1n << 63n;
 
-function hex80(sign: number, exp: number, sig: bigint): string {
+export function hex80(sign: number, exp: number, sig: bigint): string {
   return ((BigInt(sign) << 79n) | (BigInt(exp) << 64n) | (sig & SIG)).toString(16).padStart(20, "0");
 }
 
-function u64(r: Prng): bigint {
+export function u64(r: Prng): bigint {
   return (BigInt(r.u32()) << 32n) | BigInt(r.u32());
 }
 
 /** A significand with structure: random, runs of ones/zeros, few bits, halfway patterns. */
-function significand(r: Prng): bigint {
+export function significand(r: Prng): bigint {
   switch (r.below(6)) {
     case 0:
     case 1:
@@ -117,7 +117,7 @@ function nearInteger(r: Prng): string {
   return hex80(sign, 0x3fff + n - 1 - 64, sig);
 }
 
-function controlWord(r: Prng): number {
+export function controlWord(r: Prng): number {
   const pc = r.pick([0, 2, 3]);
   const rc = r.below(4);
   const masks = r.chance(0.8) ? 0x3f : r.below(64);

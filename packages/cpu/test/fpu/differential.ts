@@ -6,8 +6,12 @@
  */
 import { Prng } from "../diff/prng.js";
 import { randomCase, edgeCases } from "./cases.js";
-import { runOnHost } from "./host.js";
-import { Case, caseLine, diff, Observed, Op, parseHost, predict } from "./model.js";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { gunzipSync, gzipSync } from "node:zlib";
+import { hostOracle, runOnHost } from "./host.js";
+import { Case, caseLine, diff, fixtureLine, isTrans, Observed, Op, parseFixture, parseHost, predict } from "./model.js";
+import { randomTransCase, transEdgeCases } from "./transcendental-cases.js";
 
 export interface Cell {
   cases: number;
@@ -110,29 +114,53 @@ function ordinal(hex: string): bigint {
   if (clean === "") return 0n;
   const bits = BigInt("0x" + clean);
   const n = BigInt(clean.length * 4 - 1);
-  const mag = bits & ((1n << n) - 1n);
+  let mag = bits & ((1n << n) - 1n);
+  // An 80-bit image's integer bit is explicit: count (exponent, fraction) so that the largest
+  // significand of one binade and the smallest of the next are 1 ulp apart.
+  if (n === 79n) mag = ((mag >> 64n) << 63n) + (mag & ((1n << 63n) - 1n));
   return bits >> n ? -mag : mag;
 }
 
 /** Seeded random cases for every op in `ops`, `perOp` each (generated lazily). */
 export function* randomCases(seed: number, ops: readonly Op[], perOp: number): Generator<Case> {
   const r = new Prng(seed);
-  for (const op of ops) for (let i = 0; i < perOp; i++) yield randomCase(r, op);
+  for (const op of ops) for (let i = 0; i < perOp; i++) yield isTrans(op) ? randomTransCase(r, op) : randomCase(r, op);
 }
 
 /** Every `stride`-th case of each op's edge set (stride 1: all of it). */
 export function edgeSample(ops: readonly Op[], maxPerOp: number): Case[] {
   const out: Case[] = [];
   for (const op of ops) {
-    const all = edgeCases(op);
+    const all = isTrans(op) ? transEdgeCases(op) : edgeCases(op);
     const stride = Math.max(1, Math.ceil(all.length / maxPerOp));
     for (let i = 0; i < all.length; i += stride) out.push(all[i]!);
   }
   return out;
 }
 
+/** A live comparison's settings: defaults, overridden by the environment that
+ *  scripts/x87-diff.mjs and scripts/x87-table.mjs set (RINGLAB_X87_OPS, _TOTAL_CASES spread over
+ *  the ops or _CASES per op, _EDGES per op, _SEED, _TIMEOUT in ms). */
+export function liveSettings<O extends Op>(all: readonly O[], defaults: { cases: number; edges: number; seed: number }) {
+  const env = process.env;
+  const ops = (env.RINGLAB_X87_OPS ? env.RINGLAB_X87_OPS.split(",") : all) as O[];
+  const total = env.RINGLAB_X87_TOTAL_CASES;
+  return {
+    ops,
+    cases: total ? Math.ceil(Number(total) / ops.length) : Number(env.RINGLAB_X87_CASES ?? defaults.cases),
+    edges: Number(env.RINGLAB_X87_EDGES ?? defaults.edges),
+    seed: Number(env.RINGLAB_X87_SEED ?? defaults.seed),
+    timeout: Number(env.RINGLAB_X87_TIMEOUT ?? 120_000),
+  };
+}
+
+/** Where compared cases go: a Report, or a split between several. */
+export interface Sink {
+  add(c: Case, host: Observed): unknown;
+}
+
 /** Run cases on the live host and add them to a report, in chunks. */
-export function compareLive(path: string, cases: Iterable<Case>, report: Report): void {
+export function compareLive(path: string, cases: Iterable<Case>, report: Sink): void {
   const chunk = 100_000;
   let part: Case[] = [];
   const flush = () => {
@@ -148,3 +176,18 @@ export function compareLive(path: string, cases: Iterable<Case>, report: Report)
 }
 
 export { caseLine };
+
+/** Run cases on the host and record its answers as a gzipped fixture (one fixtureLine each). */
+export function recordFixture(path: string, cases: readonly Case[]): void {
+  const oracle = hostOracle();
+  if (!oracle.path) throw new Error(oracle.why);
+  const host = runOnHost(oracle.path, cases);
+  const text = cases.map((c, i) => fixtureLine(c, parseHost(host[i]!, c.op))).join("\n") + "\n";
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, gzipSync(text, { level: 9 }));
+}
+
+/** The cases and host answers of a recorded fixture. */
+export function readFixture(path: string): { c: Case; h: Observed }[] {
+  return gunzipSync(readFileSync(path)).toString("utf8").split("\n").filter(Boolean).map(parseFixture);
+}

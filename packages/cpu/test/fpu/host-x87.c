@@ -13,7 +13,8 @@
  *
  *   <status word> <empty bits of ST0,ST1> <ST0> <ST1> <memory destination, 20 hex> <eflags>
  *
- * The memory destination starts as 0xAA bytes so that "nothing stored" is visible.
+ * The memory destination starts as 0xAA bytes so that "nothing stored" is visible. The
+ * transcendental instructions (sin ... yl2xp1) are here too: test/fpu/transcendental.test.ts.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,14 @@ int main(void) {
     CASECOMI("comi", "fcomi %%st(1), %%st");
     CASECOMI("ucomi", "fucomi %%st(1), %%st");
     CASE1("sqrt", "fsqrt");
+    CASE1("sin", "fsin");
+    CASE1("cos", "fcos");
+    CASE1("sincos", "fsincos");
+    CASE1("ptan", "fptan");
+    CASE1("f2xm1", "f2xm1");
+    CASE2("patan", "fpatan");
+    CASE2("yl2x", "fyl2x");
+    CASE2("yl2xp1", "fyl2xp1");
     CASE1("xtract", "fxtract");
     CASE1("rndint", "frndint");
     CASE1("tst", "ftst");

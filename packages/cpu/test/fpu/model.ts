@@ -5,6 +5,7 @@
  */
 import * as fpu from "../../src/fpu/index.js";
 import type { F80 } from "../../src/fpu/index.js";
+import * as trans from "../../src/fpu/transcendental.js";
 
 /** Memory-operand forms of the arithmetic: ST(0) op m32/m64 real or m16/m32 integer. */
 export const MEM_OPS = ["add", "sub", "subr", "mul", "div", "divr", "com"].flatMap((o) => [`${o}32`, `${o}64`, `i${o}16`, `i${o}32`]);
@@ -16,7 +17,13 @@ export const OPS = [
   "fld32", "fld64", "fild16", "fild32", "fild64", "fbld",
   ...(MEM_OPS as `${"" | "i"}${"add" | "sub" | "subr" | "mul" | "div" | "divr" | "com"}${"16" | "32" | "64"}`[]),
 ] as const;
-export type Op = (typeof OPS)[number];
+
+/** The transcendental instructions (transcendental.test.ts): FSIN FCOS FSINCOS FPTAN F2XM1,
+ *  and FPATAN FYL2X FYL2XP1 with ST(0) = a, ST(1) = b, the result replacing ST(1) (popped). */
+export const TRANS_OPS = ["sin", "cos", "sincos", "ptan", "f2xm1", "patan", "yl2x", "yl2xp1"] as const;
+export type TransOp = (typeof TRANS_OPS)[number];
+export type Op = (typeof OPS)[number] | TransOp;
+export const isTrans = (op: Op): op is TransOp => (TRANS_OPS as readonly string[]).includes(op);
 
 /** The memory operand of a memory form: "real32", "real64", "int16", "int32"; null otherwise. */
 export function memForm(op: Op): { base: string; kind: "real" | "int"; width: 16 | 32 | 64 } | null {
@@ -25,7 +32,7 @@ export function memForm(op: Op): { base: string; kind: "real" | "int"; width: 16
   return { base: m[2]!, kind: m[1] ? "int" : "real", width: Number(m[3]) as 16 | 32 | 64 };
 }
 
-export const TWO_OPERANDS = new Set<Op>(["add", "sub", "subr", "mul", "div", "divr", "prem", "prem1", "scale", "com", "ucom", "comi", "ucomi"]);
+export const TWO_OPERANDS = new Set<Op>(["add", "sub", "subr", "mul", "div", "divr", "prem", "prem1", "scale", "com", "ucom", "comi", "ucomi", "patan", "yl2x", "yl2xp1"]);
 export const LOADS = new Set<Op>(["fld32", "fld64", "fild16", "fild32", "fild64", "fbld"]);
 
 export interface Case {
@@ -208,6 +215,31 @@ export function predict(c: Case): Observed {
     }
     case "fbld":
       return { sw: 0, st0: hex80(fpu.fromBcd(BigInt("0x" + c.a))) };
+    case "sin":
+    case "cos": {
+      // exec/fpu.ts: C2 = out of range (ST(0) unchanged), else C1 = rounded up.
+      const r = op === "sin" ? trans.fsin(a, cw) : trans.fcos(a, cw);
+      if (r.outOfRange) return { sw: fpu.C2, st0: hex80(a) };
+      return reg(r, a);
+    }
+    case "f2xm1":
+      return reg(trans.f2xm1(a, cw), a);
+    case "sincos":
+    case "ptan": {
+      const p = op === "ptan" ? trans.fptan(a, cw) : trans.fsincos(a, cw);
+      if (p.outOfRange) return { sw: fpu.C2, st0: hex80(a) };
+      if (p.first === null || p.second === null) return { sw: status(cw, p.sw), st0: hex80(a) };
+      return { sw: status(cw, p.sw), st0: hex80(p.second), st1: hex80(p.first) };
+    }
+    case "patan":
+    case "yl2x":
+    case "yl2xp1": {
+      const f = op === "patan" ? trans.fpatan : op === "yl2x" ? trans.fyl2x : trans.fyl2xp1;
+      const r = f(a, b, cw);
+      // The result replaces ST(1) and is popped; an unmasked exception leaves both.
+      if (r.value === null) return { sw: status(cw, r.sw), st0: hex80(a), st1: hex80(b) };
+      return { sw: status(cw, r.sw), st0: hex80(r.value) };
+    }
   }
   throw new Error(`no model for ${op}`);
 }

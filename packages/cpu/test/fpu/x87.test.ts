@@ -1,13 +1,13 @@
 import { skipWithReason } from "@ringlab/testkit";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { gunzipSync, gzipSync } from "node:zlib";
+import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
-import { compareLive, edgeSample, randomCases, Report } from "./differential.js";
-import { hostOracle, runOnHost } from "./host.js";
-import { fixtureLine, Op, OPS, parseFixture, parseHost } from "./model.js";
+import { compareLive, edgeSample, liveSettings, randomCases, recordFixture, Report } from "./differential.js";
+import { hostOracle } from "./host.js";
+import { OPS, parseFixture } from "./model.js";
 
 /**
  * ringlab's x87 arithmetic against the host's own x87, bit for bit: result, C0-C3 and every
@@ -28,13 +28,7 @@ const FIXTURE = join(here, "fixtures", "host-x87.txt.gz");
 const FIXTURE_SEED = 87;
 const FIXTURE_RANDOM = 800;
 const FIXTURE_EDGES = 250;
-const LIVE_OPS = (env.RINGLAB_X87_OPS ? env.RINGLAB_X87_OPS.split(",") : OPS) as Op[];
-const LIVE_CASES = env.RINGLAB_X87_TOTAL_CASES
-  ? Math.ceil(Number(env.RINGLAB_X87_TOTAL_CASES) / LIVE_OPS.length)
-  : Number(env.RINGLAB_X87_CASES ?? 2000);
-const LIVE_EDGES = Number(env.RINGLAB_X87_EDGES ?? 1000);
-const LIVE_SEED = Number(env.RINGLAB_X87_SEED ?? 20261202);
-const TIMEOUT = Number(env.RINGLAB_X87_TIMEOUT ?? 120_000);
+const LIVE = liveSettings(OPS, { cases: 2000, edges: 1000, seed: 20261202 });
 
 const h = (s: string) => fpu.fromHex(s);
 const hex = (x: fpu.F80 | null) => (x ? fpu.toHex(x) : null);
@@ -118,25 +112,19 @@ describe("x87 arithmetic vs the host x87", () => {
     // extras; it still skips with the reason (and fails under RINGLAB_REQUIRE_EXTRAS).
     if (!oracle.path) return skipWithReason(ctx, `${oracle.why}; install gcc-multilib (apt-get install -y gcc-multilib)`);
     const report = new Report();
-    compareLive(oracle.path, randomCases(LIVE_SEED, LIVE_OPS, LIVE_CASES), report);
-    if (LIVE_EDGES > 0) compareLive(oracle.path, edgeSample(LIVE_OPS, LIVE_EDGES), report);
+    compareLive(oracle.path, randomCases(LIVE.seed, LIVE.ops, LIVE.cases), report);
+    if (LIVE.edges > 0) compareLive(oracle.path, edgeSample(LIVE.ops, LIVE.edges), report);
     const text = report.format();
     if (env.RINGLAB_X87_REPORT) writeFileSync(env.RINGLAB_X87_REPORT, text + "\n");
     if (report.mismatches) console.log(text);
     expect(report.mismatches).toBe(0);
-  }, TIMEOUT);
+  }, LIVE.timeout);
 });
 
 if (env.RINGLAB_X87_RECORD) {
   describe("recording", () => {
     it("records the host's answers into fixtures/host-x87.txt.gz", () => {
-      const oracle = hostOracle();
-      if (!oracle.path) throw new Error(oracle.why);
-      const cases = [...randomCases(FIXTURE_SEED, OPS, FIXTURE_RANDOM), ...edgeSample(OPS, FIXTURE_EDGES)];
-      const host = runOnHost(oracle.path, cases);
-      const text = cases.map((c, i) => fixtureLine(c, parseHost(host[i]!, c.op))).join("\n") + "\n";
-      mkdirSync(dirname(FIXTURE), { recursive: true });
-      writeFileSync(FIXTURE, gzipSync(text, { level: 9 }));
+      recordFixture(FIXTURE, [...randomCases(FIXTURE_SEED, OPS, FIXTURE_RANDOM), ...edgeSample(OPS, FIXTURE_EDGES)]);
     });
   });
 }

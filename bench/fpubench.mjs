@@ -1,0 +1,59 @@
+// The x87 benchmark: boots test/guests/fpubench (the Mandelbrot set in 64-bit extended
+// precision, 16 x87 instructions an iteration) in ringlab's pure emulation, and where they are
+// installed in QEMU (TCG) and Bochs in the same run, and prints millions of x87 instructions
+// per second for each, counted as 16 × the iterations the guest reports (a floor: the per-point
+// set-up adds about 15 more a point). A benchmark, not a test: nothing here asserts time.
+//
+//   node bench/fpubench.mjs [--no-qemu] [--no-bochs]
+import "reflect-metadata";
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { CollectingConsole, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+
+const args = process.argv.slice(2);
+const image = fileURLToPath(new URL("../test/guests/fpubench/fpubench.bin", import.meta.url));
+const bytes = new Uint8Array(readFileSync(image));
+const x87Of = (output) => 16 * Number(/iterations=(\d+)/.exec(output)?.[1] ?? NaN);
+
+function runRinglab() {
+  const out = new CollectingConsole();
+  const m = createMachine({}, builtinRegistry(), { console: out });
+  bootKernel(m, m.cpu, planMultiboot(image, bytes));
+  const cpu0 = process.cpuUsage();
+  const t0 = process.hrtime.bigint();
+  const outcome = m.run();
+  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
+  const used = process.cpuUsage(cpu0);
+  return { outcome, output: out.text(), instructions: m.clock.instructions, wall, cpuSecs: (used.user + used.system) / 1e6 };
+}
+
+/** Wall time of a command that runs the guest, its start-up included (the report says so). */
+function timed(command, argv) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(command, argv, { encoding: "latin1", timeout: 600_000 });
+  return { r, wall: Number(process.hrtime.bigint() - t0) / 1e9 };
+}
+
+const rl = runRinglab();
+const x87 = x87Of(rl.output);
+console.log(`fpubench: ${image}`);
+console.log(
+  `ringlab (pure): ${rl.instructions} instructions in ${rl.cpuSecs.toFixed(2)} s CPU (${rl.wall.toFixed(2)} s wall): ` +
+    `${(x87 / rl.cpuSecs / 1e6).toFixed(2)} M x87 instructions/s, ${(rl.instructions / rl.cpuSecs / 1e6).toFixed(1)} MIPS`,
+);
+if (rl.outcome.kind !== "exit" || rl.outcome.status !== 0) {
+  console.log("  the guest did not exit with status 0: the figures above are not a valid result");
+  process.exitCode = 1;
+}
+if (!args.includes("--no-qemu")) {
+  const { r, wall } = timed("qemu-system-i386", ["-kernel", image, "-display", "none", "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot", "-m", "32"]);
+  if (r.error) console.log("qemu-system-i386 not installed: no comparison (apt-get install qemu-system-x86)");
+  else console.log(`QEMU (TCG): ${wall.toFixed(2)} s wall, start-up included: ${(x87 / wall / 1e6).toFixed(2)} M x87 instructions/s; output ${r.stdout === rl.output ? "identical" : "DIFFERENT"}`);
+}
+if (!args.includes("--no-bochs")) {
+  // run-bochs.sh builds the ROM boot stub, runs Bochs and compares with expected.txt.
+  const { r, wall } = timed(fileURLToPath(new URL("../test/guests/run-bochs.sh", import.meta.url)), ["fpubench"]);
+  if (r.status === 2 || r.error) console.log(`Bochs: not run (${(r.stderr || String(r.error)).trim().split("\n").pop()})`);
+  else console.log(`Bochs: ${wall.toFixed(2)} s wall, start-up included: ${(x87 / wall / 1e6).toFixed(2)} M x87 instructions/s; ${r.stdout.trim().split("\n").pop()}`);
+}
