@@ -643,6 +643,17 @@ export class Cpu extends CpuMemory {
    * to CPL 0-2 (a switch there and back is cheap; nothing new is cached meanwhile, see
    * paging-unit.ts); ones cached for supervisor rights are dropped on a switch to CPL 3.
    */
+  /**
+   * Sets {@link CpuState.supervisorPages}: page protection with supervisor rights at every CPL
+   * (a host's stand-in for shadow page tables). Drops the fast tables and decoded code filled
+   * for the other rights.
+   */
+  setSupervisorPages(on: boolean): void {
+    if (on === this.supervisorPages) return;
+    this.supervisorPages = on;
+    privilegeClassChanging(this, this.cpl);
+  }
+
   setCpl(cpl: number): void {
     cpl &= 3;
     if (cpl === this.cpl) return;

@@ -314,6 +314,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     else this.v.eflags = (this.v.eflags & ~(EFLAGS_VIF | EFLAGS_VIP)) | (ef & (EFLAGS_VIF | EFLAGS_VIP));
     this.direct = false;
     const directCs = this.cpu.segSel[CS]!;
+    this.cpu.setSupervisorPages(false);
     this.v.restore(this.cpu);
     this.guestX87CodeSelector(directCs);
   }
@@ -368,6 +369,10 @@ export class DeprivilegingMonitor implements MonitorPolicy {
       ef |= v.eflags & (EFLAGS_VIF | EFLAGS_VIP); // the guest's own
     }
     cpu.setEflags(ef);
+    // A guest kernel run at CPL 3 would fault on each access to its own supervisor pages; a
+    // monitor gives it shadow page tables that mark them user-accessible, which the CPU's
+    // supervisorPages switch stands in for. Ring 1 (scan-patch) is supervisor already.
+    cpu.setSupervisorPages(this.options.kernelRing === 3 && v.cpl < 3);
     cpu.setCpl(v.cpl === 0 || this.options.kernelRing === 3 ? Math.max(v.cpl, this.options.kernelRing) : v.cpl);
     cpu.idtrBase = MONITOR_IDT_BASE;
     cpu.idtrLimit = MONITOR_IDT_LIMIT;

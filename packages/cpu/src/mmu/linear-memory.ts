@@ -3,7 +3,7 @@ import { CodeCache } from "../decode/code-cache.js";
 import type { Insn } from "../decode/insn.js";
 import { CpuState } from "../state/cpu-state.js";
 import { checkSegmentAccess } from "./segmentation.js";
-import { PagingUnit } from "./paging-unit.js";
+import { PagingUnit, userRights } from "./paging-unit.js";
 
 /**
  * Memory as the CPU sees it: linear addresses, read and written through the bus's per-page
@@ -110,7 +110,7 @@ export class CpuMemory extends CpuState {
     if (this.cr0 & 0x80000000) {
       this.pager ??= new PagingUnit(this.bus.memory, this.code);
       this.pager.flushAll();
-      this.pager.userClass = this.cpl === 3;
+      this.pager.userClass = userRights(this, this.cpl);
       this.rp = this.pager.rp;
       this.wp = this.pager.wp;
       this.po = this.pager.po;

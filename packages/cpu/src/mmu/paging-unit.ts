@@ -45,14 +45,14 @@ export class PagingUnit {
   translate(cpu: CpuState, lin: number, write: boolean): number {
     const a = this.access;
     a.write = write;
-    a.user = cpu.cpl === 3 && !cpu.sysAccess;
+    a.user = userRights(cpu, cpu.cpl) && !cpu.sysAccess;
     const e = this.tlb.lookup(this.mem, cpu, lin, a);
     this.fill(cpu, lin >>> 12, e);
     return (e.phys | (lin & 0xfff)) >>> 0;
   }
 
   private fill(cpu: CpuState, page: number, e: TlbEntry): void {
-    if ((cpu.cpl === 3) !== this.userClass) return;
+    if (userRights(cpu, cpu.cpl) !== this.userClass) return;
     const c = this.classAccess;
     c.user = this.userClass;
     c.write = false;
@@ -127,9 +127,15 @@ export class PagingUnit {
  */
 export function privilegeClassChanging(cpu: CpuState & { pager: PagingUnit | null; code: { flush(): void } }, newCpl: number): void {
   const pager = cpu.pager;
-  if (pager !== null && (newCpl === 3) !== pager.userClass) {
+  const user = userRights(cpu, newCpl);
+  if (pager !== null && user !== pager.userClass) {
     pager.flushFast();
     cpu.code.flush();
-    pager.userClass = newCpl === 3;
+    pager.userClass = user;
   }
+}
+
+/** Whether page protection checks code at `cpl` with user rights (CPL 3, unless {@link CpuState.supervisorPages}). */
+export function userRights(cpu: CpuState, cpl: number): boolean {
+  return cpl === 3 && !cpu.supervisorPages;
 }

@@ -104,6 +104,15 @@ export class CpuState implements LazyFlags {
   ferrHook: (() => void) | undefined = undefined;
 
   /**
+   * Page-level protection checks every access with supervisor rights, whatever the CPL
+   * (default false: user rights at CPL 3, SDM vol.3 §4.6). No IA-32 part has this switch: it
+   * stands in for shadow page tables that mark a guest's supervisor pages user-accessible
+   * while its kernel runs at CPL 3, as a host's exit hook stands in for its IDT. Change it with
+   * `Cpu.setSupervisorPages`, which drops what was cached for the other rights.
+   */
+  supervisorPages = false;
+
+  /**
    * Set while the CPU itself accesses a system structure (GDT/LDT, IDT, TSS, an inner
    * stack): paging treats those as supervisor accesses whatever the CPL (SDM vol.3 §4.6).
    */
