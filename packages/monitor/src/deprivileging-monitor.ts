@@ -314,8 +314,9 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     else this.v.eflags = (this.v.eflags & ~(EFLAGS_VIF | EFLAGS_VIP)) | (ef & (EFLAGS_VIF | EFLAGS_VIP));
     this.direct = false;
     const directCs = this.cpu.segSel[CS]!;
-    this.cpu.setSupervisorPages(false);
     this.v.restore(this.cpu);
+    // After the CPL is the guest's: at CPL 0-2 the rights do not change, so nothing is flushed.
+    this.cpu.setSupervisorPages(false);
     this.guestX87CodeSelector(directCs);
   }
 
@@ -372,6 +373,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     // A guest kernel run at CPL 3 would fault on each access to its own supervisor pages; a
     // monitor gives it shadow page tables that mark them user-accessible, which the CPU's
     // supervisorPages switch stands in for. Ring 1 (scan-patch) is supervisor already.
+    // Set while the CPU still holds the guest's CPL, so that no transition flushes the caches.
     cpu.setSupervisorPages(this.options.kernelRing === 3 && v.cpl < 3);
     cpu.setCpl(v.cpl === 0 || this.options.kernelRing === 3 ? Math.max(v.cpl, this.options.kernelRing) : v.cpl);
     cpu.idtrBase = MONITOR_IDT_BASE;
