@@ -12,19 +12,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { args, helpOrGoOn, opt, pkg } from "./script-args.mjs";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
-};
-if (args.includes("--help")) {
-  console.log("usage: node scripts/diff-long.mjs [--cases N] [--seed S] [--families all|a,b] [--repro K]");
-  process.exit(0);
-}
+helpOrGoOn("usage: node scripts/diff-long.mjs [--cases N] [--seed S] [--families all|a,b] [--repro K]");
 const cases = opt("cases", "20000");
 const seed = opt("seed", String(Math.floor(Date.now() / 1000) % 1_000_000_007));
 const families = opt("families", "all");

@@ -14,19 +14,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { args, helpOrGoOn, opt, pkg } from "./script-args.mjs";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
-};
-if (args.includes("--help")) {
-  console.log("usage: node scripts/x87-diff.mjs [--cases N] [--seed S] [--ops a,b] [--edges K] | --record");
-  process.exit(0);
-}
+helpOrGoOn("usage: node scripts/x87-diff.mjs [--cases N] [--seed S] [--ops a,b] [--edges K] | --record");
 if (args.includes("--record")) {
   const r = spawnSync("npx", ["vitest", "run", "test/fpu/x87.test.ts", "-t", "records"], {
     cwd: pkg,

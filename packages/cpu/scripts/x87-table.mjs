@@ -14,19 +14,10 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
+import { args, helpOrGoOn, opt, pkg } from "./script-args.mjs";
 
-const pkg = join(dirname(fileURLToPath(import.meta.url)), "..");
-const args = process.argv.slice(2);
-const opt = (name, def) => {
-  const i = args.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < args.length ? args[i + 1] : def;
-};
-if (args.includes("--help")) {
-  console.log("usage: npm run x87-table [-- --cases N] [--seed S] [--ops sin,cos] [--edges K]");
-  process.exit(0);
-}
+helpOrGoOn("usage: npm run x87-table [-- --cases N] [--seed S] [--ops sin,cos] [--edges K]");
 const ops = opt("ops", "sin,cos,sincos,ptan,f2xm1,patan,yl2x,yl2xp1").split(",");
 const perOp = Number(opt("cases", "1000000"));
 if (!Number.isInteger(perOp) || perOp < 1) {

@@ -1,5 +1,6 @@
 import { type MachineConfig, machineConfigSchema } from "@ringlab/machine";
 import { ConfigError, formatZodIssue, z } from "@ringlab/sdk";
+import { isSerialSpec, SERIAL_FORMS } from "../serial/serial-spec.js";
 import { fwCfgItemSchema } from "../fw-cfg/fw-cfg-items.js";
 
 /**
@@ -34,7 +35,7 @@ export const runConfigSchema = machineConfigSchema.extend({
    * devices lack it; unlisted ports keep their device's own `backend` option.
    */
   serial: z
-    .array(z.string().regex(/^(stdio|none|file:.+)$/, "expected stdio, file:PATH or none"))
+    .array(z.string().refine(isSerialSpec, `expected ${SERIAL_FORMS}`))
     .max(4, "a PC has 4 COM ports")
     .default([]),
   /** ROM images, each "FILE@ADDRESS" (FILE relative to the config file's folder). */
