@@ -31,6 +31,8 @@ const SERIAL =
  * ('a' -> 'b'), so the guest's answer is told apart from the terminal's own echo; 'q' exits with 9.
  */
 const ECHO = "66bafb03b003ee66bafd03eca80174f766baf803ec3c717405fec0eeebe9b009e6f4f4";
+/** x87: fninit / fld1 / fldpi / faddp st1,st0 / fldz / cli / hlt : stops with the FPU in use. */
+const X87 = "dbe3d9e8d9ebdec1d9eefaf4";
 /** jmp $ : runs until the instruction limit. */
 const SPIN = "ebfe";
 /** mov al,0xfe / out 0x64,al / hlt : the keyboard controller's CPU reset. */
@@ -134,6 +136,37 @@ describe("ringlab run", () => {
     expect(lines).toHaveLength(retired);
     expect(lines[0]).toMatch(/^ +1 {2}0008:00100000 {2}00100000 {2}mov dx,0xe9$/);
     expect(lines.at(-1)).toMatch(/out 0xf4,al$/);
+  });
+
+  it("shows the x87 after each FPU instruction in the trace, and in the report once the FPU is in use", () => {
+    const trace = join(dir, "x87-trace.txt");
+    const r = ringlab("run", "--load", `${image("x87.bin", X87)}@0x100000`, "--screen", "none", "--trace", trace);
+    expect(r.status).toBe(122);
+    const lines = readFileSync(trace, "utf8").trimEnd().split("\n");
+    // fninit, fld1, fldpi, faddp, fldz each with its state line; cli and hlt without.
+    expect(lines).toHaveLength(5 * 2 + 2);
+    expect(lines[1]).toBe("            x87 FCW=037F FSW=0000 FTW=FFFF TOP=0");
+    expect(lines[3]).toBe("            x87 FCW=037F FSW=3800 FTW=3FFF TOP=7  ST(0)=3FFF8000000000000000 (+1.0000000000000000)");
+    // 1 + pi, as this host's x87 computes it (gcc -m32, fnstsw/fstpt): FSW 3820 (PE, rounded
+    // down, so no C1) and 40018487ED5110B4611A.
+    expect(lines[7]).toBe("            x87 FCW=037F FSW=3820 FTW=3FFF TOP=7  ST(0)=40018487ED5110B4611A (+4.1415926535897932)");
+    expect(lines[9]).toBe(
+      "            x87 FCW=037F FSW=3020 FTW=1FFF TOP=6  ST(0)=00000000000000000000 (+0)  ST(1)=40018487ED5110B4611A (+4.1415926535897932)",
+    );
+    expect(lines[10]).toMatch(/ cli$/);
+    // The report: the words, then the stack from ST(0), empty registers named as such.
+    const report = r.stderr.split("\n");
+    const at = report.findIndex((l) => l.startsWith("  x87 FCW=037F FSW=3020 FTW=1FFF TOP=6 FIP=0008:00100008 "));
+    expect(at, r.stderr).toBeGreaterThan(0);
+    expect(report[at + 1]).toBe("  ST(0)=00000000000000000000 zero     +0");
+    expect(report[at + 2]).toBe("  ST(1)=40018487ED5110B4611A valid    +4.1415926535897932");
+    expect(report[at + 3]).toBe("  ST(2)=00000000000000000000 empty");
+  });
+
+  it("leaves the x87 out of the report while no program has used it", () => {
+    const r = ringlab("run", "--load", `${image("spin.bin", SPIN)}@0x100000`, "--screen", "none", "--max-instructions", "100");
+    expect(r.status).toBe(120);
+    expect(r.stderr).not.toMatch(/x87/);
   });
 
   it("writes the event log: every interrupt and exception the guest received, as --stats counts them", () => {

@@ -1,4 +1,4 @@
-import { disassemble, vectors } from "@ringlab/cpu";
+import { describeX87, disassemble, vectors, x87InUse } from "@ringlab/cpu";
 import type { Machine, RunOutcome } from "@ringlab/machine";
 import { hex } from "@ringlab/sdk";
 
@@ -45,6 +45,8 @@ export function formatRunReport(m: Machine, outcome: RunOutcome): string {
     `  GDTR=${h8(cpu.gdtrBase)}/${(cpu.gdtrLimit & 0xffff).toString(16).toUpperCase()} IDTR=${h8(cpu.idtrBase)}/${(cpu.idtrLimit & 0xffff).toString(16).toUpperCase()}`,
     `  instructions retired: ${m.clock.instructions}`,
   );
+  // The x87 only once a program has used it: most guests never do.
+  if (x87InUse(cpu.fpu)) lines.push(...describeX87(cpu.fpu));
   // A closed A20 gate changes what every address above 1 MiB means: say so when it is.
   if (!m.bus.memory.a20Enabled) lines.push("  A20 gate closed: physical address bit 20 reads as 0");
   // The last instructions the CPU started, oldest first; the last one was executing.

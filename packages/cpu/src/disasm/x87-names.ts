@@ -1,6 +1,6 @@
 /**
- * x87 mnemonics for the disassembler only (the core has no FPU: these opcodes raise #NM or
- * #UD, see exec/fpu.ts). Indexed by (opcode - 0xD8) * 8 + ModRM.reg. Names and operand
+ * x87 mnemonics for the disassembler (execution is in exec/fpu.ts and fpu/). Indexed by
+ * (opcode - 0xD8) * 8 + ModRM.reg. Names and operand
  * sizes as binutils prints them in Intel syntax (SDM vol.2 appendix A.4 has the same map).
  */
 
