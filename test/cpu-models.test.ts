@@ -1,10 +1,10 @@
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeNeeds, extraPath } from "@ringlab/testkit";
+import { describeNeeds } from "@ringlab/testkit";
 import { describe, expect, it } from "vitest";
 import { GUESTS_DIR } from "./lib/guest-list.js";
+import { expectedWorkload, initMarkers, runLinux } from "./lib/linux-guest.js";
 
 /**
  * Issue 13, CPU models: `--cpu pentium2` boots the project's guests unchanged (they use
@@ -71,18 +71,10 @@ describe("--cpu pentium2 boots the project's guests unchanged", () => {
  */
 describeNeeds("guests", "Debian's Linux kernel on --cpu pentium2", () => {
   it("boots to /init as an i686 and runs the workload", () => {
-    const dir = join(extraPath("guests"), "linux");
-    const args = [CLI, "run", join(dir, "vmlinuz"), "--initrd", join(dir, "initramfs.img"), "--mem", "64M", "--cpu", "pentium2"];
-    args.push("--cmdline", "console=ttyS0 cryptomgr.notests", "--serial", "stdio", "--screen", "none");
-    const r = spawnSync(process.execPath, args, { encoding: "latin1", timeout: 900_000, maxBuffer: 1 << 26, stdio: ["ignore", "pipe", "pipe"] });
-    const markers = r.stdout.split("\n").map((l) => l.replace(/\r$/, "")).filter((l) => l.startsWith("ringlab-init:"));
+    const r = runLinux("--cpu", "pentium2");
+    const markers = initMarkers(r.stdout);
     expect(markers[1], r.stdout.slice(-3000) + r.stderr.slice(-2000)).toMatch(/^ringlab-init: kernel 6\.\d+\.\d+-\d+-686 on i686$/);
-    // What /init's workload prints, computed here: md5 of `seq 1 2000`, of 256 KiB of zeros, H(100).
-    const md5 = (b: Buffer | string) => createHash("md5").update(b).digest("hex");
-    const seq = Array.from({ length: 2000 }, (_, i) => `${i + 1}\n`).join("");
-    let h = 0;
-    for (let i = 1; i <= 100; i++) h += 1 / i;
-    expect(markers.slice(2, 5)).toEqual([`ringlab-init: seq ${md5(seq)}`, `ringlab-init: zero ${md5(Buffer.alloc(256 * 1024))}`, `ringlab-init: float ${h.toFixed(6)}`]);
+    expect(markers.slice(2, 5)).toEqual(expectedWorkload());
     expect(markers[5]).toBe("ringlab-init: done");
     expect(r.stdout).toMatch(/CPU MTRRs all blank/);
     expect(r.status).toBe(122); // HLT with interrupts off after poweroff -f
