@@ -49,24 +49,8 @@ const MAX_INSTRUCTIONS = "8100000";
 
 const OUT = mkdtempSync(join(tmpdir(), "ringlab-seabios-"));
 
-/** The config file: the default PC plus SeaBIOS's debug port, and RAM at 0xC0000 as on isapc. */
-const CONFIG = join(OUT, "seabios.toml");
-writeFileSync(
-  CONFIG,
-  `devices = ["pic", "pit", "vga", "debugcon", "exit-port", { plugin = "uart", options = { timing = "fast" } }, "rtc", "fpu-error", "i8042", "port92",
-  { plugin = "debugcon", id = "seabios-log", options = { port = 0x402 } }]
-
-[memory]
-size = "32M"
-layout = [
-  { kind = "ram", start = "0x0", size = "640K" },
-  { kind = "reserved", start = "0xA0000", size = "128K" },
-  { kind = "ram", start = "0xC0000", size = "128K" },
-  { kind = "reserved", start = "0xE0000", size = "128K" },
-  { kind = "ram", start = "0x100000", size = "31M" },
-]
-`,
-);
+/** The machine: the default PC plus SeaBIOS's debug port, and RAM at 0xC0000 as on isapc. */
+const CONFIG = join(REPO_ROOT, "machines/seabios-isapc.toml");
 /** "etc/boot-fail-wait": a little-endian 32-bit -1, as QEMU gives it. */
 const BOOT_FAIL_WAIT = join(OUT, "boot-fail-wait");
 writeFileSync(BOOT_FAIL_WAIT, Buffer.from([0xff, 0xff, 0xff, 0xff]));
