@@ -196,8 +196,9 @@ function page(results) {
     "  pass side-effect-free status reads through (an I/O-bitmap-style permission per port).",
     "- pvi removes the CLI/STI exits that ring compression pays (`privileged-instruction`), since",
     "  its deprivileged guest kernel's CLI/STI only change VIF.",
-    "- memtest86+'s first full pass is not on this page yet: on 8 MiB it is still in test #6 after",
-    "  1.5×10^9 instructions, and its end was not measured. `ringlab compare` with a larger",
+    "- memtest86+'s first full pass is not on this page: it ends with test #10, the bit-fade test,",
+    "  which holds its patterns in memory for minutes of the TSC's time (QEMU reached #10 after",
+    "  10 s and was still in it after 150 s, on 8 MiB). `ringlab compare` with a larger",
     "  `--max-instructions` measures any longer stretch the same way.",
   );
   return lines.join("\n") + "\n";
