@@ -13,6 +13,7 @@ import {
 import type { MonitorCounters, ExitReason, PolicyName } from "@ringlab/monitor";
 import type { Vga } from "@ringlab/devices-vga";
 import { describe, expect, it } from "vitest";
+import { guestCpu } from "./lib/guest-list.js";
 
 const guestsDir = fileURLToPath(new URL("./guests/", import.meta.url));
 
@@ -28,10 +29,15 @@ interface Run {
   events: GuestEvent[];
 }
 
-/** Boots a guest from test/guests under `policy` the way `ringlab run --policy` does. */
+/**
+ * Boots a guest from test/guests under `policy` the way `ringlab run --policy` does (with
+ * `--cpu` from the guest's `cpu` file, if it has one).
+ */
 function boot(image: string, policy: PolicyName, patch = true, maxSlice?: number): Run {
   const console = new CollectingConsole();
-  const m = createMachine({ maxInstructions: 100_000_000, monitor: { policy, patch } }, builtinRegistry(), { console });
+  const model = guestCpu(image.split("/")[0]!);
+  const cpu = model === undefined ? {} : { cpu: { model } };
+  const m = createMachine({ maxInstructions: 100_000_000, monitor: { policy, patch }, ...cpu }, builtinRegistry(), { console });
   if (maxSlice !== undefined) m.maxSlice = maxSlice;
   const path = guestsDir + image;
   bootKernel(m, m.cpu, planMultiboot(path, new Uint8Array(readFileSync(path))), { loaderName: "ringlab" });
@@ -48,7 +54,7 @@ function boot(image: string, policy: PolicyName, patch = true, maxSlice?: number
   };
 }
 
-const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench"];
+const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae"];
 
 /**
  * DESIGN.md: "the guest must not be able to tell which policy runs it". Every guest prints
@@ -93,6 +99,20 @@ describe("the guests cannot tell the monitor policies apart", () => {
     for (const policy of ["scan-patch", "pvi"] as const) {
       const r = boot("irq-boundary/irq-boundary-disputed.bin", policy);
       expect(r.output, policy).toBe(pure.output);
+      expect(r.events, policy).toEqual(pure.events);
+    }
+  });
+
+  // pae -DSTRICT (reserved-bit #PF error codes with P, the PDPTE #GP(0)): Bochs's output,
+  // and the same events under every policy.
+  it("pae -DSTRICT: expected-strict.txt and the same event log under every policy", () => {
+    const expected = readFileSync(`${guestsDir}pae/expected-strict.txt`, "latin1");
+    const pure = boot("pae/pae-strict.bin", "pure");
+    expect(pure.output).toBe(expected);
+    for (const policy of ["scan-patch", "pvi"] as const) {
+      const r = boot("pae/pae-strict.bin", policy);
+      expect(r.output, policy).toBe(expected);
+      expect(r.instructions, policy).toBe(pure.instructions);
       expect(r.events, policy).toEqual(pure.events);
     }
   });

@@ -24,11 +24,12 @@
 #
 # Environment: BOCHS and NASM the programs (bochs, nasm on PATH), BOCHS_TIMEOUT seconds (60), BOCHS_IPS instructions per emulated second
 # (100000000; the 8254 and so every timer-paced guest run on this virtual clock),
-# BOCHS_CPU a Bochs CPU model (p3_katmai; `bochs -help cpu` lists them), BOCHS_KEEP a
+# BOCHS_CPU a Bochs CPU model (p3_katmai, or the Bochs part for the model named in the
+# image directory's `cpu` file, e.g. p2_klamath for pentium2; `bochs -help cpu` lists them), BOCHS_KEEP a
 # directory that keeps the ROM, bochsrc, debugger commands, log and raw output.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench pae"
 timeout_s=${BOCHS_TIMEOUT:-60}
 ips=${BOCHS_IPS:-100000000}
 cpu=${BOCHS_CPU:-p3_katmai}
@@ -71,11 +72,20 @@ run_one() {
     if ! "$nasm" -f bin -DKERNEL="\"$img\"" -o "$d/guest.rom" "$here/common/rom-boot.asm" 2>"$d/nasm.log"; then
         cat "$d/nasm.log" >&2; return 2
     fi
+    # A guest that needs a CPU model names it (ringlab's and QEMU's name) in the `cpu` file
+    # beside its image (test/guests/README.md); BOCHS_CPU still wins when set.
+    model=$cpu
+    if [ -z "${BOCHS_CPU:-}" ] && [ -f "$(dirname "$img")/cpu" ]; then
+        case $(cat "$(dirname "$img")/cpu") in
+        pentium2) model=p2_klamath ;;
+        *) echo "run-bochs.sh: $(dirname "$img")/cpu: no Bochs model for $(cat "$(dirname "$img")/cpu")" >&2; return 2 ;;
+        esac
+    fi
     cat >"$d/bochsrc" <<EOF
 megs: 32
 romimage: file=$d/guest.rom
 vgaromimage: file=$vgarom
-cpu: model=$cpu, count=1, ips=$ips, reset_on_triple_fault=0
+cpu: model=$model, count=1, ips=$ips, reset_on_triple_fault=0
 clock: sync=none, time0=946684800
 display_library: term
 port_e9_hack: enabled=1

@@ -11,11 +11,13 @@
 # (the debug console) captured to a file:
 #   qemu-system-i386 -kernel NAME.bin -display none -debugcon stdio \
 #       -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -m 32
+# A guest that needs a CPU model names it in NAME/cpu (e.g. pentium2, the same name in
+# QEMU and ringlab); the command then gets `-cpu` with it.
 # A guest status v written to port 0xF4 makes QEMU exit with (v << 1) | 1, so a guest
 # that succeeds (v = 0) makes QEMU exit with 1. Timeout: $QEMU_TIMEOUT seconds (60).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary fpubench"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary fpubench pae"
 timeout_s=${QEMU_TIMEOUT:-60}
 
 record=0
@@ -37,8 +39,11 @@ for g in $guests; do
         echo "FAIL $g: no image $bin (run build.sh)"; failed=1; continue
     fi
     out="$tmp/$g.out"
+    cpuopt=
+    [ -f "$here/$g/cpu" ] && cpuopt="-cpu $(cat "$here/$g/cpu")"
     start=$(date +%s)
-    timeout "$timeout_s" qemu-system-i386 -kernel "$bin" -display none -debugcon stdio \
+    # shellcheck disable=SC2086 # $cpuopt is empty or two words
+    timeout "$timeout_s" qemu-system-i386 $cpuopt -kernel "$bin" -display none -debugcon stdio \
         -device isa-debug-exit,iobase=0xf4,iosize=0x04 -no-reboot -m 32 \
         >"$out" 2>"$tmp/$g.err" </dev/null
     rc=$?

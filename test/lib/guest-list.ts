@@ -1,4 +1,4 @@
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -14,6 +14,17 @@ export function guestNames(): string[] {
 }
 
 /**
+ * The CPU model guest `name` needs, or undefined for any model: the one line of
+ * test/guests/NAME/cpu (e.g. `pentium2` for pae, which needs PAE paging). The name is the
+ * same for ringlab's `--cpu` / `cpu.model` and QEMU's `-cpu`; run-bochs.sh maps it to a
+ * Bochs model.
+ */
+export function guestCpu(name: string): string | undefined {
+  const file = join(GUESTS_DIR, name, "cpu");
+  return existsSync(file) ? readFileSync(file, "utf8").trim() : undefined;
+}
+
+/**
  * Guests whose expected.txt is not QEMU's output: x87, whose references are the host's x87
  * and Bochs (QEMU 7.2's x87 is wrong in ways test/guests/README.md lists, and it aborts on
  * the IRQ 13 case).
@@ -23,12 +34,13 @@ export const NOT_FROM_QEMU: ReadonlySet<string> = new Set(["x87"]);
 /**
  * Every committed image and the nasm arguments that build it (as test/guests/build.sh does):
  * NAME/NAME.bin for each guest, cpubench's short builds for the suite and the benchmark, and
- * irq-boundary with its disputed cases.
+ * irq-boundary with its disputed cases, pae with its strict ones.
  */
 export function guestImages(): { image: string; source: string; defines: string[] }[] {
   const out = guestNames().map((g) => ({ image: `${g}/${g}.bin`, source: `${g}/${g}.asm`, defines: [] as string[] }));
   out.push({ image: "cpubench/cpubench-100k.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=100000"] });
   out.push({ image: "cpubench/cpubench-4m.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=4000000"] });
   out.push({ image: "irq-boundary/irq-boundary-disputed.bin", source: "irq-boundary/irq-boundary.asm", defines: ["-DDISPUTED"] });
+  out.push({ image: "pae/pae-strict.bin", source: "pae/pae.asm", defines: ["-DSTRICT"] });
   return out;
 }

@@ -13,6 +13,8 @@ import { undefinedOpcode } from "./exec/system.js";
 import { type CpuModel, insnGroupMask, signatureOf } from "./model/cpu-model.js";
 import { DEFAULT_CPU_MODEL } from "./model/cpu-models.js";
 import { peekLinear } from "./mmu/debug-read.js";
+import { loadPdptes } from "./mmu/pae-paging.js";
+import { CR0_PG, CR4_PAE } from "./mmu/paging.js";
 import { CpuMemory } from "./mmu/linear-memory.js";
 import { CR0_AM, loadDataSegment, refreshSegCheck } from "./mmu/segmentation.js";
 import { setAccessedBit } from "./mmu/descriptor.js";
@@ -163,6 +165,7 @@ export class Cpu extends CpuMemory {
     this.cr0 = 0x60000010;
     if (this.pager !== null) this.pagingChanged();
     this.cr2 = this.cr3 = this.cr4 = 0;
+    this.pdpte.fill(0);
     this.dr.fill(0);
     this.dr[6] = 0xffff0ff0 | 0;
     this.dr[7] = 0x400;
@@ -272,7 +275,7 @@ export class Cpu extends CpuMemory {
    * effect (no A/D bits, no faults): for reports and debuggers. Stops at an unmapped page.
    */
   peekLinear(lin: number, length: number): Uint8Array {
-    return peekLinear(this.bus.memory, this.cr0, this.cr3, this.cr4, lin, length);
+    return peekLinear(this.bus.memory, this.cr0, this.cr3, this.cr4, lin, length, this.pdpte);
   }
 
   /** Drops every decoded instruction (e.g. after the host wrote guest memory directly). */
@@ -777,15 +780,29 @@ export class Cpu extends CpuMemory {
     this.tscOffset = v - this.clock.ticks;
   }
 
-  /** MOV CR0 / LMSW (SDM vol.3 §2.5): PG without PE, or NW without CD, is #GP(0). */
+  /**
+   * MOV CR0 / LMSW (SDM vol.3 §2.5): PG without PE, or NW without CD, is #GP(0). A write
+   * that changes CD, NW or PG and leaves PAE paging on reloads the PDPTEs first (SDM vol.3
+   * §4.4.1), and a bad one makes it #GP(0) with CR0 unchanged.
+   */
   writeCr0(v: number): void {
     if ((v & 0x80000001) === 0x80000000 || (v & 0x60000000) === 0x20000000) fault(GP, 0);
     const was = this.cr0;
+    if (v & CR0_PG && this.cr4 & CR4_PAE && (was ^ v) & 0xe0000000) this.loadPdptes(this.cr3);
     this.cr0 = v | 0x10;
     // PG and WP decide every translation (mmu/paging-unit.ts).
     if ((was ^ this.cr0) & 0x80010000) this.pagingChanged();
     // AM sends every access through the checked path (alignment checks, #AC).
     if ((was ^ this.cr0) & CR0_AM) for (let s = 0; s < 6; s++) refreshSegCheck(this, s);
+  }
+
+  /**
+   * Copies the four PDPTEs of the table CR3 value `cr3` names into the PDPTE registers, or
+   * raises #GP(0), changing nothing, when a present one sets a reserved bit (SDM vol.3
+   * §4.4.1). The callers decide when (MOV CR0/CR3/CR4, task switches).
+   */
+  loadPdptes(cr3: number): void {
+    if (!loadPdptes(this.bus.memory, cr3, this.pdpte)) fault(GP, 0);
   }
 
   /** CS.D changed: decoded instructions depend on it, so drop them. */

@@ -57,10 +57,10 @@ describe("CPU models: CPUID", () => {
     "486": { vendor: "GenuineIntel", max: 1, sig: 0x480, edx: 0x00000001 },
     // P54C: FPU DE PSE TSC MSR CX8 (VME, MCE left out of 0x1BF).
     pentium: { vendor: "GenuineIntel", max: 1, sig: 0x52c, edx: 0x0000013d },
-    // Pentium Pro: + SEP MTRR PGE CMOV (PAE MCE APIC MCA VME left out of 0xFBFF).
-    "pentium-pro": { vendor: "GenuineIntel", max: 2, sig: 0x612, edx: 0x0000b93d, leaf2: [0x03020101, 0, 0, 0x06040a42] },
+    // Pentium Pro: + PAE SEP MTRR PGE CMOV (MCE APIC MCA VME left out of 0xFBFF).
+    "pentium-pro": { vendor: "GenuineIntel", max: 2, sig: 0x612, edx: 0x0000b97d, leaf2: [0x03020101, 0, 0, 0x06040a42] },
     // Pentium II: the same flags (MMX also left out), its own caches.
-    pentium2: { vendor: "GenuineIntel", max: 2, sig: 0x633, edx: 0x0000b93d, leaf2: [0x03020101, 0, 0, 0x0c040843] },
+    pentium2: { vendor: "GenuineIntel", max: 2, sig: 0x633, edx: 0x0000b97d, leaf2: [0x03020101, 0, 0, 0x0c040843] },
   };
 
   for (const m of CPU_MODELS) {
@@ -88,7 +88,7 @@ describe("CPU models: CPUID", () => {
       expect(m.featuresEdx & ~(IMPLEMENTED_EDX | extra), m.name).toBe(0);
       expect(m.featuresEdx & ~m.realFeaturesEdx, m.name).toBe(0);
     }
-    expect(edxFeatureNames(model("pentium2").realFeaturesEdx & ~model("pentium2").featuresEdx)).toEqual(["vme", "pae", "mce", "apic", "mca", "mmx"]);
+    expect(edxFeatureNames(model("pentium2").realFeaturesEdx & ~model("pentium2").featuresEdx)).toEqual(["vme", "mce", "apic", "mca", "mmx"]);
   });
 
   it("a model with a brand string answers the extended leaves with it", () => {
@@ -258,7 +258,9 @@ describe("CPU models: CR4 takes only the bits of reported features", () => {
     ["ringlab", 0x9f, true],
     ["pentium2", 0x9c, true], // TSD DE PSE PGE
     ["pentium2", 0x01, false], // VME not offered
-    ["pentium2", 0x20, false], // PAE not offered
+    ["pentium2", 0xbc, true], // TSD DE PSE PAE PGE
+    ["ringlab", 0x20, false], // PAE not offered by the default model
+    ["pentium", 0x20, false], // nor by the P54C
     ["pentium", 0x1c, true],
     ["pentium", 0x80, false], // PGE came with the P6
     ["486", 0x10, false],

@@ -15,9 +15,9 @@ import {
   PTE_US,
   type PageAccess,
   type PagingRegs,
-  Tlb,
   walk,
 } from "../src/mmu/paging.js";
+import { Tlb } from "../src/mmu/tlb.js";
 import { rd32, runToHalt, wr32 } from "./harness.js";
 import { dwords, firstEvent, gate, HANDLER, pm, RING0_STACK, RING3_CODE, RING3_STACK, SEL, toRing3 } from "./pm-harness.js";
 
@@ -41,7 +41,7 @@ function setup(pde: number, pte: number, cr0 = CR0_PG | 1, cr4 = 0) {
   // Linear 0x00400000-0x007FFFFF: directory entry 1 -> PT; entry 5 of PT maps 0x00405000.
   mem.write(PD + 4, 4, pde >>> 0);
   mem.write(PT + 5 * 4, 4, pte >>> 0);
-  const regs: PagingRegs = { cr0, cr2: 0, cr3: PD, cr4 };
+  const regs: PagingRegs = { cr0, cr2: 0, cr3: PD, cr4, pdpte: new Int32Array(8) };
   return { mem, regs };
 }
 

@@ -8,6 +8,7 @@ import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
 import { LDTR, TR } from "../state/registers.js";
 import { ATTR_P, ATTR_S, type Descriptor } from "../state/segment-cache.js";
 import { cpuidLeaf, cr4WritableBits } from "../model/cpu-model.js";
+import { CR0_PG, CR4_PAE, CR4_PGE, CR4_PSE } from "../mmu/paging.js";
 import { effOffset, getReg, loadE, readE, setReg, storeE, writeE } from "./operand.js";
 import { ZF } from "../state/eflags.js";
 
@@ -119,7 +120,10 @@ export function movToCr(cpu: Cpu, i: Insn): void {
       cpu.cr2 = v;
       return;
     case 3:
-      // A CR3 load flushes the TLB except global pages with CR4.PGE (SDM vol.3 §4.10.4.1).
+      // With PAE paging on, the PDPTEs are loaded from the new table first; a reserved bit
+      // in a present one is #GP(0) (SDM vol.3 §4.4.1). A CR3 load flushes the TLB except
+      // global pages with CR4.PGE (SDM vol.3 §4.10.4.1).
+      if (cpu.cr0 & CR0_PG && cpu.cr4 & CR4_PAE) cpu.loadPdptes(v);
       cpu.cr3 = v;
       if (cpu.pager !== null) {
         cpu.pager.cr3Loaded(cpu.cr4);
@@ -127,12 +131,15 @@ export function movToCr(cpu: Cpu, i: Insn): void {
       }
       return;
     case 4: {
-      // Only bits whose feature the model reports (VME/PVI, TSD, DE, PSE, PGE: see
+      // Only bits whose feature the model reports (VME/PVI, TSD, DE, PSE, PAE, PGE: see
       // cr4WritableBits); any other bit is #GP(0) (SDM vol.3 §2.5).
       if (v & ~cr4WritableBits(cpu.model)) fault(GP, 0);
       const changed = cpu.cr4 ^ v;
+      // Changing PAE, PGE or PSE with PAE paging on afterwards reloads the PDPTEs (SDM
+      // vol.3 §4.4.1): a bad one is #GP(0), CR4 unchanged.
+      if (v & CR4_PAE && cpu.cr0 & CR0_PG && changed & (CR4_PAE | CR4_PGE | CR4_PSE)) cpu.loadPdptes(cpu.cr3);
       cpu.cr4 = v;
-      if (changed & 0x90) cpu.pagingChanged();
+      if (changed & (CR4_PAE | CR4_PGE | CR4_PSE)) cpu.pagingChanged();
       return;
     }
     default:

@@ -21,6 +21,8 @@ import {
 } from "../mmu/descriptor.js";
 import { setSegmentCache } from "../mmu/segmentation.js";
 import { privilegeClassChanging } from "../mmu/paging-unit.js";
+import { loadPdptes } from "../mmu/pae-paging.js";
+import { CR4_PAE } from "../mmu/paging.js";
 import { enterV86Segments } from "./v86.js";
 import { NT, VM } from "../state/eflags.js";
 import { CS, DS, ES, FS, GS, LDTR, SS, TR } from "../state/registers.js";
@@ -126,8 +128,13 @@ function switchTask(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip:
   desc.attr |= 2; // the cached TR descriptor is busy
   setSegmentCache(cpu, TR, selector, desc);
   cpu.cr0 |= CR0_TS;
+  // With PAE paging the new CR3's PDPTEs are loaded too; a reserved bit in one is #GP(0)
+  // in the new task, after the commit (SDM vol.3 §4.4.1 lists task switches among the
+  // loads; Bochs raises it there). The PDPTE registers then keep their old values.
+  let badPdptes = false;
   if (cpu.pager !== null) {
     cpu.cr3 = cr3;
+    if (cpu.cr4 & CR4_PAE) badPdptes = !loadPdptes(cpu.bus.memory, cr3, cpu.pdpte);
     cpu.pager.cr3Loaded(cpu.cr4);
     cpu.code.flush();
   }
@@ -143,6 +150,7 @@ function switchTask(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip:
   privilegeClassChanging(cpu, v86 ? 3 : sels[CS]! & 3);
   cpu.cpl = v86 ? 3 : sels[CS]! & 3;
   try {
+    if (badPdptes) fault(GP, 0);
     loadTaskLdt(cpu, ldt, ext);
     if (v86) enterV86Segments(cpu, sels);
     else loadTaskSegments(cpu, sels, ext);

@@ -1,9 +1,10 @@
-import type { Bus } from "@ringlab/sdk";
+import { type AccessWidth, ALL_ONES, type Bus } from "@ringlab/sdk";
 import { CodeCache } from "../decode/code-cache.js";
 import type { Insn } from "../decode/insn.js";
 import { CpuState } from "../state/cpu-state.js";
 import { checkSegmentAccess } from "./segmentation.js";
 import { PagingUnit, userRights } from "./paging-unit.js";
+import { FOUR_GIB } from "./paging.js";
 
 /**
  * Memory as the CPU sees it: linear addresses, read and written through the bus's per-page
@@ -71,6 +72,19 @@ export class CpuMemory extends CpuState {
   }
 
   /**
+   * A slow-path read of physical `phys`. PAE paging can name addresses above 4 GiB, where
+   * the bus has nothing: a hole like any unmapped range, reading all-ones.
+   */
+  private busRead(phys: number, len: AccessWidth): number {
+    return phys < FOUR_GIB ? this.bus.memory.read(phys, len) : ALL_ONES[len];
+  }
+
+  /** A slow-path write of physical `phys`; dropped above 4 GiB (see {@link busRead}). */
+  private busWrite(phys: number, len: AccessWidth, v: number): void {
+    if (phys < FOUR_GIB) this.bus.memory.write(phys, len, v);
+  }
+
+  /**
    * The slow path's physical address for a write to `lin`; under paging, drops code cached
    * from that physical page under any linear page (a write through an alias mapping).
    */
@@ -85,7 +99,7 @@ export class CpuMemory extends CpuState {
       return a;
     }
     const a = this.pager.translate(this, lin, true);
-    this.code.invalidatePhysical((a & mask) >>> 12);
+    if (a < FOUR_GIB) this.code.invalidatePhysical((a & mask) >>> 12);
     return a;
   }
 
@@ -102,7 +116,7 @@ export class CpuMemory extends CpuState {
   }
 
   /**
-   * CR0.PG or WP, CR4.PSE or PGE changed: switches the fast path between the bus's physical
+   * CR0.PG or WP, CR4.PSE, PGE or PAE changed: switches the fast path between the bus's physical
    * page tables and the paging unit's linear ones and drops every cached translation and
    * decoded instruction (the code cache is indexed by linear page).
    */
@@ -144,7 +158,7 @@ export class CpuMemory extends CpuState {
     const page = lin >>> 12;
     const b = this.rp[page]!;
     if (b !== null) return b[this.po[page]! + (lin & 0xfff)]!;
-    return this.bus.memory.read(this.phys(lin, false), 1);
+    return this.busRead(this.phys(lin, false), 1);
   }
 
   rd16(lin: number): number {
@@ -175,7 +189,7 @@ export class CpuMemory extends CpuState {
     if (m !== 0 && (m >>> ((lin & 0xfff) >>> 7)) & 1) this.code.invalidatePage(page);
     const b = this.wp[page]!;
     if (b !== null) b[this.po[page]! + (lin & 0xfff)] = v;
-    else this.bus.memory.write(this.physForWrite(lin), 1, v & 0xff);
+    else this.busWrite(this.physForWrite(lin), 1, v & 0xff);
   }
 
   wr16(lin: number, v: number): void {
@@ -213,7 +227,7 @@ export class CpuMemory extends CpuState {
   /** Reads `len` bytes that cross a page or touch a page without a direct array. */
   private rdSlow(lin: number, len: 2 | 4): number {
     const a = lin >>> 0;
-    if ((a & 0xfff) + len <= 0x1000) return this.bus.memory.read(this.phys(a, false), len);
+    if ((a & 0xfff) + len <= 0x1000) return this.busRead(this.phys(a, false), len);
     let v = 0;
     for (let k = 0; k < len; k++) v |= this.rd8((lin + k) | 0) << (8 * k);
     return len === 4 ? v >>> 0 : v;
@@ -224,7 +238,7 @@ export class CpuMemory extends CpuState {
     if ((a & 0xfff) + len <= 0x1000) {
       const page = a >>> 12;
       if (this.codeMask[page] !== 0) this.code.invalidatePage(page);
-      this.bus.memory.write(this.physForWrite(a), len, len === 4 ? v >>> 0 : v & 0xffff);
+      this.busWrite(this.physForWrite(a), len, len === 4 ? v >>> 0 : v & 0xffff);
       return;
     }
     for (let k = 0; k < len; k++) this.wr8((lin + k) | 0, (v >>> (8 * k)) & 0xff);

@@ -1,7 +1,8 @@
 import type { MemoryMap } from "@ringlab/sdk";
 import type { CodeCache } from "../decode/code-cache.js";
 import type { CpuState } from "../state/cpu-state.js";
-import { allowed, CR4_PGE, type PageAccess, Tlb, type TlbEntry } from "./paging.js";
+import { allowed, CR4_PGE, FOUR_GIB, type PageAccess, type TlbEntry } from "./paging.js";
+import { Tlb } from "./tlb.js";
 
 const PAGES = 1 << 20;
 
@@ -40,7 +41,8 @@ export class PagingUnit {
 
   /**
    * The physical address of `lin` for a read or write by `cpu` (a supervisor access when
-   * `cpu.sysAccess` is set: descriptor tables, IDT, TSS, inner stacks). Faults #PF.
+   * `cpu.sysAccess` is set: descriptor tables, IDT, TSS, inner stacks). Faults #PF. Under
+   * PAE paging the address may be {@link FOUR_GIB} or more: no memory is there.
    */
   translate(cpu: CpuState, lin: number, write: boolean): number {
     const a = this.access;
@@ -48,7 +50,7 @@ export class PagingUnit {
     a.user = userRights(cpu, cpu.cpl) && !cpu.sysAccess;
     const e = this.tlb.lookup(this.mem, cpu, lin, a);
     this.fill(cpu, lin >>> 12, e);
-    return (e.phys | (lin & 0xfff)) >>> 0;
+    return e.phys + (lin & 0xfff);
   }
 
   private fill(cpu: CpuState, page: number, e: TlbEntry): void {
@@ -56,7 +58,8 @@ export class PagingUnit {
     const c = this.classAccess;
     c.user = this.userClass;
     c.write = false;
-    if (!allowed(e, c, cpu.cr0)) return;
+    // Nothing is mapped above 4 GiB (PAE): such pages stay on the slow path's open bus.
+    if (!allowed(e, c, cpu.cr0) || e.phys >= FOUR_GIB) return;
     const phys = e.phys >>> 12;
     const r = this.mem.readPages[phys] ?? null;
     if (r === null) return;
@@ -113,7 +116,7 @@ export class PagingUnit {
     this.tlb.flush((cr4 & CR4_PGE) !== 0);
   }
 
-  /** CR0.PG/WP or CR4.PSE/PGE changed: nothing cached is valid. */
+  /** CR0.PG/WP or CR4.PSE/PGE/PAE changed: nothing cached is valid. */
   flushAll(): void {
     this.flushFast();
     this.tlb.flush(false);

@@ -3,13 +3,13 @@ import { CpuFault } from "../exceptions/cpu-fault.js";
 import { PF_VEC } from "../exceptions/vectors.js";
 
 /**
- * 32-bit paging (SDM vol.3 §4.3, no PAE): the two-level walk through the page directory at
+ * 32-bit paging (SDM vol.3 §4.3; PAE paging is in pae-paging.ts): the two-level walk through the page directory at
  * CR3 and a page table, or a 4 MiB page straight from the directory when CR4.PSE = 1; the
  * U/S and R/W checks (with CR0.WP for supervisor writes); the accessed and dirty bits the
- * walk writes back; the #PF error code; and a TLB of translations.
+ * walk writes back; the #PF error code; the TLB that caches them is tlb.ts.
  *
  * CpuMemory uses it through paging-unit.ts: with CR0.PG = 1 its fast path indexes
- * per-linear-page tables filled from this TLB instead of the bus's physical page tables, so
+ * per-linear-page tables filled from the TLB (tlb.ts) instead of the bus's physical page tables, so
  * the flat no-paging path is the same code as without paging.
  */
 
@@ -34,6 +34,15 @@ export const CR0_PG = 0x80000000 | 0;
 export const CR0_WP = 0x10000;
 export const CR4_PSE = 0x10;
 export const CR4_PGE = 0x80;
+/** CR4.PAE: 64-bit entries, three levels (SDM vol.3 §4.4, pae-paging.ts). */
+export const CR4_PAE = 0x20;
+
+/**
+ * 2^32: PAE paging addresses 36 bits (MAXPHYADDR 36 on these parts), but the bus maps only
+ * the first 4 GiB. What lies above is a hole like any unmapped range: reads return all-ones,
+ * writes are dropped (see physical-access helpers in pae-paging.ts and linear-memory.ts).
+ */
+export const FOUR_GIB = 0x1_0000_0000;
 
 /** An access to translate. */
 export interface PageAccess {
@@ -48,11 +57,20 @@ export interface PagingRegs {
   cr2: number;
   cr3: number;
   cr4: number;
+  /**
+   * The four PDPTE registers of PAE paging, each as its low and high dword (SDM vol.3
+   * §4.4.1): loaded from memory only at the moments the SDM names (pae-paging.ts).
+   */
+  pdpte: Int32Array;
 }
 
 /** One cached translation: physical page and the combined rights of both levels. */
 export interface TlbEntry {
-  /** Physical address of the 4 KiB page (for a 4 MiB page, of the 4 KiB slice used). */
+  /**
+   * Physical address of the 4 KiB page (for a 4 or 2 MiB page, of the 4 KiB slice used): a
+   * plain number, since under PAE paging it may lie above 4 GiB (up to 2^36, where nothing
+   * is mapped: see {@link FOUR_GIB}).
+   */
   phys: number;
   /** U/S of both levels ANDed: user accesses allowed. */
   user: boolean;
@@ -73,7 +91,7 @@ export function allowed(e: { user: boolean; writable: boolean }, a: PageAccess, 
 }
 
 /** Raises #PF for `lin` with error code `code`, recording the address in CR2. */
-function pageFault(regs: PagingRegs, lin: number, code: number): never {
+export function pageFault(regs: PagingRegs, lin: number, code: number): never {
   regs.cr2 = lin | 0;
   throw new CpuFault(PF_VEC, code);
 }
@@ -117,48 +135,4 @@ export function walk(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAcces
   out.dirty = (nv & PTE_D) !== 0;
   out.global = (pte & PTE_G) !== 0;
   return out;
-}
-
-/**
- * A TLB of 4 KiB translations by linear page (SDM vol.3 §4.10). Entries are filled by
- * {@link walk} and dropped by INVLPG (one page), a CR3 load (all but global entries when
- * CR4.PGE = 1) or a change of CR0.PG/WP, CR4.PSE/PGE (all).
- */
-export class Tlb {
-  private readonly entries = new Map<number, TlbEntry>();
-
-  /** Translates `lin`, from the TLB when the cached rights allow the access. */
-  translate(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess): number {
-    return (this.lookup(mem, regs, lin, a).phys | (lin & 0xfff)) >>> 0;
-  }
-
-  /** The translation of `lin`'s page for access `a`, walking when the TLB cannot serve it. */
-  lookup(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess): TlbEntry {
-    const page = lin >>> 12;
-    let e = this.entries.get(page);
-    // A write to a clean page must walk so that the dirty bit gets set in memory.
-    if (e === undefined || !allowed(e, a, regs.cr0) || (a.write && !e.dirty)) {
-      e = walk(mem, regs, lin, a, { phys: 0, user: false, writable: false, dirty: false, global: false });
-      this.entries.set(page, e);
-    }
-    return e;
-  }
-
-  /** INVLPG: drops the entry for `lin`'s page, global or not. */
-  invalidatePage(lin: number): void {
-    this.entries.delete(lin >>> 12);
-  }
-
-  /** MOV CR3: drops every entry except global ones when CR4.PGE = 1. */
-  flush(keepGlobal: boolean): void {
-    if (!keepGlobal) {
-      this.entries.clear();
-      return;
-    }
-    for (const [page, e] of this.entries) if (!e.global) this.entries.delete(page);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -78,12 +78,13 @@ export const EDX = {
 /**
  * The CPUID.1:EDX flags whose feature ringlab implements (checked against the code): the x87
  * (src/fpu), CR4.DE's DR4/DR5 rule (exec/system.ts), 4 MiB pages and global pages
- * (mmu/paging.ts), the TSC and MSR instructions, CMPXCHG8B (exec/atomic.ts), CMOVcc and the
+ * (mmu/paging.ts), PAE paging (mmu/pae-paging.ts), the TSC and MSR instructions, CMPXCHG8B (exec/atomic.ts), CMOVcc and the
  * P6 x87 forms, SYSENTER/SYSEXIT (exec/fast-system-call.ts), the MTRR registers
  * (state/mtrrs.ts). Not here: VME (CR4.VME's virtual-8086 extensions are not modelled; only
- * PVI is), PAE, MCE/MCA, the APIC, PAT (no such MSR), MMX, FXSR.
+ * PVI is), MCE/MCA, the APIC, PAT (no such MSR), MMX, FXSR.
  */
-export const IMPLEMENTED_EDX = EDX.FPU | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.CX8 | EDX.SEP | EDX.MTRR | EDX.PGE | EDX.CMOV;
+export const IMPLEMENTED_EDX =
+  EDX.FPU | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.PAE | EDX.CX8 | EDX.SEP | EDX.MTRR | EDX.PGE | EDX.CMOV;
 
 /** The names of the flags set in a CPUID.1:EDX value, lowest bit first. */
 export function edxFeatureNames(edx: number): string[] {
@@ -162,11 +163,12 @@ export function cpuidLeaf(m: CpuModel, leaf: number): [number, number, number, n
   }
 }
 
-/** CR4.VME, PVI, TSD, DE, PSE, PGE (SDM vol.3 §2.5). */
+/** CR4.VME, PVI, TSD, DE, PSE, PAE, PGE (SDM vol.3 §2.5). */
 const CR4_VME_PVI = 0x3;
 const CR4_TSD = 0x4;
 const CR4_DE = 0x8;
 const CR4_PSE = 0x10;
+const CR4_PAE = 0x20;
 const CR4_PGE = 0x80;
 
 /**
@@ -180,6 +182,7 @@ export function cr4WritableBits(m: CpuModel): number {
     (f & EDX.TSC ? CR4_TSD : 0) |
     (f & EDX.DE ? CR4_DE : 0) |
     (f & EDX.PSE ? CR4_PSE : 0) |
+    (f & EDX.PAE ? CR4_PAE : 0) |
     (f & EDX.PGE ? CR4_PGE : 0)
   );
 }

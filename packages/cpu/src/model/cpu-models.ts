@@ -12,7 +12,7 @@ const INTEL = "GenuineIntel";
 /**
  * Today's invented part, the default: family 5 with the P6's CMOV, and VME because that flag
  * announces CR4.PVI (which is implemented; CR4.VME's virtual-8086 extensions are not).
- * No SYSENTER: the model is kept exactly as it was before models existed.
+ * No SYSENTER and no PAE: the model is kept exactly as it was before models existed.
  */
 export const RINGLAB: CpuModel = {
   name: "ringlab",
@@ -69,7 +69,7 @@ const P6_TLB_DESCRIPTORS = 0x03020101;
 
 /**
  * The Pentium Pro (family 6 model 1, stepping B0): CMOV and the P6 x87 forms, global pages,
- * MTRRs.
+ * PAE paging (the part introduced it), MTRRs.
  * It reports SEP, yet has no SYSENTER/SYSEXIT: the SDM (vol.2 "SYSENTER") tells software to
  * treat SEP as absent when family 6, model < 3 and stepping < 3, and Linux does exactly that.
  * As on the real part, 0F 34/35 are #UD and MSRs 0x174-0x176 #GP(0) here. Caches (leaf 2):
@@ -93,7 +93,7 @@ const PENTIUM_PRO: CpuModel = {
 
 /**
  * The Pentium II (Klamath, family 6 model 3 stepping 3): the Pentium Pro's set plus a working
- * SYSENTER/SYSEXIT. MMX, MCE/MCA, APIC, PAE and VME are left out. Caches (leaf 2):
+ * SYSENTER/SYSEXIT, and PAE paging. MMX, MCE/MCA, APIC and VME are left out. Caches (leaf 2):
  * 08 L1 code 16K, 0C L1 data 16K, 43 L2 512K. No brand string (that came with later parts).
  */
 const PENTIUM2: CpuModel = {

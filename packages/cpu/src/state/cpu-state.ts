@@ -69,6 +69,13 @@ export class CpuState implements LazyFlags {
   cr2 = 0;
   cr3 = 0;
   cr4 = 0;
+  /**
+   * The PDPTE registers of PAE paging (SDM vol.3 §4.4.1): the four entries of the
+   * page-directory-pointer table at CR3, low and high dword each, copied from memory by
+   * MOV CR3 with PAE paging on, by MOV CR0/CR4 changes that leave PAE paging on, and by task
+   * switches (mmu/pae-paging.ts); the walk reads these copies, not the table.
+   */
+  readonly pdpte = new Int32Array(8);
   readonly dr = new Int32Array(8);
 
   /** Current privilege level (CS.RPL in protected mode). */
