@@ -5,9 +5,9 @@
  *
  * Representation (measured on the dev host, Node 20): the significand is kept as two 32-bit
  * unsigned halves (`hi`, `lo`) in plain numbers, and as a BigInt (`sig`) only when asked for.
- * The common case — normal operands and results of FADD/FSUB/FMUL/FDIV and comparisons — is
+ * The common case — normal operands and results of FADD/FSUB/FMUL and comparisons — is
  * computed exactly on the halves (fast-normal.ts); everything else (specials, denormals,
- * overflow, underflow, the transcendentals, FPREM, conversions) uses the exact BigInt path
+ * overflow, underflow, FDIV, FSQRT, the transcendentals, FPREM, conversions) uses the exact BigInt path
  * through `sig`, which is built once per value and cached. A BigInt 64x64 multiply plus
  * normalisation costs ~210 ns against ~10-30 ns on halves, and BigInt allocation was a large
  * share of the x87's garbage-collection time.
