@@ -221,16 +221,34 @@ function reportPending(cpu: Cpu): void {
   cpu.ferrHook?.();
 }
 
+const FORM_UNDEFINED = 1;
+const FORM_NON_WAITING = 2;
+const FORM_CONTROL = 4;
+/** The three predicates above per form, computed once: index (esc, reg, rm) for a register
+ *  form, 512 + (esc, reg) for a memory form (the dispatch is on every x87 instruction). */
+const FORMS = new Uint8Array(512 + 64);
+for (let k = 0; k < FORMS.length; k++) {
+  const mem = k >= 512;
+  const esc = mem ? (k - 512) >> 3 : k >> 6;
+  const reg = mem ? (k - 512) & 7 : (k >> 3) & 7;
+  const rm = mem ? 0 : k & 7;
+  FORMS[k] =
+    (undefinedForm(esc, reg, mem, rm) ? FORM_UNDEFINED : 0) |
+    (nonWaiting(esc, reg, mem, rm) ? FORM_NON_WAITING : 0) |
+    (isControl(esc, reg, mem, rm) ? FORM_CONTROL : 0);
+}
+
 export function fpuEscape(cpu: Cpu, i: Insn): void {
   const esc = i.opcode - 0xd8;
   const reg = i.reg;
   const mem = i.rm < 0;
   const rm = i.modrm & 7;
-  if (undefinedForm(esc, reg, mem, rm)) fault(UD);
+  const form = FORMS[mem ? 512 + ((esc << 3) | reg) : (esc << 6) | (reg << 3) | rm]!;
+  if (form & FORM_UNDEFINED) fault(UD);
   if (cpu.cr0 & (CR0_EM | CR0_TS)) fault(NM);
   const f = cpu.fpu;
-  if (f.pending && !nonWaiting(esc, reg, mem, rm)) reportPending(cpu);
-  if (!isControl(esc, reg, mem, rm)) {
+  if (f.pending && !(form & FORM_NON_WAITING)) reportPending(cpu);
+  if (!(form & FORM_CONTROL)) {
     f.fip = cpu.insnEip;
     f.fcs = cpu.segSel[CS]!;
     f.fop = (esc << 8) | (i.modrm & 0xff);

@@ -11,6 +11,7 @@ import { bitLength, canonical, F80, f80, BIAS, infinity, isInf, isZero, zero } f
 import { C0, C1, C2, C3, invalid, masked, ok, PE, precisionBits, Rc, rc, Result, ZE } from "./exceptions.js";
 import { denormalFlags, denormalFlagsOr, exact, screen1, screen2, topExponent } from "./operand.js";
 import { roundExtended } from "./rounding.js";
+import { addNormal, mulNormal, normal } from "./fast-normal.js";
 
 function withFlags(r: Result, sw: number): Result {
   return { value: r.value, sw: r.sw | sw };
@@ -79,11 +80,19 @@ function addSigned(a: F80, b: F80, cw: number, srcDE: boolean): Result {
 
 /** FADD: a + b. */
 export function fadd(a: F80, b: F80, cw: number, srcDE = false): Result {
+  if (!srcDE && normal(a) && normal(b)) {
+    const r = addNormal(a, b, b.sign, cw);
+    if (r !== null) return r;
+  }
   return addSigned(a, b, cw, srcDE);
 }
 
 /** FSUB: a - b (FSUBR is fsub(b, a)). */
 export function fsub(a: F80, b: F80, cw: number, srcDE = false): Result {
+  if (!srcDE && normal(a) && normal(b)) {
+    const r = addNormal(a, b, b.sign ^ 1, cw);
+    if (r !== null) return r;
+  }
   const s = screen2(a, b, cw);
   if (s) return s;
   return addSigned(a, f80(b.sign ^ 1, b.exp, b.sig), cw, srcDE);
@@ -91,6 +100,10 @@ export function fsub(a: F80, b: F80, cw: number, srcDE = false): Result {
 
 /** FMUL: a × b. */
 export function fmul(a: F80, b: F80, cw: number, srcDE = false): Result {
+  if (!srcDE && normal(a) && normal(b)) {
+    const r = mulNormal(a, b, cw);
+    if (r !== null) return r;
+  }
   const s = screen2(a, b, cw);
   if (s) return s;
   const sign = a.sign ^ b.sign;

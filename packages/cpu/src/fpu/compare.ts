@@ -9,6 +9,7 @@
 import { F80, isDenormal, isInf, isNaN80, isSNaN, isUnsupported, isZero, kind, Kind, POS_ZERO } from "./float80.js";
 import { C0, C1, C2, C3, DE, IE } from "./exceptions.js";
 import { exact } from "./operand.js";
+import { compareNormal, normal } from "./fast-normal.js";
 
 export const enum Relation {
   Greater,
@@ -19,6 +20,10 @@ export const enum Relation {
 
 /** The numeric relation of a and b (NaNs and unsupported formats: unordered). */
 export function relation(a: F80, b: F80): Relation {
+  if (normal(a) && normal(b)) {
+    const c = compareNormal(a, b);
+    return c === 0 ? Relation.Equal : c < 0 ? Relation.Less : Relation.Greater;
+  }
   if (isNaN80(a) || isNaN80(b) || isUnsupported(a) || isUnsupported(b)) return Relation.Unordered;
   const az = isZero(a);
   const bz = isZero(b);

@@ -3,22 +3,38 @@
  * 1 sign bit, a 15-bit biased exponent (bias 16383) and a 64-bit significand whose top bit
  * is the explicit integer bit J. Every register of the x87 stack holds one of these.
  *
- * Representation choice (measured on the dev host, Node 20): the significand is a BigInt.
- * A 64x64 multiply plus normalisation costs ~210 ns with BigInt and ~10-30 ns with two
- * 32-bit halves, so an arithmetic op here costs 1-3.5 us (FADD 1.8, FMUL 1.0, FDIV 1.4, FSQRT
- * 3.5, FST m64 1.3, FCOM 0.2) instead of a few hundred ns. BigInt
- * was chosen anyway for this slice because the exact intermediates the x87 needs (128-bit
- * products, 130+ guard bits for division and square root, arbitrary partial remainders)
- * are then trivially right, and the native oracle (test/fpu) checks them bit for bit; x87
- * code is rare in the guests ringlab targets. A halves fast path for normal operands can be
- * added later behind the same functions and checked by the same oracle.
+ * Representation (measured on the dev host, Node 20): the significand is kept as two 32-bit
+ * unsigned halves (`hi`, `lo`) in plain numbers, and as a BigInt (`sig`) only when asked for.
+ * The common case — normal operands and results of FADD/FSUB/FMUL and comparisons — is
+ * computed exactly on the halves (fast-normal.ts); everything else (specials, denormals,
+ * overflow, underflow, FDIV, FSQRT, the transcendentals, FPREM, conversions) uses the exact BigInt path
+ * through `sig`, which is built once per value and cached. A BigInt 64x64 multiply plus
+ * normalisation costs ~210 ns against ~10-30 ns on halves, and BigInt allocation was a large
+ * share of the x87's garbage-collection time.
  */
 
-/** One 80-bit value, unpacked: sign 0|1, biased exponent 0..0x7FFF, significand 0..2^64-1. */
-export interface F80 {
-  readonly sign: number;
-  readonly exp: number;
-  readonly sig: bigint;
+/**
+ * One 80-bit value, unpacked: sign 0|1, biased exponent 0..0x7FFF, significand 0..2^64-1
+ * as its halves `hi` (bits 63-32) and `lo` (bits 31-0), unsigned. Immutable.
+ */
+export class F80 {
+  /** The significand as a BigInt, built on first use. */
+  private big: bigint | undefined;
+  constructor(
+    readonly sign: number,
+    readonly exp: number,
+    readonly hi: number,
+    readonly lo: number,
+    big?: bigint,
+  ) {
+    this.big = big;
+  }
+  /** The 64-bit significand (J is bit 63). */
+  get sig(): bigint {
+    let b = this.big;
+    if (b === undefined) this.big = b = (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    return b;
+  }
 }
 
 export const BIAS = 16383;
@@ -27,9 +43,16 @@ export const J_BIT = 1n << 63n;
 export const QUIET_BIT = 1n << 62n;
 export const SIG_MASK = (1n << 64n) - 1n;
 
+const LO_MASK = 0xffffffffn;
 export function f80(sign: number, exp: number, sig: bigint): F80 {
-  return { sign, exp, sig };
+  return new F80(sign, exp, Number((sig >> 32n) & LO_MASK), Number(sig & LO_MASK), sig & SIG_MASK);
 }
+/** A value from its significand halves (unsigned 32-bit numbers). */
+export function f80h(sign: number, exp: number, hi: number, lo: number): F80 {
+  return new F80(sign, exp, hi, lo);
+}
+const J_HI = 0x80000000;
+const QUIET_HI = 0x40000000;
 
 /** The QNaN floating-point indefinite: the masked response to most invalid operations. */
 export const INDEFINITE: F80 = f80(1, EXP_MAX, 0xc000000000000000n);
@@ -62,38 +85,38 @@ export const enum Kind {
 }
 
 export function kind(x: F80): Kind {
+  const j = x.hi >= J_HI;
   if (x.exp === 0) {
-    if (x.sig === 0n) return Kind.Zero;
-    return x.sig & J_BIT ? Kind.PseudoDenormal : Kind.Denormal;
+    if (x.hi === 0 && x.lo === 0) return Kind.Zero;
+    return j ? Kind.PseudoDenormal : Kind.Denormal;
   }
   if (x.exp === EXP_MAX) {
-    if (!(x.sig & J_BIT)) return Kind.PseudoNaN;
-    if (x.sig === J_BIT) return Kind.Infinity;
-    return x.sig & QUIET_BIT ? Kind.QNaN : Kind.SNaN;
+    if (!j) return Kind.PseudoNaN;
+    if (x.hi === J_HI && x.lo === 0) return Kind.Infinity;
+    return x.hi & QUIET_HI ? Kind.QNaN : Kind.SNaN;
   }
-  return x.sig & J_BIT ? Kind.Normal : Kind.Unnormal;
+  return j ? Kind.Normal : Kind.Unnormal;
 }
 
 export function isNaN80(x: F80): boolean {
-  return x.exp === EXP_MAX && (x.sig & J_BIT) !== 0n && x.sig !== J_BIT;
+  return x.exp === EXP_MAX && x.hi >= J_HI && (x.hi !== J_HI || x.lo !== 0);
 }
 export function isSNaN(x: F80): boolean {
-  return isNaN80(x) && !(x.sig & QUIET_BIT);
+  return isNaN80(x) && !(x.hi & QUIET_HI);
 }
 /** Unsupported formats (§8.2.2): the 387 and later raise IE for them as operands. */
 export function isUnsupported(x: F80): boolean {
-  if (x.exp === 0) return false;
-  return !(x.sig & J_BIT);
+  return x.exp !== 0 && x.hi < J_HI;
 }
 /** A denormal operand (DE): true denormals and pseudo-denormals. */
 export function isDenormal(x: F80): boolean {
-  return x.exp === 0 && x.sig !== 0n;
+  return x.exp === 0 && (x.hi !== 0 || x.lo !== 0);
 }
 export function isZero(x: F80): boolean {
-  return x.exp === 0 && x.sig === 0n;
+  return x.exp === 0 && x.hi === 0 && x.lo === 0;
 }
 export function isInf(x: F80): boolean {
-  return x.exp === EXP_MAX && x.sig === J_BIT;
+  return x.exp === EXP_MAX && x.hi === J_HI && x.lo === 0;
 }
 
 /**
@@ -120,13 +143,13 @@ export function toHex(x: F80): string {
 }
 /** A pseudo-denormal rewritten with exponent 1 (same value), as the FPU passes one through. */
 export function canonical(x: F80): F80 {
-  return x.exp === 0 && x.sig & J_BIT ? f80(x.sign, 1, x.sig) : x;
+  return x.exp === 0 && x.hi >= J_HI ? new F80(x.sign, 1, x.hi, x.lo) : x;
 }
 export function negate(x: F80): F80 {
-  return f80(x.sign ^ 1, x.exp, x.sig);
+  return new F80(x.sign ^ 1, x.exp, x.hi, x.lo);
 }
 export function abs(x: F80): F80 {
-  return x.sign ? f80(0, x.exp, x.sig) : x;
+  return x.sign ? new F80(0, x.exp, x.hi, x.lo) : x;
 }
 
 /** 2^i for the widths the arithmetic reaches (products and quotients of up to ~300 bits). */

@@ -9,7 +9,7 @@
  * ignored when one is loaded (FLDENV, FRSTOR), as the P6 family does (SDM vol.1 §8.1.7:
  * "the x87 FPU ... uses the tag values to detect empty registers").
  */
-import { F80, kind, Kind, POS_ZERO } from "./float80.js";
+import { F80, f80, kind, Kind, POS_ZERO } from "./float80.js";
 import { C0, C1, C2, C3, EXC_MASK } from "./exceptions.js";
 
 /** FSW bits beyond the exception flags (§8.1.3). */
@@ -161,7 +161,7 @@ export class X87State {
   restore(s: X87Snapshot): void {
     for (let p = 0; p < 8; p++) {
       const x = s.r[p]!;
-      this.r[p] = { sign: x.sign & 1, exp: x.exp & 0x7fff, sig: BigInt("0x" + x.sig) & ((1n << 64n) - 1n) };
+      this.r[p] = f80(x.sign & 1, x.exp & 0x7fff, BigInt("0x" + x.sig) & ((1n << 64n) - 1n));
     }
     this.empty = s.empty & 0xff;
     this.top = s.top & 7;

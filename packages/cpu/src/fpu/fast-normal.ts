@@ -1,0 +1,291 @@
+/**
+ * The x87's common case computed exactly on 32-bit words: FADD/FSUB/FMUL of two normal
+ * operands (exponent 1..7FFE, J set) whose result is a normal number, rounded once by the
+ * control word's precision control (SDM vol.1 §8.1.5.2) and rounding control (§4.8.4).
+ *
+ * Each function returns null whenever the result is not a normal extended number — an exact
+ * value with its leading bit below 2^-16382 (denormal or tiny: underflow, §4.9.1.5) or a
+ * rounded one above the largest finite number (overflow, §4.9.1.4) — and the caller then
+ * runs the exact BigInt path (arith.ts, rounding.ts), which decides everything the fast path
+ * does not. For a normal result the only flags are PE (inexact) and C1 (rounded up), as
+ * there: tininess is detected after rounding (rounding.ts), and a result whose exact leading
+ * bit is at or above 2^-16382 is never tiny.
+ *
+ * Magnitudes are 128-bit windows w3:w2:w1:w0 of unsigned 32-bit numbers, w3 bit 31 the
+ * leading 1, whose lowest bit may be a sticky bit standing for anything inexact below it.
+ * The rounding position is never lower than w2 bit 0 (64 bits), so a sticky bit in w0 is
+ * always at least 30 bits below it.
+ */
+import { F80, EXP_MAX, BIAS } from "./float80.js";
+import { C1, PE, Rc, type Result } from "./exceptions.js";
+
+const TWO32 = 4294967296;
+const J_HI = 0x80000000;
+
+/** A normal operand: exponent 1..7FFE and J set (no denormal, zero, ∞, NaN or unsupported). */
+export function normal(x: F80): boolean {
+  return x.exp !== 0 && x.exp !== EXP_MAX && x.hi >= J_HI;
+}
+
+/**
+ * Rounds the normalised window (w3 bit 31 set), whose leading bit has biased exponent `exp`,
+ * to the precision control's 24, 53 or 64 bits. Null when the result is not normal.
+ */
+function roundNormal(sign: number, exp: number, w3: number, w2: number, w1: number, w0: number, cw: number): Result | null {
+  // Rounding never lowers the exponent: below 1 the exact value is tiny, and above 7FFE it
+  // is already an overflow; both are the exact path's.
+  if (exp < 1 || exp > EXP_MAX - 1) return null;
+  const pc = (cw >> 8) & 3;
+  let hi = w3;
+  let lo = w2;
+  // The bits below the rounding position: `low` (the first word's part) against `half`,
+  // then `rest` (any of the lower words non-zero).
+  let low: number;
+  let half: number;
+  let rest: boolean;
+  let odd: number;
+  if (pc === 0) {
+    low = w3 & 0xff;
+    half = 0x80;
+    rest = (w2 | w1 | w0) !== 0;
+    hi = w3 - low;
+    lo = 0;
+    odd = (w3 >>> 8) & 1;
+  } else if (pc === 2) {
+    low = w2 & 0x7ff;
+    half = 0x400;
+    rest = (w1 | w0) !== 0;
+    lo = w2 - low;
+    odd = (w2 >>> 11) & 1;
+  } else {
+    // PC = 11, and the reserved 01 that the host rounds the same way (exceptions.ts).
+    low = w1;
+    half = 0x80000000;
+    rest = w0 !== 0;
+    odd = w2 & 1;
+  }
+  if (low === 0 && !rest) return { value: new F80(sign, exp, hi, lo), sw: 0 };
+  let up: boolean;
+  switch ((cw >> 10) & 3) {
+    case Rc.Nearest:
+      up = low > half || (low === half && (rest || odd === 1));
+      break;
+    case Rc.Down:
+      up = sign === 1;
+      break;
+    case Rc.Up:
+      up = sign === 0;
+      break;
+    default:
+      up = false;
+  }
+  if (!up) return { value: new F80(sign, exp, hi, lo), sw: PE };
+  if (pc === 0) hi += 0x100;
+  else {
+    lo += pc === 2 ? 0x800 : 1;
+    if (lo >= TWO32) {
+      lo -= TWO32;
+      hi += 1;
+    }
+  }
+  if (hi >= TWO32) {
+    // Carried out of the top: the significand is 1.000…, one binade up.
+    hi = J_HI;
+    exp += 1;
+    if (exp > EXP_MAX - 1) return null;
+  }
+  return { value: new F80(sign, exp, hi, lo), sw: PE | C1 };
+}
+
+/**
+ * a + (-1)^bSign × |b| for normal a and b (FADD; FSUB passes b's sign flipped). Null when
+ * the exact path must decide.
+ */
+export function addNormal(a: F80, b: F80, bSign: number, cw: number): Result | null {
+  let sa = a.sign;
+  let sb = bSign;
+  let ea = a.exp;
+  let eb = b.exp;
+  let ah = a.hi;
+  let al = a.lo;
+  let bh = b.hi;
+  let bl = b.lo;
+  // Keep a the larger magnitude.
+  if (eb > ea || (eb === ea && (bh > ah || (bh === ah && bl > al)))) {
+    let t = sa;
+    sa = sb;
+    sb = t;
+    t = ea;
+    ea = eb;
+    eb = t;
+    t = ah;
+    ah = bh;
+    bh = t;
+    t = al;
+    al = bl;
+    bl = t;
+  }
+  // b aligned to a in the window: a is ah:al:0:0.
+  let d = ea - eb;
+  let x3 = bh;
+  let x2 = bl;
+  let x1 = 0;
+  let x0 = 0;
+  if (d >= 66) {
+    // b lies wholly below a's bit 62 of the low half: only a sticky bit. Its value below
+    // the round bit (w1 bit 31, or bit 30 once a 1-bit cancellation is normalised away)
+    // cannot change the rounding, only make it inexact.
+    x3 = x2 = 0;
+    x0 = 1;
+  } else {
+    if (d >= 64) {
+      x1 = x3;
+      x0 = x2;
+      x3 = x2 = 0;
+      d -= 64;
+    } else if (d >= 32) {
+      x1 = x2;
+      x2 = x3;
+      x3 = 0;
+      d -= 32;
+    }
+    if (d !== 0) {
+      const l = 32 - d;
+      const sticky = x0 << l !== 0 ? 1 : 0;
+      x0 = (((x1 << l) | (x0 >>> d)) | sticky) >>> 0;
+      x1 = ((x2 << l) | (x1 >>> d)) >>> 0;
+      x2 = ((x3 << l) | (x2 >>> d)) >>> 0;
+      x3 = x3 >>> d;
+    }
+  }
+  let w3: number;
+  let w2: number;
+  let w1: number;
+  let w0: number;
+  let exp = ea;
+  if (sa === sb) {
+    w0 = x0;
+    w1 = x1;
+    w2 = al + x2;
+    let c = 0;
+    if (w2 >= TWO32) {
+      w2 -= TWO32;
+      c = 1;
+    }
+    w3 = ah + x3 + c;
+    if (w3 >= TWO32) {
+      // Carry out: shift the window right by one, the bit leaving w0 kept sticky.
+      const low3 = w3 - TWO32;
+      w0 = ((w0 >>> 1) | (w1 << 31) | (w0 & 1)) >>> 0;
+      w1 = ((w1 >>> 1) | (w2 << 31)) >>> 0;
+      w2 = ((w2 >>> 1) | (low3 << 31)) >>> 0;
+      w3 = (J_HI | (low3 >>> 1)) >>> 0;
+      exp += 1;
+    }
+  } else {
+    let t = -x0;
+    let br = 0;
+    if (t < 0) {
+      t += TWO32;
+      br = 1;
+    }
+    w0 = t;
+    t = -x1 - br;
+    br = 0;
+    if (t < 0) {
+      t += TWO32;
+      br = 1;
+    }
+    w1 = t;
+    t = al - x2 - br;
+    br = 0;
+    if (t < 0) {
+      t += TWO32;
+      br = 1;
+    }
+    w2 = t;
+    w3 = ah - x3 - br;
+    if (w3 === 0 && w2 === 0 && w1 === 0 && w0 === 0) {
+      // An exact zero difference: +0, or -0 when rounding down (SDM vol.1 §4.8.3.2).
+      return { value: new F80(((cw >> 10) & 3) === Rc.Down ? 1 : 0, 0, 0, 0), sw: 0 };
+    }
+    // Normalise: whole words, then bits (a cancellation of more than one bit only happens
+    // for d ≤ 1, where the window is exact).
+    while (w3 === 0) {
+      w3 = w2;
+      w2 = w1;
+      w1 = w0;
+      w0 = 0;
+      exp -= 32;
+    }
+    const z = Math.clz32(w3);
+    if (z !== 0) {
+      const r = 32 - z;
+      w3 = ((w3 << z) | (w2 >>> r)) >>> 0;
+      w2 = ((w2 << z) | (w1 >>> r)) >>> 0;
+      w1 = ((w1 << z) | (w0 >>> r)) >>> 0;
+      w0 = (w0 << z) >>> 0;
+      exp -= z;
+    }
+  }
+  return roundNormal(sa, exp, w3, w2, w1, w0, cw);
+}
+
+/** a × b for normal a and b (FMUL): the exact 128-bit product from 16-bit pieces. */
+export function mulNormal(a: F80, b: F80, cw: number): Result | null {
+  const a0 = a.lo & 0xffff;
+  const a1 = a.lo >>> 16;
+  const a2 = a.hi & 0xffff;
+  const a3 = a.hi >>> 16;
+  const b0 = b.lo & 0xffff;
+  const b1 = b.lo >>> 16;
+  const b2 = b.hi & 0xffff;
+  const b3 = b.hi >>> 16;
+  // Column sums are below 2^35 and every carry below 2^19: exact in a double.
+  let t = a0 * b0;
+  let c = Math.floor(t / 65536);
+  const l0 = t - c * 65536;
+  t = c + a0 * b1 + a1 * b0;
+  c = Math.floor(t / 65536);
+  const l1 = t - c * 65536;
+  t = c + a0 * b2 + a1 * b1 + a2 * b0;
+  c = Math.floor(t / 65536);
+  const l2 = t - c * 65536;
+  t = c + a0 * b3 + a1 * b2 + a2 * b1 + a3 * b0;
+  c = Math.floor(t / 65536);
+  const l3 = t - c * 65536;
+  t = c + a1 * b3 + a2 * b2 + a3 * b1;
+  c = Math.floor(t / 65536);
+  const l4 = t - c * 65536;
+  t = c + a2 * b3 + a3 * b2;
+  c = Math.floor(t / 65536);
+  const l5 = t - c * 65536;
+  t = c + a3 * b3;
+  c = Math.floor(t / 65536);
+  const l6 = t - c * 65536;
+  let w3 = c * 65536 + l6;
+  let w2 = l5 * 65536 + l4;
+  let w1 = l3 * 65536 + l2;
+  let w0 = l1 * 65536 + l0;
+  // Both significands are in [2^63, 2^64): the product's leading bit is bit 127 or 126.
+  let exp = a.exp + b.exp - BIAS;
+  if (w3 >= J_HI) exp += 1;
+  else {
+    w3 = ((w3 << 1) | (w2 >>> 31)) >>> 0;
+    w2 = ((w2 << 1) | (w1 >>> 31)) >>> 0;
+    w1 = ((w1 << 1) | (w0 >>> 31)) >>> 0;
+    w0 = (w0 << 1) >>> 0;
+  }
+  return roundNormal(a.sign ^ b.sign, exp, w3, w2, w1, w0, cw);
+}
+
+/** The order of normal a and b: -1, 0 or 1 (FCOM/FUCOM/FCOMI on two normal operands). */
+export function compareNormal(a: F80, b: F80): number {
+  if (a.sign !== b.sign) return a.sign ? -1 : 1;
+  let m: number;
+  if (a.exp !== b.exp) m = a.exp > b.exp ? 1 : -1;
+  else if (a.hi !== b.hi) m = a.hi > b.hi ? 1 : -1;
+  else if (a.lo !== b.lo) m = a.lo > b.lo ? 1 : -1;
+  else return 0;
+  return a.sign ? -m : m;
+}
