@@ -20,7 +20,7 @@ const SYSENTER = [0x0f, 0x34];
 const SYSEXIT = [0x0f, 0x35];
 
 /** Ring-0 code: set the three MSRs (CS 0x08, ESP RING0_STACK, EIP GATE_TARGET), then SYSEXIT to RING3_CODE. */
-function kernel(sysenterCs = SEL.code0): number[] {
+function kernel(sysenterCs: number = SEL.code0): number[] {
   return [
     ...wrmsr(0x174, sysenterCs),
     ...wrmsr(0x175, RING0_STACK),
