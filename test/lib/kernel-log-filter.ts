@@ -43,6 +43,8 @@ export const KERNEL_LOG_FILTER: readonly { why: string; lines: readonly RegExp[]
       /^On node 0, zone DMA: \d+ pages in unavailable ranges/,
       /^Built 1 zonelists, mobility grouping on\. {2}Total pages: /,
       /^Memory: \d+K\/\d+K available/,
+      // "0MB HIGHMEM available." is printed in two pieces; under QEMU the space was lost once.
+      /^\d+MB ?(HIGH|LOW)MEM available\.$/,
       /^PM: hibernation: Registered nosave memory/,
       /available for PCI devices$/,
     ],
