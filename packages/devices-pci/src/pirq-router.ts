@@ -84,11 +84,10 @@ export class PirqRouter implements PciInterruptRouter {
       const irq = this.routedIrq(p);
       if (irq !== null) wanted.set(irq, (wanted.get(irq) ?? false) || this.pirqAsserted(p));
     }
-    for (const [irq, line] of this.held) {
+    for (const irq of [...this.held.keys()]) {
       if (!wanted.has(irq)) {
         bus.irqs.release(this.owner, irq);
         this.held.delete(irq);
-        void line;
       }
     }
     for (const [irq, high] of wanted) {
