@@ -2,6 +2,7 @@ import { debugConsolePlugin, exitPortPlugin, postCodesPlugin } from "@ringlab/de
 import { fpuErrorLatchPlugin } from "@ringlab/devices-fpu-error";
 import { fwCfgPlugin } from "@ringlab/devices-fw-cfg";
 import { i8042Plugin, port92Plugin } from "@ringlab/devices-i8042";
+import { i440fxPlugin, piix3Plugin } from "@ringlab/devices-pci";
 import { picPlugin } from "@ringlab/devices-pic";
 import { pitPlugin } from "@ringlab/devices-pit";
 import { rtcPlugin } from "@ringlab/devices-rtc";
@@ -24,6 +25,8 @@ export const builtinDevices: readonly DevicePlugin[] = [
   fwCfgPlugin,
   i8042Plugin,
   port92Plugin,
+  i440fxPlugin,
+  piix3Plugin,
 ];
 
 /** A registry holding the built-in plugins (a new one each call: registries are per use). */

@@ -13,6 +13,8 @@ import {
   DEVICE_OPTIONS,
   MACHINE_CONFIG,
   MONITOR_POLICY,
+  PCI_BUS,
+  PciBus,
   RUN_CONTROL,
   type RunControl,
   FPU_ERROR,
@@ -99,6 +101,8 @@ export function createMachine(
   c.register(FPU_ERROR, { useValue: fpuErrorSignal(cpu) });
   // The keyboard controller and port 0x92 drive it; open until one closes it.
   c.register(A20_GATE, { useValue: new A20GateInputs(bus.memory) });
+  // PCI bus 0: the host bridge reaches it, PCI device plugins register functions on it.
+  c.register(PCI_BUS, { useValue: new PciBus(bus) });
 
   const ids = new Set<string>();
   deviceEntries(config).forEach((entry, i) => {

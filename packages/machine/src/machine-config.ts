@@ -158,7 +158,9 @@ export const deviceEntrySchema = z
  * The devices a PC has when the config does not say: the two 8259s, the 8254, the VGA,
  * ringlab's debug console and exit port, COM1 (a 16550A at 0x3F8, IRQ 4), the MC146818
  * RTC/CMOS, the coprocessor error latch (FERR# onto IRQ 13, port 0xF0), the 8042 keyboard
- * controller (A20, reset) and port 0x92. Guests that never touch a device see no difference. COM1 transmits each
+ * controller (A20, reset), port 0x92, and the PCI platform: an i440FX-class host bridge with
+ * configuration mechanism #1 at 0xCF8/0xCFC (00:00.0) and a PIIX3-class ISA bridge routing
+ * PCI interrupts (00:01.0). Guests that never touch a device see no difference. COM1 transmits each
  * character at once (`timing: "fast"`, as QEMU's does) rather than at its baud rate: a Linux
  * serial console polls THRE between characters, and at the 9600 baud it defaults to that
  * would cost a million instructions of virtual time per character; `devices` with a plain
@@ -175,6 +177,8 @@ export const DEFAULT_DEVICES: readonly (string | DeviceEntry)[] = Object.freeze(
   "fpu-error",
   "i8042",
   "port92",
+  "i440fx",
+  "piix3",
 ]);
 
 /**

@@ -40,6 +40,18 @@ export {
   type RunControl,
   FPU_ERROR,
   type FpuErrorSignal,
+  PCI_BUS,
 } from "./tokens.js";
+export {
+  PCI_DEVICES_PER_BUS,
+  PCI_FUNCTIONS_PER_DEVICE,
+  type PciAddress,
+  checkPciAddress,
+  formatPciAddress,
+} from "./pci/pci-address.js";
+export { type PciBarSpec, barDecodeBase, barMasks } from "./pci/pci-bar.js";
+export { type PciInterruptRouter, PciBus, type PciSlot } from "./pci/pci-bus.js";
+export { PCI_BAR_COUNT, PCI_CONFIG_SPACE_SIZE, PciCommand, PciConfig, PciStatus } from "./pci/pci-config-registers.js";
+export { PciFunction, type PciFunctionHost, type PciFunctionSpec, type PciRegisterSpec } from "./pci/pci-function.js";
 /** The schema library device options are declared with, re-exported so plugins need only the SDK. */
 export { z } from "zod";

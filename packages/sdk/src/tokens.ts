@@ -3,6 +3,7 @@ import type { Bus } from "./bus.js";
 import type { A20Gate } from "./memory/a20-gate.js";
 import type { VirtualClock } from "./clock/virtual-clock.js";
 import type { Device } from "./device/device.js";
+import type { PciBus } from "./pci/pci-bus.js";
 
 /**
  * Injection tokens. Everything is injected by explicit token (`@inject(BUS)`,
@@ -65,3 +66,9 @@ export interface FpuErrorSignal {
   /** Calls `listener` each time the CPU asserts FERR#. */
   onAssert(listener: () => void): void;
 }
+
+/**
+ * The machine's PCI bus 0 ({@link PciBus}): a device plugin registers its PCI functions on
+ * it; the host bridge's configuration mechanism reads and writes them through it.
+ */
+export const PCI_BUS: InjectionToken<PciBus> = Symbol("ringlab.PciBus");

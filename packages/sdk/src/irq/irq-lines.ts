@@ -59,6 +59,17 @@ export class IrqLines {
     };
   }
 
+  /**
+   * `owner` stops driving `line`: the line goes low and may be claimed again (an interrupt
+   * router whose route register moved a PCI interrupt to another IRQ). Only the owner can
+   * release its line; anything else is ignored.
+   */
+  release(owner: string, line: number): void {
+    if (this.owners[line] !== owner) return;
+    this.set(line, false);
+    this.owners[line] = undefined;
+  }
+
   /** Connects the interrupt controller's inputs. Only one sink may connect. */
   connect(owner: string, sink: IrqSink): void {
     if (this.sink) throw new ResourceConflictError(`IRQ lines already connect to an interrupt controller; '${owner}' cannot connect too`);

@@ -58,6 +58,18 @@ export class PortSpace {
     this.claimList.push(claim);
   }
 
+  /**
+   * Removes `owner`'s claim that starts at `base` (a PCI function whose I/O BAR moves or stops
+   * decoding gives its ports back). Releasing nothing is no error.
+   */
+  release(owner: string, base: number): void {
+    const i = this.claimList.findIndex((c) => c.owner === owner && c.base === base);
+    if (i < 0) return;
+    const c = this.claimList[i]!;
+    for (let p = c.base; p < c.base + c.count; p++) if (this.table[p] === c) this.table[p] = undefined;
+    this.claimList.splice(i, 1);
+  }
+
   /** Every claim, in the order made. */
   claims(): readonly PortClaim[] {
     return this.claimList;

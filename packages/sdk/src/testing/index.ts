@@ -6,6 +6,7 @@ import { type DevicePlugin, parseDeviceOptions } from "../device/device-plugin.j
 import type { IrqSink } from "../irq/irq-lines.js";
 import { type ConsoleSink, type RunControl } from "../tokens.js";
 import { A20GateInputs } from "../memory/a20-gate.js";
+import { PciBus } from "../pci/pci-bus.js";
 
 /** One recorded IRQ level change. */
 export interface IrqEvent {
@@ -41,6 +42,8 @@ export class DeviceTestKit {
   readonly resetRequests: string[] = [];
   /** The A20 gate of the kit's memory map, for a device that drives it (`bus.memory.a20Enabled` shows it). */
   readonly a20: A20GateInputs;
+  /** The kit's PCI bus 0, for PCI device plugins (what `@inject(PCI_BUS)` gives in a machine). */
+  readonly pci: PciBus;
 
   /** A console sink that records into {@link consoleBytes}. */
   readonly console: ConsoleSink = { write: (b) => this.consoleBytes.push(...b) };
@@ -56,6 +59,7 @@ export class DeviceTestKit {
     this.bus = new Bus({ ramSize: options.ramSize ?? 1 << 20 });
     this.bus.memory.mapRam("ram", 0, this.bus.memory.ram8.length);
     this.a20 = new A20GateInputs(this.bus.memory);
+    this.pci = new PciBus(this.bus);
     this.clock = new VirtualClock(options.clock);
     if (options.recordIrqs !== false) {
       const sink: IrqSink = { setIrqLevel: (line, high) => this.irqEvents.push({ line, high, tick: this.clock.ticks }) };
