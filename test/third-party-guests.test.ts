@@ -35,6 +35,10 @@ describeNeeds("guests", "Debian's Linux kernel and a busybox userland", () => {
       expect(markers[1]).toMatch(/^ringlab-init: kernel 6\.\d+\.\d+-\d+-686 on i586$/);
       expect(markers.slice(2, 5)).toEqual(expectedWorkload());
       expect(markers[5]).toBe("ringlab-init: done");
+      // The default PC's PCI platform (devices-pci): Linux finds mechanism #1 and both bridges.
+      expect(r.stdout).toContain("PCI: Using configuration type 1 for base access");
+      expect(r.stdout).toMatch(/pci 0000:00:00\.0: \[8086:1237\] type 00 class 0x060000/);
+      expect(r.stdout).toMatch(/pci 0000:00:01\.0: \[8086:7000\] type 00 class 0x060100/);
       // With no ACPI or APM, `poweroff -f` ends in machine_halt(): HLT with interrupts off,
       // which ringlab reports as the end of the run (status 122), as a real PC would just stop.
       expect(r.stdout).toMatch(/reboot: System halted/);
