@@ -116,6 +116,38 @@ export class CpuMemory extends CpuState {
   }
 
   /**
+   * The CPL is about to become `newCpl` (nothing is accessed before it does): under paging,
+   * selects the fast tables and the decoded-code view of its privilege class (paging-unit.ts).
+   * Nothing is dropped, so a system call and its return cost no flush.
+   */
+  privilegeChanging(newCpl: number): void {
+    if (this.pager === null) return;
+    this.selectTables(newCpl);
+    if (this.code.selectView(userRights(this, newCpl))) this.codeViewChanged();
+  }
+
+  /**
+   * Marks (or ends) an implicit supervisor access (SDM vol.3 §4.6: descriptor tables, IDT,
+   * TSS, inner stacks): paging checks it with supervisor rights, through the supervisor fast
+   * tables, whatever the CPL. Use it rather than setting {@link CpuState.sysAccess}.
+   */
+  setSysAccess(on: boolean): void {
+    this.sysAccess = on;
+    if (this.pager !== null) this.selectTables(this.cpl);
+  }
+
+  /** Points the fast path at the paging unit's tables for data accesses at `cpl`. */
+  private selectTables(cpl: number): void {
+    const pager = this.pager!;
+    const user = userRights(this, cpl) && !this.sysAccess;
+    this.rp = user ? pager.rpU : pager.rpS;
+    this.wp = user ? pager.wpU : pager.wpS;
+  }
+
+  /** The decoded-code view changed (code.pages): the run loop must reload it. */
+  protected codeViewChanged(): void {}
+
+  /**
    * CR0.PG or WP, CR4.PSE, PGE or PAE changed: switches the fast path between the bus's physical
    * page tables and the paging unit's linear ones and drops every cached translation and
    * decoded instruction (the code cache is indexed by linear page).
@@ -124,15 +156,16 @@ export class CpuMemory extends CpuState {
     if (this.cr0 & 0x80000000) {
       this.pager ??= new PagingUnit(this.bus.memory, this.code);
       this.pager.flushAll();
-      this.pager.userClass = userRights(this, this.cpl);
-      this.rp = this.pager.rp;
-      this.wp = this.pager.wp;
+      this.selectTables(this.cpl);
       this.po = this.pager.po;
+      if (this.code.selectView(userRights(this, this.cpl))) this.codeViewChanged();
     } else {
       this.pager = null;
       this.rp = this.bus.memory.readPages;
       this.wp = this.bus.memory.writePages;
       this.po = this.bus.memory.pageOffsets;
+      // Without paging there are no page rights: one view for every CPL.
+      if (this.code.selectView(false)) this.codeViewChanged();
     }
     this.code.flush();
   }
@@ -147,7 +180,7 @@ export class CpuMemory extends CpuState {
 
   /**
    * True when linear page `page` is RAM the fast path reaches directly (under paging: a
-   * translation already filled for the current privilege class), i.e. decoded code from it
+   * translation already filled for the current privilege class, for data accesses), i.e. decoded code from it
    * may be cached: writes to it go through the code-cache checks.
    */
   directPage(page: number): boolean {

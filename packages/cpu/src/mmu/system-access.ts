@@ -9,60 +9,60 @@ import type { CpuMemory } from "./linear-memory.js";
 
 export function sysRd8(cpu: CpuMemory, lin: number): number {
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     return cpu.rd8(lin);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
 
 export function sysRd16(cpu: CpuMemory, lin: number): number {
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     return cpu.rd16(lin);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
 
 export function sysRd32(cpu: CpuMemory, lin: number): number {
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     return cpu.rd32(lin);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
 
 export function sysWr8(cpu: CpuMemory, lin: number, v: number): void {
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     cpu.wr8(lin, v);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
 
 export function sysWr16(cpu: CpuMemory, lin: number, v: number): void {
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     cpu.wr16(lin, v);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
 
 export function sysWr32(cpu: CpuMemory, lin: number, v: number): void {
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     cpu.wr32(lin, v);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
