@@ -349,7 +349,7 @@ export class Cpu extends CpuMemory {
    * fault is returned rather than thrown on (a second throw costs as much as the first).
    */
   private loop(): unknown {
-    const pages = this.code.pages;
+    let pages = this.code.pages;
     const segBase = this.segBase;
     const budget = this.budget;
     let eip = this.eip;
@@ -391,7 +391,12 @@ export class Cpu extends CpuMemory {
           default: insn.handler(this, insn);
         }
         this.n++;
-        if (this.pending !== 0) return;
+        if (this.pending !== 0) {
+          // Only the code view changed (a CPL change under paging): reload it and go on.
+          if (this.pending !== P_VIEW) return;
+          this.pending = 0;
+          pages = this.code.pages;
+        }
       }
     } catch (e) {
       this.insnEip = eip;

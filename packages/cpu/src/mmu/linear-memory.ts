@@ -26,6 +26,8 @@ export class CpuMemory extends CpuState {
   private po: Int32Array;
   /** Paging (CR0.PG = 1), or null: linear = physical. */
   pager: PagingUnit | null = null;
+  /** Paging is on and the CPL's accesses have user rights (CPL 3, not supervisorPages). */
+  private userClass = false;
   private readonly codeMask: Int32Array;
 
   constructor(bus: Bus) {
@@ -122,8 +124,9 @@ export class CpuMemory extends CpuState {
    */
   privilegeChanging(newCpl: number): void {
     if (this.pager === null) return;
-    this.selectTables(newCpl);
-    if (this.code.selectView(userRights(this, newCpl))) this.codeViewChanged();
+    this.userClass = userRights(this, newCpl);
+    this.selectTables();
+    if (this.code.selectView(this.userClass)) this.codeViewChanged();
   }
 
   /**
@@ -133,13 +136,15 @@ export class CpuMemory extends CpuState {
    */
   setSysAccess(on: boolean): void {
     this.sysAccess = on;
-    if (this.pager !== null) this.selectTables(this.cpl);
+    // Only user-class code has other tables than a supervisor access (the common case, at
+    // CPL 0 pushing to its own stack, costs nothing more).
+    if (this.userClass) this.selectTables();
   }
 
-  /** Points the fast path at the paging unit's tables for data accesses at `cpl`. */
-  private selectTables(cpl: number): void {
+  /** Points the fast path at the paging unit's tables for data accesses of the current class. */
+  private selectTables(): void {
     const pager = this.pager!;
-    const user = userRights(this, cpl) && !this.sysAccess;
+    const user = this.userClass && !this.sysAccess;
     this.rp = user ? pager.rpU : pager.rpS;
     this.wp = user ? pager.wpU : pager.wpS;
   }
@@ -156,11 +161,13 @@ export class CpuMemory extends CpuState {
     if (this.cr0 & 0x80000000) {
       this.pager ??= new PagingUnit(this.bus.memory, this.code);
       this.pager.flushAll();
-      this.selectTables(this.cpl);
+      this.userClass = userRights(this, this.cpl);
+      this.selectTables();
       this.po = this.pager.po;
-      if (this.code.selectView(userRights(this, this.cpl))) this.codeViewChanged();
+      if (this.code.selectView(this.userClass)) this.codeViewChanged();
     } else {
       this.pager = null;
+      this.userClass = false;
       this.rp = this.bus.memory.readPages;
       this.wp = this.bus.memory.writePages;
       this.po = this.bus.memory.pageOffsets;
@@ -175,7 +182,9 @@ export class CpuMemory extends CpuState {
    * final stack pointer). Faults #PF like the write would; sets the accessed/dirty bits.
    */
   probeWrite(lin: number): void {
-    if (this.pager !== null) this.pager.translate(this, lin, true);
+    // A direct write entry means the page is writable by the current class and already
+    // dirty: the write cannot fault and would set nothing (paging-unit.ts).
+    if (this.pager !== null && this.wp[lin >>> 12] === null) this.pager.translate(this, lin, true);
   }
 
   /**
