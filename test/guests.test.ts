@@ -36,7 +36,7 @@ function expected(guest: string): string {
  * Guests whose debug-console output must equal QEMU's (expected.txt) byte for byte, ending
  * with the guest's own exit status 0.
  */
-const MATCHING_QEMU = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae"];
+const MATCHING_QEMU = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae", "syscallbench"];
 
 /**
  * Guests that need CPU features not built yet. Each must stop with the CPU's "not implemented
@@ -66,6 +66,12 @@ describe("the project's guests under ringlab", () => {
   it("pae -DSTRICT (the SDM's cases QEMU 7.2 gets wrong) prints what Bochs prints", () => {
     const { output, outcome } = boot("pae/pae-strict.bin");
     expect(output).toBe(readFileSync(`${guestsDir}pae/expected-strict.txt`, "latin1"));
+    expect(outcome).toMatchObject({ kind: "exit", status: 0 });
+  });
+
+  it("syscallbench -DNO_PAGING (the same work with paging off) prints what it prints under QEMU", () => {
+    const { output, outcome } = boot("syscallbench/syscallbench-nopaging.bin");
+    expect(output).toBe(readFileSync(`${guestsDir}syscallbench/expected-nopaging.txt`, "latin1"));
     expect(outcome).toMatchObject({ kind: "exit", status: 0 });
   });
 

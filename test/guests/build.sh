@@ -11,7 +11,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "$here"
 
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench pae"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench pae syscallbench"
 [ $# -gt 0 ] && all="$*"
 
 command -v nasm >/dev/null 2>&1 || { echo "build.sh: nasm not found (apt-get install nasm)" >&2; exit 2; }
@@ -72,5 +72,13 @@ esac
 case " $all " in *" pae "*)
     nasm -f bin --reproducible -I common/ -DSTRICT -o pae/pae-strict.bin pae/pae.asm
     echo "pae-strict           $(wc -c <pae/pae-strict.bin | tr -d ' ') bytes  (with -DSTRICT)"
+esac
+# syscallbench with paging off (the same work, for the paged/unpaged ratio), and both at
+# the benchmark's size (500,000 iterations, about 12 million instructions).
+case " $all " in *" syscallbench "*)
+    nasm -f bin --reproducible -I common/ -DNO_PAGING -o syscallbench/syscallbench-nopaging.bin syscallbench/syscallbench.asm
+    nasm -f bin --reproducible -I common/ -DITERATIONS=500000 -o syscallbench/syscallbench-bench.bin syscallbench/syscallbench.asm
+    nasm -f bin --reproducible -I common/ -DITERATIONS=500000 -DNO_PAGING -o syscallbench/syscallbench-bench-nopaging.bin syscallbench/syscallbench.asm
+    echo "syscallbench variants: -nopaging, -bench, -bench-nopaging"
 esac
 exit $status

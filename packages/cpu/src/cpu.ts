@@ -53,6 +53,8 @@ const P_STOP = 1;
 const P_IRQ = 2;
 /** EFLAGS.TF is set: run one instruction at a time and trap (#DB) after each. */
 const P_STEP = 4;
+/** The decoded-code view changed with the privilege class: the hot loop reloads it. */
+const P_VIEW = 8;
 
 /**
  * The IA-32 core: registers, decode cache, run loop and event delivery. It is the hardware —
@@ -347,7 +349,7 @@ export class Cpu extends CpuMemory {
    * fault is returned rather than thrown on (a second throw costs as much as the first).
    */
   private loop(): unknown {
-    const pages = this.code.pages;
+    let pages = this.code.pages;
     const segBase = this.segBase;
     const budget = this.budget;
     let eip = this.eip;
@@ -389,7 +391,12 @@ export class Cpu extends CpuMemory {
           default: insn.handler(this, insn);
         }
         this.n++;
-        if (this.pending !== 0) return;
+        if (this.pending !== 0) {
+          // Only the code view changed (a CPL change under paging): reload it and go on.
+          if (this.pending !== P_VIEW) return;
+          this.pending = 0;
+          pages = this.code.pages;
+        }
       }
     } catch (e) {
       this.insnEip = eip;
@@ -408,8 +415,28 @@ export class Cpu extends CpuMemory {
     return insn;
   }
 
+  protected override codeViewChanged(): void {
+    this.pending |= P_VIEW;
+  }
+
   private decodeAt(eip: number, lin: number): Insn {
     this.insnEip = eip;
+    const code = this.code;
+    if (code.pages !== code.all) {
+      // A user fetch from a page whose code was cached by supervisor fetches: the fetch's own
+      // checks (CS limit, then U/S through the user tables: #PF from a supervisor page), and
+      // the page joins the user view with its instructions as they are (not scanned again).
+      const cached = code.all[lin >>> 12]?.[lin & 0xfff];
+      if (cached !== undefined) {
+        const limit = this.segLimit[CS]! >>> 0;
+        if (eip > limit || eip + cached.len - 1 > limit) fault(GP, 0);
+        this.rd8(lin);
+        if (this.directPage(lin >>> 12)) {
+          code.linkUser(lin >>> 12);
+          return cached;
+        }
+      }
+    }
     let insn = this.decodeFromMemory(eip, lin);
     // The guest's bytes the cached entry stands for: a patch covers the whole instruction,
     // so a write to any of its bytes must drop it.
@@ -501,6 +528,7 @@ export class Cpu extends CpuMemory {
   }
 
   private service(): StopReason | null {
+    this.pending &= ~P_VIEW;
     const stop = this.takeStop();
     if (stop !== null) return stop;
     if (this.pending & P_IRQ) {
@@ -640,16 +668,9 @@ export class Cpu extends CpuMemory {
   }
 
   /**
-   * Sets the current privilege level as a world switch does: CPL, and the RPL of CS and SS
-   * (which always equal it in protected mode). Nothing is checked: the caller owns the
-   * consequences. Translations and decoded code cached for user rights stay when switching
-   * to CPL 0-2 (a switch there and back is cheap; nothing new is cached meanwhile, see
-   * paging-unit.ts); ones cached for supervisor rights are dropped on a switch to CPL 3.
-   */
-  /**
    * Sets {@link CpuState.supervisorPages}: page protection with supervisor rights at every CPL
-   * (a host's stand-in for shadow page tables). Drops the fast tables and decoded code filled
-   * for the other rights.
+   * (a host's stand-in for shadow page tables). Switches to the fast tables and decoded code
+   * of those rights; nothing is dropped.
    */
   setSupervisorPages(on: boolean): void {
     if (on === this.supervisorPages) return;
@@ -657,10 +678,16 @@ export class Cpu extends CpuMemory {
     privilegeClassChanging(this, this.cpl);
   }
 
+  /**
+   * Sets the current privilege level as a world switch does: CPL, and the RPL of CS and SS
+   * (which always equal it in protected mode). Nothing is checked: the caller owns the
+   * consequences. Nothing cached is dropped: the CPU just uses the translations and decoded
+   * code of the new privilege class (paging-unit.ts).
+   */
   setCpl(cpl: number): void {
     cpl &= 3;
     if (cpl === this.cpl) return;
-    if (cpl === 3) privilegeClassChanging(this, 3);
+    privilegeClassChanging(this, cpl);
     this.cpl = cpl;
     this.segSel[CS] = (this.segSel[CS]! & 0xfffc) | cpl;
     this.segSel[SS] = (this.segSel[SS]! & 0xfffc) | cpl;

@@ -286,6 +286,122 @@ describe("the CPU with paging on", () => {
     expect(m.cpu.getReg32(4)).toBe(0x61004);
   });
 
+  describe("across many CPL changes (one set of fast tables and one code view per privilege class)", () => {
+    const SUP = [0, 1, 3, 0x60]; // GDT/IDT, ring-0 code and handler, TSS, kernel data
+    const supervisor = (pages: number[]) => (pte: (page: number, v: number) => void) => {
+      for (const p of pages) pte(p, (p << 12) | PTE_P | PTE_RW);
+    };
+    /** Ring 3 runs `ring3`; INT 0x80 enters `handler` at CPL 0 (INT 0x81: `handler2`). */
+    function syscalls(ring3: number[], handler: number[], adjust = supervisor(SUP), handler2: number[] = [0xf4]) {
+      const m = paged([], ring3, adjust);
+      m.ram.set(handler, HANDLER);
+      m.ram.set(handler2, HANDLER + 0x100);
+      gate(m, 0x80, SEL.code0, HANDLER, 0xe, 3);
+      gate(m, 0x81, SEL.code0, HANDLER + 0x100, 0xe, 3);
+      toRing3(m);
+      return m;
+    }
+    // mov ebx,[0x60000]; inc dword [0x60004]; iretd — CPL 0 reads and writes a supervisor page
+    const H_SUP = [0x8b, 0x1d, 0x00, 0x00, 0x06, 0x00, 0xff, 0x05, 0x04, 0x00, 0x06, 0x00, 0xcf];
+
+    it("a supervisor page CPL 0 used on each of 50 system calls stays unreadable to CPL 3: #PF(5)", () => {
+      // mov ecx,50; top: mov edx,[0x61000]; int 0x80; loop top; mov eax,[0x60000]
+      const r3 = [0xb9, 0x32, 0x00, 0x00, 0x00, 0x8b, 0x15, 0x00, 0x10, 0x06, 0x00, 0xcd, 0x80, 0xe2, 0xf6, 0xa1, 0x00, 0x00, 0x06, 0x00];
+      const m = syscalls(r3, H_SUP);
+      expect(firstEvent(m, 5000)).toMatchObject({ vector: 14, errorCode: 5, eip: RING3_CODE + 15 });
+      expect(m.cpu.cr2 >>> 0).toBe(DATA);
+      expect(rd32(m, DATA + 4)).toBe(50);
+      expect(m.cpu.cpl).toBe(3);
+    });
+
+    it("code CPL 0 ran on each of 50 system calls cannot be fetched by CPL 3: #PF(5), CR2 = EIP", () => {
+      // mov ecx,50; top: int 0x80; loop top; mov eax,HANDLER; jmp eax
+      const r3 = [0xb9, 0x32, 0x00, 0x00, 0x00, 0xcd, 0x80, 0xe2, 0xfc, 0xb8, 0x00, 0x1c, 0x00, 0x00, 0xff, 0xe0];
+      const m = syscalls(r3, H_SUP);
+      expect(firstEvent(m, 5000)).toMatchObject({ vector: 14, errorCode: 5, eip: HANDLER });
+      expect(m.cpu.cr2 >>> 0).toBe(HANDLER);
+      expect(rd32(m, DATA + 4)).toBe(50);
+    });
+
+    const roUser = (pte: (page: number, v: number) => void) => {
+      supervisor(SUP)(pte);
+      pte(0x61, 0x61000 | PTE_P | PTE_US); // user read-only
+    };
+    // mov ecx,50; top: mov edx,[0x61000]; int 0x80; loop top; int 0x81
+    const R3_RO = [0xb9, 0x32, 0x00, 0x00, 0x00, 0x8b, 0x15, 0x00, 0x10, 0x06, 0x00, 0xcd, 0x80, 0xe2, 0xf6, 0xcd, 0x81];
+    const INC_RO = [0xff, 0x05, 0x00, 0x10, 0x06, 0x00]; // inc dword [0x61000]
+
+    it("CR0.WP = 0: CPL 0 writes a user read-only page on every call; CPL 3 still cannot: #PF(7)", () => {
+      // mov ecx,50; top: int 0x80; loop top; mov eax,[0x61000]; mov [0x61000],eax
+      const r3 = [0xb9, 0x32, 0x00, 0x00, 0x00, 0xcd, 0x80, 0xe2, 0xfc, 0xa1, 0x00, 0x10, 0x06, 0x00, 0xa3, 0x00, 0x10, 0x06, 0x00];
+      const m = syscalls(r3, [...INC_RO, 0xcf], roUser);
+      expect(firstEvent(m, 5000)).toMatchObject({ vector: 14, errorCode: 7, eip: RING3_CODE + 14 });
+      expect(m.cpu.getReg32(0)).toBe(50);
+      expect(rd32(m, 0x61000)).toBe(50);
+    });
+
+    it("CR0.WP = 1: after 50 calls that read it, CPL 0's write to a user read-only page is #PF(3)", () => {
+      const m = syscalls(R3_RO, H_SUP, roUser, [...INC_RO, 0xf4]);
+      m.cpu.writeCr0(m.cpu.cr0 | CR0_WP);
+      expect(firstEvent(m, 5000)).toMatchObject({ vector: 14, errorCode: 3, eip: HANDLER + 0x100 });
+      expect(m.cpu.cpl).toBe(0);
+      expect(rd32(m, 0x61000)).toBe(0);
+      expect(rd32(m, DATA + 4)).toBe(50);
+    });
+
+    // Ring 3 reads user page 0x62 (filling its user entry), INT 0x80 makes the page supervisor-only
+    // and invalidates by `how`, then ring 3 reads it again: #PF(5).
+    // mov eax,[0x62000]; int 0x80; mov eax,[0x62000]
+    const R3_INV = [0xa1, 0x00, 0x20, 0x06, 0x00, 0xcd, 0x80, 0xa1, 0x00, 0x20, 0x06, 0x00];
+    const SUP_62 = [0xc7, 0x05, 0x88, 0x11, 0x02, 0x00, 0x03, 0x20, 0x06, 0x00]; // mov dword [PTE 0x62], 0x62003
+    const invalidations: Record<string, number[]> = {
+      "INVLPG": [0x0f, 0x01, 0x3d, 0x00, 0x20, 0x06, 0x00], // invlpg [0x62000]
+      "a CR3 load": [0x0f, 0x20, 0xd8, 0x0f, 0x22, 0xd8], // mov eax,cr3; mov cr3,eax
+      "a CR4.PSE change": [0x0f, 0x20, 0xe0, 0x83, 0xf0, 0x10, 0x0f, 0x22, 0xe0], // cr4 ^= PSE
+      "a CR0.WP change": [0x0f, 0x20, 0xc0, 0x35, 0x00, 0x00, 0x01, 0x00, 0x0f, 0x22, 0xc0], // cr0 ^= WP
+    };
+    for (const [how, insns] of Object.entries(invalidations)) {
+      it(`${how} at CPL 0 drops the user entry CPL 3 filled before the system call`, () => {
+        const m = syscalls(R3_INV, [...SUP_62, ...insns, 0xcf]);
+        expect(firstEvent(m, 100)).toMatchObject({ vector: 14, errorCode: 5, eip: RING3_CODE + 7 });
+        expect(m.cpu.cr2 >>> 0).toBe(0x62000);
+      });
+    }
+
+    it("INVLPG of the caller's code page drops its decoded code from the user view: the return is #PF(5)", () => {
+      // mov dword [PTE 2], 0x2003 (ring-3 code page becomes supervisor); invlpg [0x2000]; iretd
+      const h = [0xc7, 0x05, 0x08, 0x10, 0x02, 0x00, 0x03, 0x20, 0x00, 0x00, 0x0f, 0x01, 0x3d, 0x00, 0x20, 0x00, 0x00, 0xcf];
+      const m = syscalls(R3_INV, h);
+      expect(firstEvent(m, 100)).toMatchObject({ vector: 14, errorCode: 5, eip: RING3_CODE + 7 });
+      expect(m.cpu.cr2 >>> 0).toBe(RING3_CODE + 7);
+    });
+
+    it("CPL 0 patching ring-3 code it returns to is seen (self-modifying code across CPL changes)", () => {
+      // mov ecx,3; top: mov al,0x11; int 0x80; loop top; mov ebx,[0x60000] — the handler
+      // (mov byte [0x2006],0x22; iretd) rewrites the immediate after the first call.
+      const r3 = [0xb9, 0x03, 0x00, 0x00, 0x00, 0xb0, 0x11, 0xcd, 0x80, 0xe2, 0xfa, 0x8b, 0x1d, 0x00, 0x00, 0x06, 0x00];
+      const m = syscalls(r3, [0xc6, 0x05, 0x06, 0x20, 0x00, 0x00, 0x22, 0xcf]);
+      expect(firstEvent(m, 100)).toMatchObject({ vector: 14, errorCode: 5, eip: RING3_CODE + 11 });
+      expect(m.cpu.getReg32(0) & 0xff).toBe(0x22);
+    });
+
+    it("a system call drops neither the fast tables nor the decoded code", () => {
+      // mov ecx,50; top: int 0x80; loop top; mov eax,HANDLER; jmp eax
+      const r3 = [0xb9, 0x32, 0x00, 0x00, 0x00, 0xcd, 0x80, 0xe2, 0xfc, 0xb8, 0x00, 0x1c, 0x00, 0x00, 0xff, 0xe0];
+      const m = syscalls(r3, H_SUP);
+      let decoded = 0;
+      m.cpu.patchHook = () => {
+        decoded++;
+        return null;
+      };
+      firstEvent(m, 5000);
+      // mov ecx, int, loop, mov eax, jmp (ring 3) and the handler's 3: each decoded once.
+      expect(decoded).toBe(8);
+      expect(m.cpu.code.all[RING3_CODE >>> 12]).not.toBeNull();
+      expect(m.cpu.code.all[HANDLER >>> 12]).not.toBeNull();
+    });
+  });
+
   it("turning paging off goes back to physical addressing", () => {
     const m = paged([0xf4], [], (pte) => pte(0x60, 0x70000 | PTE_P | PTE_RW | PTE_US));
     wr32(m, DATA, 5);

@@ -143,7 +143,7 @@ export function pm(code: number[], ring3: number[] = [], handler: number[] = [0x
 export function toRing3(m: TestMachine, eip = RING3_CODE, eflags = 0x202): void {
   loadCache(m, 1, SEL.code3);
   for (const s of [0, 2, 3, 4, 5]) loadCache(m, s, SEL.data3);
-  m.cpu.cpl = 3;
+  m.cpu.setCpl(3); // through the CPU, which picks the user fast tables and code view under paging
   m.cpu.eip = eip;
   m.cpu.setReg32(4, RING3_STACK);
   m.cpu.setEflags(eflags);

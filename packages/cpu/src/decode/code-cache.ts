@@ -15,10 +15,21 @@ const PAGES = 1 << 20;
  * paging unit gives no direct write access to such a physical page through any other linear
  * page (or through any linear page once two hold its code); those writes take the slow path,
  * which drops the code of every linear page decoded from it ({@link invalidatePhysical}).
+ *
+ * With paging, code is fetched with the rights of the current privilege class (SDM vol.3
+ * §4.6: no instruction may run at CPL 3 from a supervisor page). Every cached page is in the
+ * supervisor view ({@link all}: a supervisor may fetch from any present page); the user view
+ * ({@link user}) shares the same slot arrays but lists only pages that user code may fetch
+ * from, linked when a fetch at CPL 3 found the page user-readable ({@link linkUser}).
+ * {@link pages} is the view of the current class, so a CPL change drops nothing.
  */
 export class CodeCache {
-  /** Per physical page: its decoded instructions, or null. */
-  readonly pages: (Insn[] | null)[] = new Array<Insn[] | null>(PAGES).fill(null);
+  /** Per page: its decoded instructions, or null (the supervisor view). */
+  readonly all: (Insn[] | null)[] = new Array<Insn[] | null>(PAGES).fill(null);
+  /** The pages of {@link all} that user code may fetch from (allocated with the first use). */
+  private user: (Insn[] | null)[] | null = null;
+  /** The view of the current privilege class: {@link all}, or the user view. */
+  pages: (Insn[] | null)[] = this.all;
   /**
    * Per physical page: bit k set when a cached instruction occupies bytes 128k..128k+127
    * (the write path's check); 0 when nothing is cached.
@@ -38,7 +49,10 @@ export class CodeCache {
    * or a patched instruction's) and does not cross the page end.
    */
   store(page: number, off: number, insn: Insn, span = insn.len): void {
-    this.pageFor(page)[off] = insn;
+    const slots = this.pageFor(page);
+    slots[off] = insn;
+    // Decoded by a fetch of the current class: in the user view, the page is user-fetchable.
+    if (this.pages !== this.all) this.pages[page] = slots;
     const first = off >>> 7;
     const last = (off + span - 1) >>> 7;
     let m = this.codeMask[page]!;
@@ -48,10 +62,10 @@ export class CodeCache {
 
   /** The slot array for `page`, creating it. */
   pageFor(page: number): Insn[] {
-    let p = this.pages[page];
+    let p = this.all[page];
     if (!p) {
       p = new Array<Insn>(4096);
-      this.pages[page] = p;
+      this.all[page] = p;
       if (this.listed[page] === 0) {
         this.listed[page] = 1;
         this.used.push(page);
@@ -85,9 +99,26 @@ export class CodeCache {
     for (const page of list) this.invalidatePage(page);
   }
 
+  /**
+   * Selects the view of user fetches (CPL 3 with user rights under paging) or of
+   * supervisor ones. Returns whether the view changed (the run loop must then reload it).
+   */
+  selectView(user: boolean): boolean {
+    const next = user ? (this.user ??= new Array<Insn[] | null>(PAGES).fill(null)) : this.all;
+    if (next === this.pages) return false;
+    this.pages = next;
+    return true;
+  }
+
+  /** A fetch with user rights found cached page `page` user-readable: show it to user code too. */
+  linkUser(page: number): void {
+    if (this.user !== null) this.user[page] = this.all[page]!;
+  }
+
   invalidatePage(page: number): void {
-    if (this.pages[page]) {
-      this.pages[page] = null;
+    if (this.all[page]) {
+      this.all[page] = null;
+      if (this.user !== null) this.user[page] = null;
       this.invalidations++;
     }
     this.codeMask[page] = 0;
@@ -95,8 +126,10 @@ export class CodeCache {
 
   flush(): void {
     this.sources.clear();
+    const user = this.user;
     for (const page of this.used) {
-      this.pages[page] = null;
+      this.all[page] = null;
+      if (user !== null) user[page] = null;
       this.codeMask[page] = 0;
       this.listed[page] = 0;
     }

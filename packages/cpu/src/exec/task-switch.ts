@@ -76,11 +76,11 @@ function checkNewTss(cpu: Cpu, selector: number, kind: TaskSwitchKind, ext: numb
 export function taskSwitch(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip: number, ext: number): void {
   // Every TSS and descriptor access of a switch is a supervisor access for paging.
   const prev = cpu.sysAccess;
-  cpu.sysAccess = true;
+  cpu.setSysAccess(true);
   try {
     switchTask(cpu, selector, kind, returnEip, ext);
   } finally {
-    cpu.sysAccess = prev;
+    cpu.setSysAccess(prev);
   }
 }
 

@@ -26,6 +26,8 @@ export class CpuMemory extends CpuState {
   private po: Int32Array;
   /** Paging (CR0.PG = 1), or null: linear = physical. */
   pager: PagingUnit | null = null;
+  /** Paging is on and the CPL's accesses have user rights (CPL 3, not supervisorPages). */
+  private userClass = false;
   private readonly codeMask: Int32Array;
 
   constructor(bus: Bus) {
@@ -116,6 +118,41 @@ export class CpuMemory extends CpuState {
   }
 
   /**
+   * The CPL is about to become `newCpl` (nothing is accessed before it does): under paging,
+   * selects the fast tables and the decoded-code view of its privilege class (paging-unit.ts).
+   * Nothing is dropped, so a system call and its return cost no flush.
+   */
+  privilegeChanging(newCpl: number): void {
+    if (this.pager === null) return;
+    this.userClass = userRights(this, newCpl);
+    this.selectTables();
+    if (this.code.selectView(this.userClass)) this.codeViewChanged();
+  }
+
+  /**
+   * Marks (or ends) an implicit supervisor access (SDM vol.3 §4.6: descriptor tables, IDT,
+   * TSS, inner stacks): paging checks it with supervisor rights, through the supervisor fast
+   * tables, whatever the CPL. Use it rather than setting {@link CpuState.sysAccess}.
+   */
+  setSysAccess(on: boolean): void {
+    this.sysAccess = on;
+    // Only user-class code has other tables than a supervisor access (the common case, at
+    // CPL 0 pushing to its own stack, costs nothing more).
+    if (this.userClass) this.selectTables();
+  }
+
+  /** Points the fast path at the paging unit's tables for data accesses of the current class. */
+  private selectTables(): void {
+    const pager = this.pager!;
+    const user = this.userClass && !this.sysAccess;
+    this.rp = user ? pager.rpU : pager.rpS;
+    this.wp = user ? pager.wpU : pager.wpS;
+  }
+
+  /** The decoded-code view changed (code.pages): the run loop must reload it. */
+  protected codeViewChanged(): void {}
+
+  /**
    * CR0.PG or WP, CR4.PSE, PGE or PAE changed: switches the fast path between the bus's physical
    * page tables and the paging unit's linear ones and drops every cached translation and
    * decoded instruction (the code cache is indexed by linear page).
@@ -124,15 +161,18 @@ export class CpuMemory extends CpuState {
     if (this.cr0 & 0x80000000) {
       this.pager ??= new PagingUnit(this.bus.memory, this.code);
       this.pager.flushAll();
-      this.pager.userClass = userRights(this, this.cpl);
-      this.rp = this.pager.rp;
-      this.wp = this.pager.wp;
+      this.userClass = userRights(this, this.cpl);
+      this.selectTables();
       this.po = this.pager.po;
+      if (this.code.selectView(this.userClass)) this.codeViewChanged();
     } else {
       this.pager = null;
+      this.userClass = false;
       this.rp = this.bus.memory.readPages;
       this.wp = this.bus.memory.writePages;
       this.po = this.bus.memory.pageOffsets;
+      // Without paging there are no page rights: one view for every CPL.
+      if (this.code.selectView(false)) this.codeViewChanged();
     }
     this.code.flush();
   }
@@ -142,12 +182,14 @@ export class CpuMemory extends CpuState {
    * final stack pointer). Faults #PF like the write would; sets the accessed/dirty bits.
    */
   probeWrite(lin: number): void {
-    if (this.pager !== null) this.pager.translate(this, lin, true);
+    // A direct write entry means the page is writable by the current class and already
+    // dirty: the write cannot fault and would set nothing (paging-unit.ts).
+    if (this.pager !== null && this.wp[lin >>> 12] === null) this.pager.translate(this, lin, true);
   }
 
   /**
    * True when linear page `page` is RAM the fast path reaches directly (under paging: a
-   * translation already filled for the current privilege class), i.e. decoded code from it
+   * translation already filled for the current privilege class, for data accesses), i.e. decoded code from it
    * may be cached: writes to it go through the code-cache checks.
    */
   directPage(page: number): boolean {

@@ -1,38 +1,40 @@
 import type { MemoryMap } from "@ringlab/sdk";
 import type { CodeCache } from "../decode/code-cache.js";
 import type { CpuState } from "../state/cpu-state.js";
-import { allowed, CR4_PGE, FOUR_GIB, type PageAccess, type TlbEntry } from "./paging.js";
+import type { CpuMemory } from "./linear-memory.js";
+import { CR0_WP, CR4_PGE, FOUR_GIB, type PageAccess, type TlbEntry } from "./paging.js";
 import { Tlb } from "./tlb.js";
 
 const PAGES = 1 << 20;
 
 /**
  * Paging as the CPU's memory path sees it (SDM vol.3 ch.4). While CR0.PG = 1, CpuMemory's
- * fast path reads these per-*linear*-page tables instead of the bus's physical ones; a miss
- * takes the slow path, which calls {@link PagingUnit.translate}: a TLB lookup or page walk
- * with the U/S, R/W and WP checks (#PF), then, when the current privilege class may use the
- * page directly, a fast-table fill. A fast read entry is filled only if the page is readable
- * at the current class (user at CPL 3, supervisor otherwise), a write entry only if it is
- * also writable and already dirty, so the fast path never needs a check. Entries are
- * dropped on INVLPG, CR3 loads, paging-mode changes and changes between CPL 3 and CPL 0-2.
+ * fast path reads per-*linear*-page tables instead of the bus's physical ones; a miss takes
+ * the slow path, which calls {@link PagingUnit.translate}: a TLB lookup or page walk with
+ * the U/S, R/W and WP checks (#PF), then a fast-table fill.
  *
- * The class the fast tables hold is {@link userClass}. A host's world switch
- * (`Cpu.setCpl`) may run the CPU briefly at the other class without dropping them: entries
- * for user rights are valid for a supervisor too, and while the classes differ nothing is
- * filled, so an entry never outlives the rights it was filled for.
+ * There are two sets of fast tables, one per access class (as QEMU's MMU indexes): `rpU`/`wpU`
+ * for user accesses (CPL 3) and `rpS`/`wpS` for supervisor ones (CPL 0-2, and the implicit
+ * supervisor accesses of §4.6: descriptor tables, IDT, TSS, inner stacks). A read entry is
+ * filled only if the page is readable by that class, a write entry only if it is writable
+ * by it (for the supervisor: R/W or CR0.WP = 0) and already dirty, so the fast path never
+ * needs a check; one walk fills both classes. The CPU reads the set of its current class,
+ * so a CPL change just picks the other set: nothing is dropped (a system call costs no
+ * flush). Entries are dropped on INVLPG, CR3 loads and paging-mode changes (CR0.PG/WP,
+ * CR4.PSE/PGE/PAE).
  */
 export class PagingUnit {
-  readonly rp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
-  readonly wp: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  readonly rpS: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  readonly wpS: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  readonly rpU: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  readonly wpU: (Uint8Array | null)[] = new Array<Uint8Array | null>(PAGES).fill(null);
+  /** Offset of each filled page in its backing array (the same for both classes). */
   readonly po = new Int32Array(PAGES);
   /** Physical page of each filled linear page. */
   readonly physOf = new Int32Array(PAGES);
   readonly tlb = new Tlb();
   private filled: number[] = [];
   private readonly access: PageAccess = { write: false, user: false };
-  private readonly classAccess: PageAccess = { write: false, user: false };
-  /** The fast tables (and decoded code) are for user rights (CPL 3), else supervisor. */
-  userClass = false;
 
   constructor(
     private readonly mem: MemoryMap,
@@ -53,24 +55,25 @@ export class PagingUnit {
     return e.phys + (lin & 0xfff);
   }
 
+  /**
+   * Fills both classes' entries for `page` from translation `e`. Every entry is rewritten,
+   * so a walk that found other rights (a PTE changed without INVLPG) leaves none stale.
+   */
   private fill(cpu: CpuState, page: number, e: TlbEntry): void {
-    if (userRights(cpu, cpu.cpl) !== this.userClass) return;
-    const c = this.classAccess;
-    c.user = this.userClass;
-    c.write = false;
     // Nothing is mapped above 4 GiB (PAE): such pages stay on the slow path's open bus.
-    if (!allowed(e, c, cpu.cr0) || e.phys >= FOUR_GIB) return;
+    if (e.phys >= FOUR_GIB) return;
     const phys = e.phys >>> 12;
     const r = this.mem.readPages[phys] ?? null;
     if (r === null) return;
-    if (this.rp[page] === null && this.wp[page] === null) this.filled.push(page);
-    this.rp[page] = r;
+    if (this.rpS[page] === null) this.filled.push(page);
+    this.rpS[page] = r;
+    this.rpU[page] = e.user ? r : null;
     this.po[page] = this.mem.pageOffsets[phys]!;
     this.physOf[page] = phys;
-    c.write = true;
-    if (e.dirty && allowed(e, c, cpu.cr0) && this.directWriteAllowed(page, phys)) {
-      this.wp[page] = this.mem.writePages[phys] ?? null;
-    }
+    const w = e.dirty && this.directWriteAllowed(page, phys) ? (this.mem.writePages[phys] ?? null) : null;
+    // SDM vol.3 §4.6: supervisor writes need R/W only with CR0.WP = 1; user writes need U/S and R/W.
+    this.wpS[page] = e.writable || (cpu.cr0 & CR0_WP) === 0 ? w : null;
+    this.wpU[page] = e.user && e.writable ? w : null;
   }
 
   /**
@@ -89,15 +92,20 @@ export class PagingUnit {
    */
   codeCachedFrom(page: number, phys: number, count: number): void {
     for (const p of this.filled) {
-      if (this.wp[p] !== null && this.physOf[p] === phys && (count > 1 || p !== page)) this.wp[p] = null;
+      if (this.rpS[p] !== null && this.physOf[p] === phys && (count > 1 || p !== page)) {
+        this.wpS[p] = null;
+        this.wpU[p] = null;
+      }
     }
   }
 
   /** Drops the fast-table entries (the TLB keeps its translations). */
   flushFast(): void {
     for (const page of this.filled) {
-      this.rp[page] = null;
-      this.wp[page] = null;
+      this.rpS[page] = null;
+      this.wpS[page] = null;
+      this.rpU[page] = null;
+      this.wpU[page] = null;
     }
     this.filled = [];
   }
@@ -105,8 +113,10 @@ export class PagingUnit {
   /** INVLPG. */
   invalidate(lin: number): void {
     const page = lin >>> 12;
-    this.rp[page] = null;
-    this.wp[page] = null;
+    this.rpS[page] = null;
+    this.wpS[page] = null;
+    this.rpU[page] = null;
+    this.wpU[page] = null;
     this.tlb.invalidatePage(lin);
   }
 
@@ -124,18 +134,12 @@ export class PagingUnit {
 }
 
 /**
- * Called before CPL changes to `newCpl`: the fast tables and the decoded code (which skips
- * fetch checks) were filled for user or supervisor rights, so a change to the other class
- * drops them while paging is on.
+ * Called right before CPL changes to `newCpl` (with nothing accessed in between): the CPU
+ * switches to the fast tables and decoded-code view of the new privilege class. Nothing is
+ * dropped (see {@link PagingUnit}).
  */
-export function privilegeClassChanging(cpu: CpuState & { pager: PagingUnit | null; code: { flush(): void } }, newCpl: number): void {
-  const pager = cpu.pager;
-  const user = userRights(cpu, newCpl);
-  if (pager !== null && user !== pager.userClass) {
-    pager.flushFast();
-    cpu.code.flush();
-    pager.userClass = user;
-  }
+export function privilegeClassChanging(cpu: CpuMemory, newCpl: number): void {
+  cpu.privilegeChanging(newCpl);
 }
 
 /** Whether page protection checks code at `cpl` with user rights (CPL 3, unless {@link CpuState.supervisorPages}). */
