@@ -15,7 +15,7 @@ import { GUESTS_DIR } from "./lib/guest-list.js";
  * (test/x87-guest.test.ts relates it to expected.txt). pae runs on the Bochs model for its
  * `cpu` file (p2_klamath). Needs Bochs and nasm.
  */
-const MATCHING_BOCHS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "irq-boundary", "x87", "fpubench", "pae", "syscallbench"];
+const MATCHING_BOCHS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "irq-boundary", "x87", "fpubench", "pae", "syscallbench", "idle"];
 
 describeNeeds(["bochs", "nasm"], "the guests under Bochs print exactly their expected.txt", () => {
   for (const g of MATCHING_BOCHS) {

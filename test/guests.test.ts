@@ -36,7 +36,7 @@ function expected(guest: string): string {
  * Guests whose debug-console output must equal QEMU's (expected.txt) byte for byte, ending
  * with the guest's own exit status 0.
  */
-const MATCHING_QEMU = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae", "syscallbench"];
+const MATCHING_QEMU = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae", "syscallbench", "idle"];
 
 /**
  * Guests that need CPU features not built yet. Each must stop with the CPU's "not implemented
@@ -67,6 +67,12 @@ describe("the project's guests under ringlab", () => {
     const { output, outcome } = boot("pae/pae-strict.bin");
     expect(output).toBe(readFileSync(`${guestsDir}pae/expected-strict.txt`, "latin1"));
     expect(outcome).toMatchObject({ kind: "exit", status: 0 });
+  });
+
+  it("idle -DHALT_MASKED: a HLT with IF=1 that no IRQ line can reach ends the run as halted, not idling for ever", () => {
+    const { output, outcome } = boot("idle/idle-halt-masked.bin");
+    expect(output).toBe(`${readFileSync(`${guestsDir}idle/expected.txt`, "latin1")}STI; HLT with every line masked\n`);
+    expect(outcome).toMatchObject({ kind: "halted", reason: expect.stringMatching(/no IRQ line can reach the CPU/) });
   });
 
   it("syscallbench -DNO_PAGING (the same work with paging off) prints what it prints under QEMU", () => {

@@ -54,7 +54,7 @@ function boot(image: string, policy: PolicyName, patch = true, maxSlice?: number
   };
 }
 
-const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae", "syscallbench"];
+const GUESTS = ["nullkernel-polled", "nullkernel-preempt", "sensitive", "demo", "monitor-torture", "monitor-torture2", "irq-boundary", "fpubench", "pae", "syscallbench", "idle"];
 
 /**
  * DESIGN.md: "the guest must not be able to tell which policy runs it". Every guest prints

@@ -29,7 +29,7 @@
 # directory that keeps the ROM, bochsrc, debugger commands, log and raw output.
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench pae syscallbench"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary x87 fpubench pae syscallbench idle"
 timeout_s=${BOCHS_TIMEOUT:-60}
 ips=${BOCHS_IPS:-100000000}
 cpu=${BOCHS_CPU:-p3_katmai}

@@ -17,7 +17,7 @@
 # that succeeds (v = 0) makes QEMU exit with 1. Timeout: $QEMU_TIMEOUT seconds (60).
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
-all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary fpubench pae syscallbench"
+all="nullkernel-polled nullkernel-preempt sensitive cpubench demo monitor-torture monitor-torture2 irq-boundary fpubench pae syscallbench idle"
 timeout_s=${QEMU_TIMEOUT:-60}
 
 record=0

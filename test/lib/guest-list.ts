@@ -42,6 +42,7 @@ export function guestImages(): { image: string; source: string; defines: string[
   out.push({ image: "cpubench/cpubench-4m.bin", source: "cpubench/cpubench.asm", defines: ["-DITERATIONS=4000000"] });
   out.push({ image: "irq-boundary/irq-boundary-disputed.bin", source: "irq-boundary/irq-boundary.asm", defines: ["-DDISPUTED"] });
   out.push({ image: "pae/pae-strict.bin", source: "pae/pae.asm", defines: ["-DSTRICT"] });
+  out.push({ image: "idle/idle-halt-masked.bin", source: "idle/idle.asm", defines: ["-DHALT_MASKED"] });
   out.push({ image: "syscallbench/syscallbench-nopaging.bin", source: "syscallbench/syscallbench.asm", defines: ["-DNO_PAGING"] });
   out.push({ image: "syscallbench/syscallbench-bench.bin", source: "syscallbench/syscallbench.asm", defines: ["-DITERATIONS=500000"] });
   out.push({

@@ -182,6 +182,23 @@ export class PicChip {
     return -1;
   }
 
+  /**
+   * Whether a request on some of the IR inputs in `inputs` (bit n = IRn) could raise INT from
+   * the chip's present state, with no command from the CPU: not when the chip is
+   * uninitialised, when IMR masks them all, or when the levels in service lock them all out
+   * (fully nested mode: the highest unmasked level is the one that would win, so if it is
+   * locked out, every lower one is too).
+   */
+  couldRequest(inputs: number): boolean {
+    const saved = this.irr;
+    this.irr = inputs & 0xff;
+    try {
+      return this.requestedLevel() >= 0;
+    } finally {
+      this.irr = saved;
+    }
+  }
+
   /** The INT output pin. */
   get intOutput(): boolean {
     return this.requestedLevel() >= 0;

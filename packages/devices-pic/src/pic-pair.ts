@@ -120,6 +120,17 @@ export class PicPair implements Device, InterruptController, IrqSink {
   }
 
   /**
+   * Whether any IRQ line could still interrupt the CPU without the CPU reprograming the pair:
+   * false when every line is masked at the master or the slave, locked out by a level in
+   * service that awaits its EOI, or a chip is uninitialised. A CPU halted with IF=1 then
+   * sleeps for good.
+   */
+  canInterrupt(): boolean {
+    const slaveInputs = this.master.hasSlaveOn(CASCADE_IR) && this.slave.couldRequest(0xff) ? 1 << CASCADE_IR : 0;
+    return this.master.couldRequest((0xff & ~(1 << CASCADE_IR)) | slaveInputs);
+  }
+
+  /**
    * The INTA cycle (8259A datasheet, "Interrupt sequence"). The master commits to its
    * highest request; if that input has a slave, the slave whose ID matches commits to its
    * own and supplies the vector. A request that went away before INTA gives the "default

@@ -36,7 +36,8 @@ export interface LoopContext {
  * The machine loop (QEMU icount / Bochs ips idea): run the CPU up to the next timer
  * deadline, let the clock fire what is due, and repeat. Devices are thus called only between
  * instructions, at an exact instruction count, so every run is reproducible. HLT skips
- * virtual time to the next deadline instead of spinning.
+ * virtual time to the next deadline instead of spinning; an idle that nothing can end (IF=0,
+ * no timer pending, no IRQ line that can reach the CPU) ends the run as `halted`.
  */
 export function runLoop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice = MAX_SLICE): RunOutcome {
   if (!(Number.isInteger(maxSlice) && maxSlice >= 1)) throw new RangeError(`maxSlice: expected a whole number >= 1, got ${maxSlice}`);
@@ -88,6 +89,14 @@ function loop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice: number,
         const next = clock.nextDeadline();
         if (next === Infinity) {
           return { kind: "halted", reason: "HLT with interrupts enabled but no timer pending: nothing can wake the CPU" };
+        }
+        // Timers still fire, but into lines the controller will not pass on: only the CPU
+        // could unmask them, and it sleeps (this used to idle for ever).
+        if (bus.interrupts.canInterrupt?.() === false) {
+          return {
+            kind: "halted",
+            reason: "HLT with interrupts enabled but no IRQ line can reach the CPU (all masked or awaiting EOI at the interrupt controller, or none attached): nothing can wake it",
+          };
         }
         clock.skipTo(next);
         clock.runDueTimers();

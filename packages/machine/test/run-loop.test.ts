@@ -101,6 +101,18 @@ describe("run loop", () => {
     expect(m2.run()).toMatchObject({ kind: "halted", reason: /no timer pending/ });
   });
 
+  it("reports a HLT with IF=1 that no IRQ line can reach, though timers still fire", () => {
+    const m = machine();
+    m.bus.setInterruptController("test-pic", { hasPendingInterrupt: () => false, canInterrupt: () => false, acknowledge: () => 0x20 });
+    let fired = 0;
+    const tick = (now: number) => (fired++, m.clock.scheduleAt(now + 1000, tick));
+    m.clock.scheduleAt(1000, tick);
+    m.setProcessor(new ScriptedCpu(m, { 3: (c) => ((c.halted = true), { kind: "halt" }) }));
+    expect(m.run()).toMatchObject({ kind: "halted", reason: /no IRQ line can reach the CPU/ });
+    expect(m.clock.instructions).toBe(4);
+    expect(fired).toBe(0);
+  });
+
   it("passes shutdown and unclaimed exceptions up", () => {
     const m = machine();
     m.setProcessor(new ScriptedCpu(m, { 7: () => ({ kind: "shutdown", why: "triple fault" }) }));

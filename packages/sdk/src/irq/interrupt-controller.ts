@@ -17,11 +17,20 @@ export interface InterruptController {
    * vector (0..255) the CPU must take. Called only after `hasPendingInterrupt()` was true.
    */
   acknowledge(): number;
+  /**
+   * Whether a request on some IRQ line could still drive INTR from the controller's present
+   * state with no command from the CPU. False when every line is masked, locked out by a
+   * level in service awaiting its EOI, or the controller is uninitialised: a CPU halted with
+   * IF=1 can then never wake (no NMI source exists on ringlab's PC), and the machine ends the
+   * run instead of idling for ever. A controller that cannot tell leaves it out (assumed true).
+   */
+  canInterrupt?(): boolean;
 }
 
 /** A controller that never interrupts: the bus's default until a PIC attaches. */
 export const NO_INTERRUPT_CONTROLLER: InterruptController = {
   hasPendingInterrupt: () => false,
+  canInterrupt: () => false,
   acknowledge: () => {
     throw new Error("acknowledge() called with no interrupt controller attached");
   },
