@@ -27,7 +27,7 @@ describe("ringlab config --print", () => {
     const cfg = parse(r.stdout) as Record<string, any>;
     expect(cfg.memory.size).toBe("32M");
     expect(cfg.clock).toEqual({ tscHz: 1_000_000_000, cyclesPerInstruction: 1 });
-    expect(cfg.devices).toEqual(["pic", "pit", "vga", "debugcon", "exit-port", { plugin: "uart", options: { timing: "fast" } }, "rtc", "fpu-error", "i8042", "port92"]);
+    expect(cfg.devices).toEqual(["pic", "pit", "vga", "debugcon", "exit-port", { plugin: "uart", options: { timing: "fast" } }, "rtc", "fpu-error", "i8042", "port92", "i440fx", "piix3"]);
     expect(cfg.serial).toEqual([]);
     expect(cfg.memory.layout).toEqual([
       { kind: "ram", start: "0x0", size: "640K" },
