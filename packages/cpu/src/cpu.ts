@@ -25,7 +25,6 @@ import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, TF, VM } from "./stat
 /** DR6.BS: the #DB came from single-stepping. */
 const DR6_BS = 0x4000;
 import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
-import { privilegeClassChanging } from "./mmu/paging-unit.js";
 import { CS, LDTR, SS, TR } from "./state/registers.js";
 import { ATTR_ACCESSED, ATTR_P, ATTR_RW, ATTR_S, FLAT_CODE32_ATTR, FLAT_DATA32_ATTR } from "./state/segment-cache.js";
 
@@ -675,7 +674,7 @@ export class Cpu extends CpuMemory {
   setSupervisorPages(on: boolean): void {
     if (on === this.supervisorPages) return;
     this.supervisorPages = on;
-    privilegeClassChanging(this, this.cpl);
+    this.privilegeChanging(this.cpl);
   }
 
   /**
@@ -687,7 +686,7 @@ export class Cpu extends CpuMemory {
   setCpl(cpl: number): void {
     cpl &= 3;
     if (cpl === this.cpl) return;
-    privilegeClassChanging(this, cpl);
+    this.privilegeChanging(cpl);
     this.cpl = cpl;
     this.segSel[CS] = (this.segSel[CS]! & 0xfffc) | cpl;
     this.segSel[SS] = (this.segSel[SS]! & 0xfffc) | cpl;

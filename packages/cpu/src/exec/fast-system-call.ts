@@ -2,7 +2,6 @@ import type { Cpu } from "../cpu.js";
 import type { Insn } from "../decode/insn.js";
 import { fault } from "../exceptions/cpu-fault.js";
 import { GP } from "../exceptions/vectors.js";
-import { privilegeClassChanging } from "../mmu/paging-unit.js";
 import { setSegmentCache } from "../mmu/segmentation.js";
 import { IF, RF, VM } from "../state/eflags.js";
 import { CS, SS } from "../state/registers.js";
@@ -30,7 +29,7 @@ function sysenterCsIsNull(cpu: Cpu): boolean {
 /** Loads flat CS and SS at privilege `cpl` with the given selectors, EIP and ESP. */
 function enterFlat(cpu: Cpu, cpl: number, cs: number, ss: number, eip: number, esp: number): void {
   const dpl = cpl === 3 ? RING3 : 0;
-  privilegeClassChanging(cpu, cpl);
+  cpu.privilegeChanging(cpl);
   cpu.cpl = cpl;
   scratch.attr = FLAT_CODE32_ATTR | dpl;
   setSegmentCache(cpu, CS, cs, scratch);

@@ -16,7 +16,6 @@ import {
 import { setSegmentCache } from "../mmu/segmentation.js";
 import { innerStackPointer, type StackPointer } from "../mmu/tss.js";
 import { sysWr16, sysWr32 } from "../mmu/system-access.js";
-import { privilegeClassChanging } from "../mmu/paging-unit.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import { ATTR_CODE, ATTR_DB, ATTR_DC, ATTR_P, type Descriptor } from "../state/segment-cache.js";
 
@@ -168,7 +167,7 @@ export function commitStack(cpu: Cpu, ss: SegmentLoad, esp: number): void {
 export function commitCode(cpu: Cpu, code: SegmentLoad, cpl: number, eip: number): void {
   markAccessed(cpu, code.raw);
   code.desc.attr |= 1;
-  privilegeClassChanging(cpu, cpl);
+  cpu.privilegeChanging(cpl);
   cpu.cpl = cpl;
   setSegmentCache(cpu, CS, (code.selector & 0xfffc) | cpl, code.desc);
   const was32 = cpu.code32;

@@ -20,7 +20,6 @@ import {
   toDescriptor,
 } from "../mmu/descriptor.js";
 import { setSegmentCache } from "../mmu/segmentation.js";
-import { privilegeClassChanging } from "../mmu/paging-unit.js";
 import { loadPdptes } from "../mmu/pae-paging.js";
 import { CR4_PAE } from "../mmu/paging.js";
 import { enterV86Segments } from "./v86.js";
@@ -147,7 +146,7 @@ function switchTask(cpu: Cpu, selector: number, kind: TaskSwitchKind, returnEip:
   cpu.segSel[LDTR] = ldt;
   // A task whose EFLAGS.VM = 1 resumes in virtual-8086 mode at CPL 3 (SDM vol.3 §20.2.5).
   const v86 = (newFlags & VM) !== 0;
-  privilegeClassChanging(cpu, v86 ? 3 : sels[CS]! & 3);
+  cpu.privilegeChanging(v86 ? 3 : sels[CS]! & 3);
   cpu.cpl = v86 ? 3 : sels[CS]! & 3;
   try {
     if (badPdptes) fault(GP, 0);

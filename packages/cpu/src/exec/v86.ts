@@ -2,7 +2,6 @@ import type { Cpu } from "../cpu.js";
 import { fault } from "../exceptions/cpu-fault.js";
 import { iretFrame } from "./stack-slots.js";
 import { GP } from "../exceptions/vectors.js";
-import { privilegeClassChanging } from "../mmu/paging-unit.js";
 import { refreshSegCheck } from "../mmu/segmentation.js";
 import { AC, DF, ID, IF, IOPL, NT, RF, STATUS_FLAGS, TF, VM } from "../state/eflags.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
@@ -44,7 +43,7 @@ export function enterV86Segments(cpu: Cpu, sels: readonly number[]): void {
  */
 export function returnToV86(cpu: Cpu, frame: readonly number[]): void {
   const [eip, cs, flags, esp, ss, es, ds, fs, gs] = frame as [number, number, number, number, number, number, number, number, number];
-  privilegeClassChanging(cpu, 3);
+  cpu.privilegeChanging(3);
   cpu.cpl = 3;
   cpu.setEflags(flags);
   enterV86Segments(cpu, [es, cs, ss, ds, fs, gs]);

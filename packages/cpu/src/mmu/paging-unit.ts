@@ -1,7 +1,6 @@
 import type { MemoryMap } from "@ringlab/sdk";
 import type { CodeCache } from "../decode/code-cache.js";
 import type { CpuState } from "../state/cpu-state.js";
-import type { CpuMemory } from "./linear-memory.js";
 import { CR0_WP, CR4_PGE, FOUR_GIB, type PageAccess, type TlbEntry } from "./paging.js";
 import { Tlb } from "./tlb.js";
 
@@ -131,15 +130,6 @@ export class PagingUnit {
     this.flushFast();
     this.tlb.flush(false);
   }
-}
-
-/**
- * Called right before CPL changes to `newCpl` (with nothing accessed in between): the CPU
- * switches to the fast tables and decoded-code view of the new privilege class. Nothing is
- * dropped (see {@link PagingUnit}).
- */
-export function privilegeClassChanging(cpu: CpuMemory, newCpl: number): void {
-  cpu.privilegeChanging(newCpl);
 }
 
 /** Whether page protection checks code at `cpl` with user rights (CPL 3, unless {@link CpuState.supervisorPages}). */
