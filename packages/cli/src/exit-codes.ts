@@ -12,12 +12,20 @@ export const ExitCode = {
   noInput: 66,
   /** An output file that cannot be written (--screenshot). */
   cannotWrite: 73,
+  /** stdout could not be written (a full disk, an I/O error): one line on stderr says why. */
+  ioError: 74,
   /** A bug in ringlab: please report it. */
   internal: 70,
   /** A feature that is not built yet. */
   unavailable: 69,
   /** A bad configuration value (config file, device option). */
   config: 78,
+  /**
+   * A third-party device plugin failed: its module never finished loading, or its code threw
+   * (constructor, attach, reset, an access handler or a timer). The line names the plugin's
+   * file, the device and where.
+   */
+  plugin: 79,
   /** `run`: the instruction limit was reached before the guest exited. */
   instructionLimit: 120,
   /** `run`: the guest triple-faulted (or reached another unrecoverable CPU state). */
@@ -36,4 +44,9 @@ export const ExitCode = {
    * and no BIOS ROM is at the reset vector to restart it — how a Linux `reboot` ends.
    */
   reset: 125,
+  /**
+   * stdout's reader went away (`ringlab run ... | head`): the run ends quietly, with the
+   * status a process killed by SIGPIPE reports (128 + 13), as `cat` does.
+   */
+  brokenPipe: 141,
 } as const;

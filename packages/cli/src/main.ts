@@ -5,15 +5,21 @@ import { createRequire } from "node:module";
 import { CommanderError, RunFinished, buildProgram } from "./program.js";
 import { ExitCode } from "./exit-codes.js";
 import { describeError } from "./user-error.js";
+import { ProcessOutput } from "./output/process-output.js";
+import { pluginStillLoading } from "./plugins/load-plugins.js";
 
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 const debug = !!process.env.RINGLAB_DEBUG;
 
+const stdout = new ProcessOutput(process.stdout, "stdout");
+const stderr = new ProcessOutput(process.stderr, "stderr");
+
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram(version, {
-    stdout: (s) => void process.stdout.write(s),
-    stderr: (s) => void process.stderr.write(s),
+    stdout: (s) => stdout.write(s),
+    stderr: (s) => stderr.write(s),
     isTty: process.stdout.isTTY === true,
+    onStdoutFailure: (listener) => stdout.onFailure(listener),
   });
   if (argv.length === 0) {
     program.outputHelp();
@@ -27,23 +33,55 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
       if (e.exitCode === 0) return ExitCode.ok;
-      process.stderr.write(`ringlab: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (see 'ringlab --help')\n`);
+      stderr.write(`ringlab: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (see 'ringlab --help')\n`);
       return ExitCode.usage;
     }
     const { line, exitCode, stack } = describeError(e, debug);
-    process.stderr.write(`ringlab: ${line}\n`);
-    if (stack) process.stderr.write(stack + "\n");
+    stderr.write(`ringlab: ${line}\n`);
+    if (stack) stderr.write(stack + "\n");
     return exitCode;
   }
 }
 
+/**
+ * A command's status, unless stdout failed under it: output was lost then, whatever the
+ * command thought. A vanished reader ends quietly (as `cat | head` does); anything else is
+ * one line. (A failing stderr has nobody left to tell.)
+ */
+function finalStatus(code: number): number {
+  const f = stdout.failure;
+  if (!f) return code;
+  if (f.code === "EPIPE") return ExitCode.brokenPipe;
+  stderr.write(`ringlab: cannot write to stdout: ${f.meaning} (${f.code})\n`);
+  return ExitCode.ioError;
+}
+
+// The event loop ran dry with the command unfinished: something it awaits can never settle.
+// Only a plugin's top-level await can do that (ringlab's own waits all have an end).
+let finished = false;
+process.once("beforeExit", () => {
+  if (finished) return;
+  const plugin = pluginStillLoading();
+  if (plugin) {
+    stderr.write(`ringlab: ${plugin.flag}: ${plugin.file}: the module never finished loading (a top-level await that never settles)\n`);
+    process.exitCode = ExitCode.plugin;
+  } else {
+    stderr.write("ringlab: internal error: the command stopped waiting on nothing (a ringlab bug)\n");
+    process.exitCode = ExitCode.internal;
+  }
+});
+
 main(process.argv.slice(2)).then(
   (code) => {
-    // Let stdout drain before exiting, so no output is lost when piped.
+    finished = true;
+    // Let stdout drain before exiting, so no output is lost when piped. A write still queued
+    // for a pipe can fail after this point, so the status is settled only at exit.
     process.exitCode = code;
+    process.once("exit", () => (process.exitCode = finalStatus(code)));
   },
   (e: unknown) => {
-    process.stderr.write(`ringlab: internal error: ${String(e)}\n`);
+    finished = true;
+    stderr.write(`ringlab: internal error: ${String(e)}\n`);
     process.exitCode = ExitCode.internal;
   },
 );

@@ -17,6 +17,11 @@ export interface Io {
   stderr(text: string): void;
   /** Whether stdout is a terminal (chooses ANSI colour for the screen). */
   isTty?: boolean;
+  /**
+   * Calls `listener` when stdout stops taking data (its reader closed the pipe, the disk is
+   * full), so that a run can end instead of computing output nobody will see.
+   */
+  onStdoutFailure?(listener: () => void): void;
 }
 
 /** Ends a command with a status other than 0 without it being an error (a guest's exit). */

@@ -1,5 +1,6 @@
-import { isRinglabError } from "@ringlab/sdk";
+import { DeviceError, isRinglabError } from "@ringlab/sdk";
 import { ExitCode } from "./exit-codes.js";
+import { pluginOrigin } from "./plugins/load-plugins.js";
 
 /** An error the user caused, with the exit status it ends the command with. */
 export class UserError extends Error {
@@ -15,6 +16,17 @@ export class UserError extends Error {
 /** The one stderr line and exit status for any error thrown out of a command. */
 export function describeError(e: unknown, debug: boolean): { line: string; exitCode: number; stack?: string } {
   if (e instanceof UserError) return { line: e.message, exitCode: e.exitCode };
+  if (e instanceof DeviceError) {
+    // A third-party plugin's bug is its own; a built-in device's is ringlab's.
+    const origin = e.plugin !== undefined ? pluginOrigin(e.plugin) : undefined;
+    if (origin) return { line: `${origin.flag}: ${origin.file}: plugin '${e.plugin}': ${e.message}`, exitCode: ExitCode.plugin };
+    const stack = e.cause instanceof Error ? e.cause.stack : undefined;
+    return {
+      line: `internal error: ${e.message} (a ringlab bug; run with RINGLAB_DEBUG=1 for the stack)`,
+      exitCode: ExitCode.internal,
+      ...(debug && stack ? { stack } : {}),
+    };
+  }
   if (isRinglabError(e)) {
     const exitCode =
       e.code === "bad-image"

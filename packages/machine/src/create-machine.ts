@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import {
+  asDeviceError,
+  type Device,
   A20_GATE,
   A20GateInputs,
   BUS,
@@ -26,7 +28,7 @@ import { Cpu, findCpuModel } from "@ringlab/cpu";
 import { type MonitorPolicy, createPolicy } from "@ringlab/monitor";
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
-import { Machine } from "./machine.js";
+import { Machine, withPlugin } from "./machine.js";
 import { CPU } from "./processor.js";
 import {
   type MachineConfig,
@@ -105,6 +107,7 @@ export function createMachine(
   c.register(PCI_BUS, { useValue: new PciBus(bus) });
 
   const ids = new Set<string>();
+  const pluginOf = new Map<string, string>();
   deviceEntries(config).forEach((entry, i) => {
     const where = `devices[${i}]`;
     const plugin = registry.get(entry.plugin, where);
@@ -115,7 +118,14 @@ export function createMachine(
     const child = c.createChildContainer();
     child.register(DEVICE_ID, { useValue: id });
     child.register(DEVICE_OPTIONS, { useValue: options });
-    c.register(DEVICE, { useValue: child.resolve(plugin.device) });
+    let device: Device;
+    try {
+      device = child.resolve(plugin.device);
+    } catch (e) {
+      throw withPlugin(asDeviceError(e, id, "its constructor"), plugin.name);
+    }
+    pluginOf.set(id, plugin.name);
+    c.register(DEVICE, { useValue: device });
   });
   if (ids.size === 0) {
     // @injectAll fails on an unregistered token; a machine with no devices is still valid.
@@ -123,7 +133,14 @@ export function createMachine(
   } else {
     machine = c.resolve(Machine);
   }
-  for (const d of machine.devices) d.attach(bus);
+  machine.devicePlugins = pluginOf;
+  for (const d of machine.devices) {
+    try {
+      d.attach(bus);
+    } catch (e) {
+      throw withPlugin(asDeviceError(e, d.id, "its attach()"), pluginOf.get(d.id));
+    }
+  }
   machine.reset();
   return machine;
 }

@@ -4,6 +4,8 @@ import {
   CLOCK,
   ConfigError,
   DEVICE,
+  DeviceError,
+  asDeviceError,
   type Device,
   type JsonValue,
   MACHINE_CONFIG,
@@ -19,6 +21,12 @@ import type { MachineConfig } from "./machine-config.js";
 import { CPU, type Processor } from "./processor.js";
 import { EventLog } from "./event-log.js";
 import { MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
+
+/** Names `plugin` on `e` when it is a {@link DeviceError} that names none yet; returns `e`. */
+export function withPlugin(e: unknown, plugin: string | undefined): unknown {
+  if (e instanceof DeviceError && e.plugin === undefined) e.plugin = plugin;
+  return e;
+}
 
 /** Where the CPU fetches its first instruction after a reset (F000:FFF0, SDM vol.3 §9.1.4). */
 const RESET_VECTOR = 0xfffffff0;
@@ -39,6 +47,7 @@ export interface MachineState {
 export class Machine implements RunControl {
   private exitRequest: { status: number; reason: string } | undefined;
   private resetRequest: string | undefined;
+  private stopRequest: string | undefined;
   private processor: Processor;
   /**
    * Every interrupt and exception delivered to the guest since power-on (see
@@ -51,6 +60,8 @@ export class Machine implements RunControl {
    * on it, never what the guest sees: tests change it to prove that.
    */
   maxSlice = MAX_SLICE;
+  /** The plugin each device instance was made from, by device id (set by `createMachine`). */
+  devicePlugins: ReadonlyMap<string, string> = new Map();
 
   constructor(
     @inject(BUS) readonly bus: Bus,
@@ -81,7 +92,25 @@ export class Machine implements RunControl {
     this.exitRequest = undefined;
     this.resetRequest = undefined;
     this.events.clear();
-    for (const d of this.devices) d.reset();
+    for (const d of this.devices) {
+      try {
+        d.reset();
+      } catch (e) {
+        throw this.attributed(asDeviceError(e, d.id, "its reset()"));
+      }
+    }
+  }
+
+  /**
+   * `e` with the plugin named, when it is a {@link DeviceError}: by its device id, or for a
+   * timer (which knows only its label, "pit OUT0" by convention) by the id the label starts with.
+   */
+  attributed(e: unknown): unknown {
+    if (!(e instanceof DeviceError) || e.plugin !== undefined) return e;
+    if (e.device !== undefined) return withPlugin(e, this.devicePlugins.get(e.device));
+    const label = /'(.*)'/.exec(e.where)?.[1] ?? "";
+    const owner = this.devices.find((d) => label === d.id || label.startsWith(`${d.id} `));
+    return withPlugin(e, owner && this.devicePlugins.get(owner.id));
   }
 
   /** What each device claimed on the bus. */
@@ -101,6 +130,21 @@ export class Machine implements RunControl {
   requestExit(status: number, reason: string): void {
     this.exitRequest ??= { status, reason };
     this.processor?.requestStop?.();
+  }
+
+  /**
+   * The host asks the run to end after the current instruction, with a `stopped` outcome
+   * that names `reason` (the CLI does this when its stdout reader goes away). Unlike
+   * {@link requestExit} it is not the guest's doing, so it carries no guest status.
+   */
+  stop(reason: string): void {
+    this.stopRequest ??= reason;
+    this.processor?.requestStop?.();
+  }
+
+  /** Why {@link stop} was called during the current run, if it was. */
+  pendingStop(): string | undefined {
+    return this.stopRequest;
   }
 
   /** A device asked for a system reset (see `RunControl.requestReset`). The CPU stops after this instruction. */
@@ -138,8 +182,11 @@ export class Machine implements RunControl {
    */
   run(limit = this.config.maxInstructions ?? Infinity): RunOutcome {
     this.exitRequest = undefined;
+    this.stopRequest = undefined;
     try {
       return runLoop(this, this.processor, limit, this.maxSlice);
+    } catch (e) {
+      throw this.attributed(e);
     } finally {
       // Output a device still holds for the host (a UART's transmitter) is never lost.
       for (const d of this.devices) d.flush?.();

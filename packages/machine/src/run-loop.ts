@@ -9,7 +9,9 @@ export type RunOutcome =
   | { kind: "shutdown"; why: string }
   | { kind: "exception"; vector: number; errorCode?: number }
   /** The guest asked for a system reset and nothing is at the reset vector to restart (no BIOS ROM). */
-  | { kind: "reset"; reason: string };
+  | { kind: "reset"; reason: string }
+  /** The host ended the run between instructions (see `Machine.stop`), e.g. because its output went away. */
+  | { kind: "stopped"; reason: string };
 
 /**
  * Most instructions one CPU slice may run with no timer pending, so that an exit request
@@ -25,6 +27,8 @@ export interface LoopContext {
   clock: VirtualClock;
   /** The exit a device requested during the run, if any. */
   pendingExit(): { status: number; reason: string } | undefined;
+  /** Why the host asked the run to stop, if it did. */
+  pendingStop?(): string | undefined;
   /**
    * Carries out a system reset a device requested during the run, if any: returns nothing
    * when the CPU was restarted (the loop goes on), or the outcome that ends the run.
@@ -63,6 +67,8 @@ function loop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice: number,
   for (;;) {
     const exit = ctx.pendingExit();
     if (exit) return { kind: "exit", ...exit };
+    const stopped = ctx.pendingStop?.();
+    if (stopped !== undefined) return { kind: "stopped", reason: stopped };
     const reset = ctx.serviceReset?.();
     if (reset) return reset;
     const left = limit - clock.instructions;
@@ -80,8 +86,8 @@ function loop(ctx: LoopContext, cpu: Processor, limit: number, maxSlice: number,
       case "budget":
         break;
       case "halt": {
-        // An exit requested by the last instruction is reported at the top of the loop.
-        if (ctx.pendingExit()) break;
+        // An exit or stop requested by the last instruction is reported at the top of the loop.
+        if (ctx.pendingExit() || ctx.pendingStop?.() !== undefined) break;
         if (!cpu.interruptsEnabled()) {
           return { kind: "halted", reason: "HLT with interrupts disabled: nothing can wake the CPU" };
         }

@@ -71,6 +71,8 @@ function outcomeText(o: RunOutcome): string {
       return "halted";
     case "reset":
       return "reset";
+    case "stopped":
+      return `stopped (${o.reason})`;
     case "shutdown":
       return `shutdown (${o.why})`;
     case "exception":

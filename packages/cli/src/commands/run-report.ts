@@ -20,6 +20,8 @@ export function describeOutcome(o: RunOutcome): string {
       return `guest halted: ${o.reason}`;
     case "reset":
       return `guest requested a reset (${o.reason}); no BIOS ROM at the reset vector to restart it`;
+    case "stopped":
+      return `run stopped by the host: ${o.reason}`;
     case "exception":
       return `unhandled ${vectors.vectorName(o.vector)}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
   }

@@ -30,6 +30,7 @@ import { connectComPorts, hasComPort, withComPorts } from "../serial/serial-port
 import { parseSerialSpec, type SerialSpec } from "../serial/serial-spec.js";
 import { TerminalInput } from "../serial/terminal-input.js";
 import { withFwCfgItems } from "../fw-cfg/fw-cfg-items.js";
+import type { Io } from "../program.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -104,6 +105,10 @@ export function exitStatusOf(outcome: RunOutcome): number {
       return ExitCode.unhandledExit;
     case "reset":
       return ExitCode.reset;
+    case "stopped":
+      // The CLI stops a run only when stdout fails; the entry point turns this into the
+      // failure's own status (quiet 141 for a vanished reader, 74 with a line otherwise).
+      return ExitCode.ioError;
   }
 }
 
@@ -182,7 +187,7 @@ export function screenOf(machine: Machine): ScreenSource | undefined {
 export async function runCommand(
   config: RunConfig,
   flags: RunFlags,
-  io: { stdout(s: string | Uint8Array): void; stderr(s: string): void },
+  io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure">,
   parseNumber: (v: string) => number,
 ): Promise<number> {
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
@@ -194,6 +199,8 @@ export async function runCommand(
     registry,
     TerminalInput.fromProcess,
   );
+  // Nobody will see what the guest prints once stdout is gone: end the run, not the process.
+  io.onStdoutFailure?.(() => machine.stop("stdout can no longer be written"));
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
@@ -204,6 +211,7 @@ export async function runCommand(
     writeEvents?.();
     closeSerial();
   }
+  if (outcome.kind === "stopped") return exitStatusOf(outcome);
   if (flags.postPort !== undefined) {
     const post = machine.device<PostCodes>("post-codes");
     const codes = post.codes().map((c) => c.toString(16).toUpperCase().padStart(2, "0"));

@@ -9,6 +9,24 @@ import { UserError } from "../user-error.js";
 
 let hooksRegistered = false;
 
+/** Where each third-party plugin came from, by plugin name: for errors that name it. */
+const origins = new Map<string, { flag: string; file: string }>();
+/** The plugin module being imported right now, if any: for a load that never finishes. */
+let loading: { flag: string; file: string } | undefined;
+
+/** The flag (or config key) and file a third-party device plugin was loaded from; undefined for a built-in one. */
+export function pluginOrigin(name: string): { flag: string; file: string } | undefined {
+  return origins.get(name);
+}
+
+/**
+ * The plugin module whose import has not settled, if one is being loaded: when the event
+ * loop runs dry with this set, its top-level await can never settle.
+ */
+export function pluginStillLoading(): { flag: string; file: string } | undefined {
+  return loading;
+}
+
 /** Whether `v` has the shape `defineDevicePlugin` returns. */
 function isDevicePlugin(v: unknown): v is DevicePlugin {
   if (typeof v !== "object" || v === null) return false;
@@ -44,10 +62,13 @@ export async function registryWithPlugins(files: readonly string[], fromFlag: re
     if (!existsSync(path)) throw new UserError(`${flag}: cannot read ${file} (ENOENT)`, ExitCode.noInput);
     let mod: Record<string, unknown>;
     try {
+      loading = { flag, file };
       mod = (await import(pathToFileURL(path).href)) as Record<string, unknown>;
     } catch (e) {
       const why = (e instanceof Error ? e.message : String(e)).split("\n")[0];
       throw new UserError(`${flag}: ${file}: cannot load the module: ${why}`, ExitCode.dataError);
+    } finally {
+      loading = undefined;
     }
     const plugins = [...new Set(Object.values(mod).filter(isDevicePlugin))];
     if (plugins.length === 0) {
@@ -59,6 +80,7 @@ export async function registryWithPlugins(files: readonly string[], fromFlag: re
     for (const p of plugins) {
       if (registry.has(p.name)) throw new UserError(`${flag}: ${file}: device plugin '${p.name}' is already registered`, ExitCode.config);
       registry.add(p);
+      origins.set(p.name, { flag, file });
     }
   }
   return registry;

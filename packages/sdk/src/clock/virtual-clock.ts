@@ -1,4 +1,5 @@
 import { ConfigError } from "../errors.js";
+import { asDeviceError } from "../device/device-error.js";
 import type { JsonValue } from "../json.js";
 import { type Timer, TimerQueue } from "./timer-queue.js";
 
@@ -163,7 +164,12 @@ export class VirtualClock {
       if (!t || t.deadline > this.tsc) return fired;
       this.queue.pop();
       t.cancelled = true;
-      t.callback(t.deadline);
+      try {
+        t.callback(t.deadline);
+      } catch (e) {
+        // Timers are labelled by their device ("pit OUT0"), which is all the clock knows.
+        throw asDeviceError(e, undefined, `its timer '${t.label}'`);
+      }
       fired++;
     }
   }

@@ -1,5 +1,6 @@
 import { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } from "../access.js";
 import { ResourceConflictError, RinglabError } from "../errors.js";
+import { asDeviceError } from "../device/device-error.js";
 
 /** Pages are 4 KiB, as on IA-32 (SDM vol.3 §4.3); the direct-access tables are per page. */
 export const PAGE_SHIFT = 12;
@@ -183,9 +184,13 @@ export class MemoryMap {
         return (b[off]! | (b[off + 1]! << 8) | (b[off + 2]! << 16) | (b[off + 3]! << 24)) >>> 0;
       }
       const h = r.handlers!;
-      if (width === 1 && h.read8) return h.read8(off) & 0xff;
-      if (width === 2 && h.read16) return h.read16(off) & 0xffff;
-      if (width === 4 && h.read32) return h.read32(off) >>> 0;
+      try {
+        if (width === 1 && h.read8) return h.read8(off) & 0xff;
+        if (width === 2 && h.read16) return h.read16(off) & 0xffff;
+        if (width === 4 && h.read32) return h.read32(off) >>> 0;
+      } catch (e) {
+        throw asDeviceError(e, r.owner, `its ${width * 8}-bit MMIO read handler at ${hex(addr, 8)}`);
+      }
     }
     if (width > 1 && (!r || addr + width > r.base + r.size || this.canSplit(r, "read"))) {
       const half = (width >> 1) as AccessWidth;
@@ -218,9 +223,13 @@ export class MemoryMap {
         return;
       }
       const h = r.handlers!;
-      if (width === 1 && h.write8) return h.write8(off, value & 0xff);
-      if (width === 2 && h.write16) return h.write16(off, value & 0xffff);
-      if (width === 4 && h.write32) return h.write32(off, value >>> 0);
+      try {
+        if (width === 1 && h.write8) return h.write8(off, value & 0xff);
+        if (width === 2 && h.write16) return h.write16(off, value & 0xffff);
+        if (width === 4 && h.write32) return h.write32(off, value >>> 0);
+      } catch (e) {
+        throw asDeviceError(e, r.owner, `its ${width * 8}-bit MMIO write handler at ${hex(addr, 8)}`);
+      }
     }
     if (width > 1 && (!r || addr + width > r.base + r.size || this.canSplit(r, "write"))) {
       const half = (width >> 1) as AccessWidth;

@@ -1,5 +1,6 @@
 import { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } from "../access.js";
 import { ResourceConflictError, RinglabError } from "../errors.js";
+import { asDeviceError } from "../device/device-error.js";
 
 /** Number of I/O ports on IA-32: 0..0xFFFF (SDM vol.1 §18.2). */
 export const PORT_COUNT = 0x10000;
@@ -80,7 +81,28 @@ export class PortSpace {
     return this.table[port & 0xffff]?.owner;
   }
 
+  /**
+   * Reads `width` bytes at `port` from its owner (all-ones, counted, where nobody owns it).
+   * An error thrown by the owner's handler comes out as a `DeviceError` naming it.
+   */
   read(port: number, width: AccessWidth): number {
+    try {
+      return this.dispatchRead(port, width);
+    } catch (e) {
+      throw asDeviceError(e, this.ownerOf(port), `its ${width * 8}-bit read handler of port ${hex(port & 0xffff, 4)}`);
+    }
+  }
+
+  /** Writes `width` bytes to `port`'s owner; errors as for {@link read}. */
+  write(port: number, width: AccessWidth, value: number): void {
+    try {
+      this.dispatchWrite(port, width, value);
+    } catch (e) {
+      throw asDeviceError(e, this.ownerOf(port), `its ${width * 8}-bit write handler of port ${hex(port & 0xffff, 4)}`);
+    }
+  }
+
+  private dispatchRead(port: number, width: AccessWidth): number {
     port &= 0xffff;
     const c = this.table[port];
     const h = c?.handlers;
@@ -99,7 +121,7 @@ export class PortSpace {
     return ALL_ONES[width];
   }
 
-  write(port: number, width: AccessWidth, value: number): void {
+  private dispatchWrite(port: number, width: AccessWidth, value: number): void {
     port &= 0xffff;
     const c = this.table[port];
     const h = c?.handlers;

@@ -1,0 +1,3 @@
+// A plugin module whose top-level await never settles: ringlab must say so, not exit 0.
+await new Promise(() => {});
+export {};
