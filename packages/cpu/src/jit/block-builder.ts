@@ -1,6 +1,6 @@
 import type { Cpu } from "../cpu.js";
 import type { Insn } from "../decode/insn.js";
-import { getCF, testCondition } from "../state/lazy-flags.js";
+import { getCF, getStatusFlags, testCondition } from "../state/lazy-flags.js";
 import { CS } from "../state/registers.js";
 import { EmitContext } from "./emit-context.js";
 import { EMITTERS } from "./emitters.js";
@@ -74,8 +74,8 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
   const exitEip = ctx.exitEip ?? `((e0 + ${ctx.offsets[count]!}) >>> 0)`;
   const source = assemble(ctx, count, exitEip);
   try {
-    const make = new Function("sink", "offs", "testCondition", "getCF", "PARITY", source) as (...a: unknown[]) => (c: Cpu) => number;
-    const run = make(sink, Int32Array.from(ctx.offsets), testCondition, getCF, PARITY);
+    const make = new Function("sink", "offs", "testCondition", "getCF", "getStatusFlags", "PARITY", source) as (...a: unknown[]) => (c: Cpu) => number;
+    const run = make(sink, Int32Array.from(ctx.offsets), testCondition, getCF, getStatusFlags, PARITY);
     return { count, lin: lin >>> 0, run, source };
   } catch (e) {
     // A code generator bug must not take the guest down: the interpreter runs this code.

@@ -144,12 +144,13 @@ function testRI32(ctx: EmitContext, i: Insn): boolean {
 /** INC/DEC r32: CF survives in `ccFlags` (state/lazy-flags.ts CC_INC/CC_DEC). */
 function incDec(ctx: EmitContext, r: number, inc: boolean): boolean {
   const known = ctx.knownOp;
-  if (known === -1) {
+  const cf = known === -1 ? null : cfExpr(known);
+  if (cf === null) {
     // What the block entered with: ask the reference formulas.
     ctx.readFlags();
     ctx.emit(`if (op !== ${CC_INC} && op !== ${CC_DEC}) { ${EmitContext.flagsWriteBack()} ff = getCF(cpu); }`);
   } else if (known !== CC_INC && known !== CC_DEC) {
-    ctx.emit(`ff = ${cfExpr(known)};`);
+    ctx.emit(`ff = ${cf};`);
   }
   ctx.setFlags(inc ? CC_INC : CC_DEC, ctx.reg(r), "1", inc ? "(fa + 1) | 0" : "(fa - 1) | 0");
   ctx.setReg(r, "fr");

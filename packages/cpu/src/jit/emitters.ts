@@ -3,6 +3,7 @@ import { ALU_EMITTERS } from "./emit-alu.js";
 import type { Emitter } from "./emit-context.js";
 import { CONTROL_EMITTERS } from "./emit-control.js";
 import { DATA_EMITTERS } from "./emit-data.js";
+import { MULDIV_EMITTERS } from "./emit-muldiv.js";
 import { SHIFT_EMITTERS } from "./emit-shift.js";
 import { STACK_EMITTERS } from "./emit-stack.js";
 
@@ -16,6 +17,7 @@ export const EMITTERS: ReadonlyMap<Handler, Emitter> = new Map<Handler, Emitter>
   ...DATA_EMITTERS,
   ...ALU_EMITTERS,
   ...SHIFT_EMITTERS,
+  ...MULDIV_EMITTERS,
   ...STACK_EMITTERS,
   ...CONTROL_EMITTERS,
 ]);

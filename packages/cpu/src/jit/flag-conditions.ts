@@ -1,4 +1,4 @@
-import { CC_ADD, CC_DEC, CC_INC, CC_LOGIC, CC_SHL, CC_SHR, CC_SUB } from "../state/lazy-flags.js";
+import { CC_ADD, CC_DEC, CC_INC, CC_LOGIC, CC_MUL, CC_SHL, CC_SHR, CC_SUB } from "../state/lazy-flags.js";
 
 /**
  * Inline flag formulas for generated code: the same formulas as state/lazy-flags.ts, written
@@ -22,6 +22,8 @@ export function cfExpr(ccOp: number): string | null {
       return "(fa >>> 31)";
     case CC_SHR:
       return "(fa & 1)";
+    case CC_MUL:
+      return "fa";
     default:
       return null;
   }
@@ -40,6 +42,8 @@ function ofExpr(ccOp: number): string | null {
     case CC_SHL:
     case CC_SHR:
       return "((fa ^ fr) >>> 31)";
+    case CC_MUL:
+      return "fa";
     default:
       return null;
   }
