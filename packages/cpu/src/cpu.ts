@@ -26,7 +26,7 @@ import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, TF, VM } from "./stat
 const DR6_BS = 0x4000;
 import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
 import { FAULTED, NOT_RUN } from "./jit/jit-block.js";
-import { JitEngine } from "./jit/jit-engine.js";
+import { HOT_THRESHOLD, JitEngine } from "./jit/jit-engine.js";
 import type { Engine } from "./jit/engine-name.js";
 import { CS, LDTR, SS, TR } from "./state/registers.js";
 import { ATTR_ACCESSED, ATTR_P, ATTR_RW, ATTR_S, FLAT_CODE32_ATTR, FLAT_DATA32_ATTR } from "./state/segment-cache.js";
@@ -225,9 +225,11 @@ export class Cpu extends CpuMemory {
    * Chooses the execution engine: `interp` (the interpreter, the reference) or `jit` (hot
    * straight-line blocks translated into JS functions, the rest interpreted). Both retire
    * the same instructions with the same results, faults and interrupt boundaries.
+   * `hotThreshold`: how often an instruction is interpreted before its block is translated
+   * (1 translates at first sight: what differential tests use).
    */
-  setEngine(engine: Engine): void {
-    this.jit = engine === "jit" ? new JitEngine((eip, lin) => this.jitFetch(eip, lin)) : null;
+  setEngine(engine: Engine, hotThreshold = HOT_THRESHOLD): void {
+    this.jit = engine === "jit" ? new JitEngine((eip, lin) => this.jitFetch(eip, lin), hotThreshold) : null;
   }
 
   /** The engine in use. */
