@@ -50,18 +50,31 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
     const emitter = EMITTERS.get(insn.handler);
     if (emitter === undefined) break;
     ctx.index = count;
-    ctx.offsets[count + 1] = off + insn.len;
+    ctx.starts[count] = off;
+    ctx.nexts[count] = off + insn.len;
     const mark = ctx.lines.length;
     ctx.hadSlowPath = false;
+    ctx.staticTarget = null;
     if (!emitter(ctx, insn)) {
       ctx.lines.length = mark;
-      ctx.offsets.length = count + 1;
+      ctx.starts.length = count;
+      ctx.nexts.length = count;
+      ctx.exitEip = null;
+      ctx.ended = false;
       break;
     }
     count++;
     off += insn.len;
-    if (ctx.ended) break;
-    if (ctx.hadSlowPath) {
+    if (ctx.ended) {
+      // A JMP or CALL to a target on the same page: the block goes on there (the CALL's push
+      // is done), so a call to a small function and its RET come out as one block.
+      const target = ctx.staticTarget;
+      if (target === null || count >= MAX_BLOCK_INSNS || ((lin + target) | 0) >>> 12 !== page) break;
+      if (ctx.hadSlowPath) ctx.emit(`if (slow !== 0) { ni = ${count}; ne = ${ctx.exitEip}; break out; }`);
+      ctx.ended = false;
+      ctx.exitEip = null;
+      off = target;
+    } else if (ctx.hadSlowPath) {
       // After a slow access (MMIO, a write to decoded code, a TLB fill) the block stops:
       // a device may have raised an interrupt or asked to stop, or the code may have changed.
       ctx.emit(`if (slow !== 0) { ni = ${count}; ne = ${ctx.nextEip()}; break out; }`);
@@ -71,11 +84,11 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
     insn = fetch((eip + off) >>> 0, nextLin);
   }
   if (count === 0) return NO_BLOCK;
-  const exitEip = ctx.exitEip ?? `((e0 + ${ctx.offsets[count]!}) >>> 0)`;
+  const exitEip = ctx.exitEip ?? `((e0 + ${off}) >>> 0)`;
   const source = assemble(ctx, count, exitEip);
   try {
     const make = new Function("sink", "offs", "testCondition", "getCF", "getStatusFlags", "PARITY", source) as (...a: unknown[]) => (c: Cpu) => number;
-    const run = make(sink, Int32Array.from(ctx.offsets), testCondition, getCF, getStatusFlags, PARITY);
+    const run = make(sink, Int32Array.from(ctx.starts), testCondition, getCF, getStatusFlags, PARITY);
     return { count, lin: lin >>> 0, run, source };
   } catch (e) {
     // A code generator bug must not take the guest down: the interpreter runs this code.

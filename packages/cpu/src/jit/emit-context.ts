@@ -38,14 +38,21 @@ export class EmitContext {
   knownOp = -1;
   /** Index in the block of the instruction being emitted. */
   index = 0;
-  /** Offset of each instruction's first byte from the block's start, and of the block's end. */
-  readonly offsets: number[] = [0];
+  /**
+   * Offset from the block's entry EIP of each instruction's first byte (a block may follow
+   * a JMP or CALL to its target, so these need not ascend).
+   */
+  readonly starts: number[] = [0];
+  /** Offset from the entry EIP of the byte after each instruction. */
+  readonly nexts: number[] = [];
   /** Set when the current instruction emitted a memory access (it has a slow path). */
   hadSlowPath = false;
   /** Set by a control-transfer emitter: the block ends with this instruction. */
   ended = false;
   /** The exit EIP expression a control transfer chose (else the next instruction's). */
   exitEip: string | null = null;
+  /** A JMP/CALL's target as an offset from the entry EIP (the builder may go on there). */
+  staticTarget: number | null = null;
 
   /** An expression for guest register `r` (32-bit). */
   reg(r: number): string {
@@ -67,12 +74,12 @@ export class EmitContext {
 
   /** EIP of the instruction after the current one, as an expression (unsigned). */
   nextEip(): string {
-    return `((e0 + ${this.offsets[this.index + 1]!}) >>> 0)`;
+    return `((e0 + ${this.nexts[this.index]!}) >>> 0)`;
   }
 
   /** EIP the current instruction's relative operand `rel` names (unsigned). */
   relTarget(rel: number): string {
-    return `((e0 + ${this.offsets[this.index + 1]! + rel}) >>> 0)`;
+    return `((e0 + ${this.nexts[this.index]! + rel}) >>> 0)`;
   }
 
   /** The lines a slow path runs first: the instruction's EIP and count made visible. */

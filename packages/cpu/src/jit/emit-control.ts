@@ -37,6 +37,7 @@ function jcc(ctx: EmitContext, i: Insn, cc: number): boolean {
 
 function jmp32(ctx: EmitContext, i: Insn): boolean {
   ctx.exitEip = ctx.relTarget(i.imm);
+  ctx.staticTarget = ctx.nexts[ctx.index]! + i.imm;
   ctx.ended = true;
   return true;
 }
@@ -44,6 +45,7 @@ function jmp32(ctx: EmitContext, i: Insn): boolean {
 function callRel32(ctx: EmitContext, i: Insn): boolean {
   emitPush(ctx, ctx.nextEip());
   ctx.exitEip = ctx.relTarget(i.imm);
+  ctx.staticTarget = ctx.nexts[ctx.index]! + i.imm;
   ctx.ended = true;
   return true;
 }
