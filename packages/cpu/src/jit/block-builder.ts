@@ -120,7 +120,7 @@ return function jitBlock(cpu) {
   ${segLocals}
   ${regs.length ? `let ${regs.map((r) => `r${r} = regs[${r}]`).join(", ")};` : ""}
   ${ctx.flagsTouched ? "let op = cpu.ccOp, fa = cpu.ccA, fb = cpu.ccB, fr = cpu.ccRes, ff = cpu.ccFlags;" : ""}
-  let lin = 0, p = 0, o = 0, b = null, m = 0, v = 0, w = 0, t = 0, u = 0, at = 0, slow = 0, ni = ${count}, ne = 0;
+  let lin = 0, p = 0, o = 0, b = null, m = 0, v = 0, w = 0, t = 0, u = 0, c = 0, at = 0, slow = 0, ni = ${count}, ne = 0;
   try {
     out: {
       ${ctx.lines.join("\n      ")}

@@ -7,8 +7,18 @@ import { cfExpr } from "./flag-conditions.js";
 /**
  * ADD/SUB/AND/OR/XOR/CMP, TEST, INC/DEC with 32-bit operands (exec/alu.ts), recording the
  * same lazy flags as the interpreter: `ccA`, `ccB`, `ccRes` = operands and result.
- * ADC and SBB read CF and are left to the interpreter in this slice.
+ * ADC and SBB take CF in (`c`) and record CC_ADD / CC_SUB as the interpreter does.
  */
+
+/**
+ * ADC/SBB's carry in, into `c`: inline when this block recorded the flags, else from the
+ * reference formula on the flags written back.
+ */
+function carryIn(ctx: EmitContext): void {
+  ctx.readFlags();
+  const cf = ctx.knownOp === -1 ? null : cfExpr(ctx.knownOp);
+  ctx.emit(cf !== null ? `c = ${cf};` : `${EmitContext.flagsWriteBack()} c = getCF(cpu);`);
+}
 
 /** Emits `op` on expressions `a` and `b`; the result is in `fr` afterwards. False when `op` is not translated. */
 function emitOp(ctx: EmitContext, op: number, a: string, b: string): boolean {
@@ -18,6 +28,16 @@ function emitOp(ctx: EmitContext, op: number, a: string, b: string): boolean {
     case alu.ADD:
       res = "(fa + fb) | 0";
       cc = CC_ADD;
+      break;
+    case alu.ADC:
+      carryIn(ctx);
+      res = "(fa + fb + c) | 0";
+      cc = CC_ADD;
+      break;
+    case alu.SBB:
+      carryIn(ctx);
+      res = "(fa - fb - c) | 0";
+      cc = CC_SUB;
       break;
     case alu.SUB:
     case alu.CMP:
@@ -45,7 +65,6 @@ function emitOp(ctx: EmitContext, op: number, a: string, b: string): boolean {
 
 /** ALU op with a register destination `dst` and source expression `src`. */
 function aluToReg(ctx: EmitContext, op: number, dst: number, src: string): boolean {
-  if (op === alu.ADC || op === alu.SBB) return false;
   emitOp(ctx, op, ctx.reg(dst), src);
   if (op !== alu.CMP) ctx.setReg(dst, "fr");
   return true;
@@ -67,7 +86,7 @@ function ai(ctx: EmitContext, i: Insn): boolean {
 
 /** op Gv,Ev: a register or a memory source. */
 function ge(ctx: EmitContext, i: Insn): boolean {
-  if (i.opSize !== 32 || i.op === alu.ADC || i.op === alu.SBB) return false;
+  if (i.opSize !== 32) return false;
   if (i.rm >= 0) return aluToReg(ctx, i.op, i.reg, ctx.reg(i.rm));
   if (i.a16) return false;
   ctx.address(i);
@@ -81,7 +100,7 @@ function ge(ctx: EmitContext, i: Insn): boolean {
  */
 function toMem(ctx: EmitContext, i: Insn, src: string): boolean {
   const op = i.op;
-  if (op === alu.ADC || op === alu.SBB || i.a16) return false;
+  if (i.a16) return false;
   // The source is read before anything changes (it may be the address's own register).
   ctx.emit(`t = ${src};`);
   ctx.address(i);
@@ -92,6 +111,16 @@ function toMem(ctx: EmitContext, i: Insn, src: string): boolean {
     case alu.ADD:
       res = "(v + t) | 0";
       cc = CC_ADD;
+      break;
+    case alu.ADC:
+      carryIn(ctx);
+      res = "(v + t + c) | 0";
+      cc = CC_ADD;
+      break;
+    case alu.SBB:
+      carryIn(ctx);
+      res = "(v - t - c) | 0";
+      cc = CC_SUB;
       break;
     case alu.SUB:
     case alu.CMP:
