@@ -5,6 +5,7 @@ import { CS } from "../state/registers.js";
 import { EmitContext } from "./emit-context.js";
 import { EMITTERS } from "./emitters.js";
 import { type JitBlock, NO_BLOCK } from "./jit-block.js";
+import { callRel32 as callHandler, ret32 as retHandler } from "../exec/control.js";
 
 /** At most this many instructions per block (bounds compile time and the budget a block needs). */
 export const MAX_BLOCK_INSNS = 48;
@@ -46,6 +47,8 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
   let insn: Insn | undefined = first;
   let count = 0;
   let off = 0;
+  /** Return offsets of the CALLs this block went through: where their RET most likely goes. */
+  const returns: number[] = [];
   while (insn !== undefined && count < MAX_BLOCK_INSNS) {
     const emitter = EMITTERS.get(insn.handler);
     if (emitter === undefined) break;
@@ -55,6 +58,7 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
     const mark = ctx.lines.length;
     ctx.hadSlowPath = false;
     ctx.staticTarget = null;
+    ctx.branch = null;
     if (!emitter(ctx, insn)) {
       ctx.lines.length = mark;
       ctx.starts.length = count;
@@ -66,11 +70,25 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
     count++;
     off += insn.len;
     if (ctx.ended) {
-      // A JMP or CALL to a target on the same page: the block goes on there (the CALL's push
-      // is done), so a call to a small function and its RET come out as one block.
-      const target = ctx.staticTarget;
+      // Where the block may go on: a JMP or CALL's target; a Jcc's fall-through (the taken
+      // branch becomes a side exit); after a RET, the return address of a CALL this block
+      // went through (checked: any other popped value is a side exit).
+      let target: number | null = ctx.staticTarget;
+      let sideExit: string | null = null;
+      // (The emitter set ctx.branch; TypeScript's narrowing from the reset above cannot see it.)
+      const branch = ctx.branch as { cond: string; taken: string } | null;
+      if (branch !== null) {
+        target = off;
+        sideExit = `if (${branch.cond}) { ni = ${count}; ne = ${branch.taken}; break out; }`;
+      } else if (insn.handler === retHandler && returns.length > 0) {
+        target = returns.pop()!;
+        sideExit = `if (ne !== ((e0 + ${target}) >>> 0)) { ni = ${count}; break out; }`;
+      }
       if (target === null || count >= MAX_BLOCK_INSNS || ((lin + target) | 0) >>> 12 !== page) break;
+      if (insn.handler === callHandler) returns.push(off);
       if (ctx.hadSlowPath) ctx.emit(`if (slow !== 0) { ni = ${count}; ne = ${ctx.exitEip}; break out; }`);
+      if (insn.handler === retHandler) ctx.emit(`ne = ${ctx.exitEip};`);
+      if (sideExit !== null) ctx.emit(sideExit);
       ctx.ended = false;
       ctx.exitEip = null;
       off = target;

@@ -53,6 +53,8 @@ export class EmitContext {
   exitEip: string | null = null;
   /** A JMP/CALL's target as an offset from the entry EIP (the builder may go on there). */
   staticTarget: number | null = null;
+  /** A Jcc's condition and taken-target expressions (the builder may go on at the fall-through). */
+  branch: { cond: string; taken: string } | null = null;
 
   /** An expression for guest register `r` (32-bit). */
   reg(r: number): string {

@@ -31,6 +31,7 @@ function condition(ctx: EmitContext, cc: number): string {
 function jcc(ctx: EmitContext, i: Insn, cc: number): boolean {
   const c = condition(ctx, cc);
   ctx.exitEip = `(${c} ? ${ctx.relTarget(i.imm)} : ${ctx.nextEip()})`;
+  ctx.branch = { cond: c, taken: ctx.relTarget(i.imm) };
   ctx.ended = true;
   return true;
 }
