@@ -2,8 +2,10 @@
 // and reports guest MIPS; where qemu-system-i386 is installed, runs the same image there
 // in the same run and prints the ratio. A benchmark, not a test: nothing here asserts time.
 //
-//   node bench/cpubench.mjs [--image PATH] [--no-qemu] [--paging]
+//   node bench/cpubench.mjs [--image PATH] [--no-qemu] [--paging] [--engine interp|jit]
 //
+// ringlab runs under both execution engines side by side (the interpreter, the reference,
+// and the block JIT), or only the one --engine names.
 // --paging runs the guest with paging on (every address identity-mapped by 4 MiB pages),
 // to measure what the MMU's translation caches cost against flat mode.
 import "reflect-metadata";
@@ -21,9 +23,9 @@ const value = (name, dflt) => {
 const image = value("--image", fileURLToPath(new URL("../test/guests/cpubench/cpubench-4m.bin", import.meta.url)));
 const bytes = new Uint8Array(readFileSync(image));
 
-function runRinglab() {
+function runRinglab(engine) {
   const console_ = new CollectingConsole();
-  const m = createMachine({}, builtinRegistry(), { console: console_ });
+  const m = createMachine({ cpu: { engine } }, builtinRegistry(), { console: console_ });
   bootKernel(m, m.cpu, planMultiboot(image, bytes));
   if (flag("--paging")) identityPaging(m);
   const cpu0 = process.cpuUsage();
@@ -56,21 +58,32 @@ function runQemu() {
 }
 
 console.log(`cpubench: ${image}`);
-const rl = runRinglab();
-const mips = rl.instructions / rl.cpuSecs / 1e6;
-console.log(`ringlab (pure emulation${flag("--paging") ? ", paging on" : ""}): ${rl.instructions} instructions in ${rl.cpuSecs.toFixed(2)} s CPU (${rl.wall.toFixed(2)} s wall): ${mips.toFixed(1)} MIPS`);
-console.log(`  guest said: ${rl.output.trim().split("\n").pop()}  (${rl.outcome.kind}${rl.outcome.kind === "exit" ? ` ${rl.outcome.status}` : ""})`);
-if (rl.outcome.kind !== "exit" || rl.outcome.status !== 0) {
-  console.log("  the guest did not exit with status 0: the figure above is not a valid result");
-  process.exitCode = 1;
+const engines = value("--engine", "") ? [value("--engine", "")] : ["interp", "jit"];
+const runs = {};
+for (const engine of engines) {
+  const r = runRinglab(engine);
+  runs[engine] = r;
+  const mips = r.instructions / r.cpuSecs / 1e6;
+  console.log(`ringlab ${engine.padEnd(6)} (pure emulation${flag("--paging") ? ", paging on" : ""}): ${r.instructions} instructions in ${r.cpuSecs.toFixed(2)} s CPU (${r.wall.toFixed(2)} s wall): ${mips.toFixed(1)} MIPS`);
+  console.log(`  guest said: ${r.output.trim().split("\n").pop()}  (${r.outcome.kind}${r.outcome.kind === "exit" ? ` ${r.outcome.status}` : ""})`);
+  if (r.outcome.kind !== "exit" || r.outcome.status !== 0) {
+    console.log("  the guest did not exit with status 0: the figure above is not a valid result");
+    process.exitCode = 1;
+  }
 }
+if (runs.interp && runs.jit) {
+  const same = runs.interp.output === runs.jit.output && runs.interp.instructions === runs.jit.instructions;
+  console.log(`  jit / interp speed: ${(runs.interp.cpuSecs / runs.jit.cpuSecs).toFixed(2)}x; output and instruction count ${same ? "identical" : "DIFFERENT"}`);
+  if (!same) process.exitCode = 1;
+}
+const rl = runs.jit ?? runs.interp;
 if (!flag("--no-qemu")) {
   const q = runQemu();
   if (!q) console.log("qemu-system-i386 not installed: no comparison (apt-get install qemu-system-x86)");
   else {
     const same = q.output === rl.output;
     console.log(`${q.version}: ${q.wall.toFixed(2)} s wall (TCG, start-up included), exit ${q.status}; output ${same ? "identical" : "DIFFERENT"}`);
-    console.log(`  ringlab / QEMU wall-time ratio: ${(rl.wall / q.wall).toFixed(1)}x`);
+    for (const [engine, r] of Object.entries(runs)) console.log(`  ringlab ${engine} / QEMU wall-time ratio: ${(r.wall / q.wall).toFixed(1)}x`);
     console.log(`  (QEMU's figure includes its start-up of a few hundred ms; ${rl.instructions} guest instructions)`);
   }
 }

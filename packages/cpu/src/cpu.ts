@@ -25,6 +25,9 @@ import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, TF, VM } from "./stat
 /** DR6.BS: the #DB came from single-stepping. */
 const DR6_BS = 0x4000;
 import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
+import { FAULTED, NOT_RUN } from "./jit/jit-block.js";
+import { HOT_THRESHOLD, JitEngine } from "./jit/jit-engine.js";
+import type { Engine } from "./jit/engine-name.js";
 import { CS, LDTR, SS, TR } from "./state/registers.js";
 import { ATTR_ACCESSED, ATTR_P, ATTR_RW, ATTR_S, FLAT_CODE32_ATTR, FLAT_DATA32_ATTR } from "./state/segment-cache.js";
 
@@ -114,6 +117,11 @@ export class Cpu extends CpuMemory {
   deliveryHook: ((vector: number, kind: ExitKind, cs: number, eip: number, errorCode: number) => void) | undefined =
     undefined;
   private recentNext = 0;
+  /**
+   * The block JIT (jit/), or null to interpret everything (the reference engine). Set with
+   * {@link setEngine}; used only while no trace hook and no patch hook is set.
+   */
+  private jit: JitEngine | null = null;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
   private stepSoftInt = false;
@@ -211,6 +219,27 @@ export class Cpu extends CpuMemory {
     this.halted = false;
     this.shutdownWhy = null;
     this.code.flush();
+  }
+
+  /**
+   * Chooses the execution engine: `interp` (the interpreter, the reference) or `jit` (hot
+   * straight-line blocks translated into JS functions, the rest interpreted). Both retire
+   * the same instructions with the same results, faults and interrupt boundaries.
+   * `hotThreshold`: how often an instruction is interpreted before its block is translated
+   * (1 translates at first sight: what differential tests use).
+   */
+  setEngine(engine: Engine, hotThreshold = HOT_THRESHOLD): void {
+    this.jit = engine === "jit" ? new JitEngine((eip, lin) => this.jitFetch(eip, lin), hotThreshold) : null;
+  }
+
+  /** The engine in use. */
+  get engine(): Engine {
+    return this.jit === null ? "interp" : "jit";
+  }
+
+  /** The JIT engine (statistics for tests and benchmarks), or null when interpreting. */
+  get jitEngine(): JitEngine | null {
+    return this.jit;
   }
 
   /** General register `i` (0=EAX 1=ECX 2=EDX 3=EBX 4=ESP 5=EBP 6=ESI 7=EDI), unsigned. */
@@ -351,6 +380,7 @@ export class Cpu extends CpuMemory {
     let pages = this.code.pages;
     const segBase = this.segBase;
     const budget = this.budget;
+    const jit = this.traceHook === undefined && this.patchHook === undefined ? this.jit : null;
     let eip = this.eip;
     try {
       while (this.n < budget) {
@@ -359,6 +389,22 @@ export class Cpu extends CpuMemory {
         const p = pages[lin >>> 12];
         let insn = p !== null ? p![lin & 0xfff] : undefined;
         if (insn === undefined) insn = this.decodeAt(eip, lin);
+        if (jit !== null) {
+          // The JIT hook: run the translated block starting here, if any (jit/jit-engine.ts).
+          const r = jit.enter(this, insn, budget - this.n);
+          if (r !== NOT_RUN) {
+            if (r === FAULTED) {
+              this.insnEip = this.eip;
+              return jit.takeFault();
+            }
+            if (this.pending !== 0) {
+              if (this.pending !== P_VIEW) return;
+              this.pending = 0;
+              pages = this.code.pages;
+            }
+            continue;
+          }
+        }
         this.recent[this.recentNext] = lin;
         this.recentNext = (this.recentNext + 1) & (RECENT_COUNT - 1);
         this.eip = ((eip + insn.len) & this.ipMask) >>> 0;
@@ -402,6 +448,26 @@ export class Cpu extends CpuMemory {
       return e;
     }
     return undefined;
+  }
+
+  /**
+   * For the JIT's block builder: the decoded instruction at CS:`eip` (linear `lin`) as the
+   * run loop would cache it (decoding and caching it now), or undefined when the page is not
+   * in the current code view or the instruction cannot be cached (a page crossing, a fault).
+   */
+  private jitFetch(eip: number, lin: number): Insn | undefined {
+    const page = lin >>> 12;
+    const slots = this.code.pages[page];
+    if (slots === null || slots === undefined) return undefined;
+    const cached = slots[lin & 0xfff];
+    if (cached !== undefined) return cached;
+    let insn: Insn;
+    try {
+      insn = this.decodeAt(eip, lin);
+    } catch {
+      return undefined;
+    }
+    return this.code.pages[page]?.[lin & 0xfff] === insn ? insn : undefined;
   }
 
   /** Decodes the instruction at CS:`eip` (linear `lin`) from guest memory, checking CS's limit. */

@@ -25,3 +25,5 @@ export type { X87State } from "./fpu/x87-state.js";
 export * as vectors from "./exceptions/vectors.js";
 export * as eflags from "./state/eflags.js";
 export { CR4_PVI } from "./exec/virtual-interrupts.js";
+export { ENGINES, type Engine } from "./jit/engine-name.js";
+export type { JitEngine } from "./jit/jit-engine.js";

@@ -1,4 +1,4 @@
-import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL } from "@ringlab/cpu";
+import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL, ENGINES } from "@ringlab/cpu";
 import { POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
 import { ConfigError, formatZodIssue, hex, z } from "@ringlab/sdk";
 import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
@@ -142,6 +142,8 @@ const monitorSchema = z
 const cpuSchema = z
   .object({
     model: z.enum(CPU_MODEL_NAMES, { error: enumError(CPU_MODEL_NAMES) }).default(DEFAULT_CPU_MODEL.name),
+    /** `interp` (the reference interpreter, default) or `jit` (the block JIT). */
+    engine: z.enum(ENGINES, { error: enumError(ENGINES) }).default("interp"),
   })
   .strict();
 
@@ -199,7 +201,7 @@ export const machineConfigSchema = z
     devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
     monitor: monitorSchema.default({ policy: "pure", patch: true }),
-    cpu: cpuSchema.default({ model: DEFAULT_CPU_MODEL.name }),
+    cpu: cpuSchema.default({ model: DEFAULT_CPU_MODEL.name, engine: "interp" }),
   })
   .strict();
 

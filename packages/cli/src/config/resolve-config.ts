@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
-import { CPU_MODEL_NAMES } from "@ringlab/cpu";
+import { CPU_MODEL_NAMES, ENGINES } from "@ringlab/cpu";
 import { DEFAULT_DEVICES, MONITOR_POLICIES } from "@ringlab/machine";
 import { readInputText } from "../read-input.js";
 import { UserError } from "../user-error.js";
@@ -26,6 +26,8 @@ export interface MachineFlags {
   policy?: string;
   /** `--cpu NAME`: the CPU model (cpu.model). */
   cpu?: string;
+  /** `--engine interp|jit`: the execution engine (cpu.engine). */
+  engine?: string;
   /** False with `--no-patch` (commander sets true otherwise). */
   patch?: boolean;
   /** `--serial BACKEND`, repeatable: COM1, COM2, ... (replaces the config file's `serial`). */
@@ -53,6 +55,7 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
     .option("--policy <name>", `monitor policy: ${MONITOR_POLICIES.join(", ")} (monitor.policy)`)
     .option("--cpu <name>", `CPU model: ${CPU_MODEL_NAMES.join(", ")} (cpu.model; see ringlab cpus)`)
+    .option("--engine <name>", `execution engine: ${ENGINES.join(", ")} (cpu.engine; default interp, the reference)`)
     .option("--no-patch", "scan-patch/pvi: run the guest deprivileged without patching its sensitive instructions, to see what it notices (monitor.patch = false)")
     .option(
       "--plugin <module.js>",
@@ -127,7 +130,7 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
       flags.policy !== undefined || flags.patch === false
         ? { policy: flags.policy, patch: flags.patch === false ? false : undefined }
         : undefined,
-    cpu: flags.cpu !== undefined ? { model: flags.cpu } : undefined,
+    cpu: flags.cpu !== undefined || flags.engine !== undefined ? { model: flags.cpu, engine: flags.engine } : undefined,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,
     kernel:
       kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined || flags.initrd !== undefined
@@ -197,6 +200,7 @@ const FLAG_FOR_KEY: Record<string, string> = {
   "memory.size": "--mem",
   "monitor.policy": "--policy",
   "cpu.model": "--cpu",
+  "cpu.engine": "--engine",
   maxInstructions: "--max-instructions",
   "clock.tscHz": "--tsc-hz",
   "clock.cyclesPerInstruction": "--cpi",

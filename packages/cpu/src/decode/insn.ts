@@ -82,6 +82,14 @@ export class Insn {
   fast = 0;
   /** Family sub-operation from the opcode table (ALU op, condition code, shift kind...). */
   op = 0;
+  /**
+   * The block JIT's translation of the straight-line block starting at this instruction, or
+   * null (jit/translation-cache.ts). It lives and dies with this decoded entry, so every
+   * reason the code cache drops decoded code (a guest write, a flush) drops it too.
+   */
+  jit: object | null = null;
+  /** How often the run loop reached this instruction untranslated (the JIT's hotness count). */
+  hits = 0;
 
   constructor(handler: Handler) {
     this.handler = handler;

@@ -1,5 +1,5 @@
 import { Bus, VirtualClock } from "@ringlab/sdk";
-import { Cpu } from "../../src/index.js";
+import { Cpu, type Engine } from "../../src/index.js";
 import type { DiffCase, MachineResult, StopInfo } from "./diff-case.js";
 import { REGIONS } from "./layout.js";
 
@@ -14,11 +14,13 @@ export class CpuHarness {
   private readonly bus: Bus;
   private readonly cpu: Cpu;
 
-  constructor() {
+  /** `engine`: the execution engine (the JIT translates every block at first sight). */
+  constructor(engine: Engine = "interp") {
     const top = Math.max(...REGIONS.map((r) => r.addr + r.size));
     this.bus = new Bus({ ramSize: top });
     for (const r of REGIONS) this.bus.memory.mapRam(`diff-${r.addr.toString(16)}`, r.addr, r.size);
     this.cpu = new Cpu(this.bus, new VirtualClock());
+    this.cpu.setEngine(engine, 1);
     // Claim every exception/interrupt (there is no IDT): run() stops with it, EIP left at the
     // faulting instruction for faults, like Unicorn's interrupt hook reports it.
     this.cpu.exitHook = () => true;

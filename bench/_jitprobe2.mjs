@@ -1,0 +1,13 @@
+import "reflect-metadata";
+import { readFileSync } from "node:fs";
+import { CollectingConsole, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+const image = process.argv[2];
+const bytes = new Uint8Array(readFileSync(image));
+const m = createMachine({ cpu: { engine: "jit" } }, builtinRegistry(), { console: new CollectingConsole() });
+bootKernel(m, m.cpu, planMultiboot(image, bytes));
+const j = m.cpu.jitEngine; const orig = j.enter.bind(j);
+let inBlocks = 0, runs = 0, notrun = 0; const byLin = new Map();
+j.enter = (cpu, insn, left) => { const n0 = cpu.n; const r = orig(cpu, insn, left); if (r === 1) { runs++; inBlocks += cpu.n - n0; } else { notrun++; const k=(cpu.eip>>>0).toString(16)+" "+(insn.def?.mnem); byLin.set(k,(byLin.get(k)??0)+1);} return r; };
+m.run();
+console.log({ total: m.clock.instructions, inBlocks, runs, notrun });
+console.log([...byLin].sort((a,b)=>b[1]-a[1]).slice(0,12));

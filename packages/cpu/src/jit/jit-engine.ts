@@ -1,0 +1,59 @@
+import type { Cpu } from "../cpu.js";
+import type { Insn } from "../decode/insn.js";
+import { CS } from "../state/registers.js";
+import { buildBlock, type Fetch } from "./block-builder.js";
+import { NOT_RUN } from "./jit-block.js";
+import { setTranslation, translationOf } from "./translation-cache.js";
+
+/** Times an instruction is interpreted at a block boundary before its block is translated. */
+export const HOT_THRESHOLD = 2;
+
+/**
+ * The block JIT as the run loop sees it: {@link enter} is asked at each instruction the
+ * loop is about to interpret; it runs the instruction's translated block when there is one
+ * and the slice has room for all of it, translates it once the instruction is hot, and
+ * otherwise leaves the instruction to the interpreter.
+ *
+ * The CPU consults it only when no trace hook and no patch hook is set: `--trace` and
+ * single-stepping stay interpreted, and so do the scan-and-patch monitors in this slice (the
+ * `pure` policy runs translated code).
+ */
+export class JitEngine {
+  /** The fault a block stopped at (state is as before the faulting instruction). */
+  fault: unknown = undefined;
+  /** Blocks translated so far (statistics). */
+  blocksBuilt = 0;
+  private readonly fetch: Fetch;
+
+  constructor(
+    fetch: Fetch,
+    private readonly threshold = HOT_THRESHOLD,
+  ) {
+    this.fetch = fetch;
+  }
+
+  /**
+   * Runs the block at `insn` (the instruction at CS:`cpu.eip`) if it is translated and at most
+   * `left` instructions long. Returns NOT_RUN (the interpreter runs `insn`), RAN or FAULTED
+   * (jit-block.ts).
+   */
+  enter(cpu: Cpu, insn: Insn, left: number): number {
+    let block = translationOf(insn);
+    if (block === null) {
+      if (++insn.hits < this.threshold) return NOT_RUN;
+      const eip = cpu.eip;
+      block = buildBlock(cpu, insn, eip, (cpu.segBase[CS]! + eip) | 0, this.fetch, this);
+      if (block.run !== null) this.blocksBuilt++;
+      setTranslation(insn, block);
+    }
+    if (block.run === null || block.count > left) return NOT_RUN;
+    return block.run(cpu);
+  }
+
+  /** The fault a FAULTED block left, taken. */
+  takeFault(): unknown {
+    const f = this.fault;
+    this.fault = undefined;
+    return f;
+  }
+}

@@ -1,0 +1,85 @@
+import "reflect-metadata";
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import {
+  CollectingConsole,
+  type GuestEvent,
+  type RunOutcome,
+  bootKernel,
+  builtinRegistry,
+  createMachine,
+  planMultiboot,
+} from "@ringlab/machine";
+import { describe, expect, it } from "vitest";
+import { GUESTS_DIR, guestCpu, guestNames } from "./lib/guest-list.js";
+
+interface Run {
+  output: string;
+  outcome: RunOutcome;
+  instructions: number;
+  events: GuestEvent[];
+  regs: number[];
+  eflags: number;
+  ram: string;
+  blocks: number;
+}
+
+/** Boots a guest image under `engine` as `ringlab run --engine` does; returns what must agree. */
+function boot(image: string, engine: "interp" | "jit"): Run {
+  const console = new CollectingConsole();
+  const model = guestCpu(image.split("/")[0]!);
+  const cpu = { engine, ...(model === undefined ? {} : { model }) };
+  const m = createMachine({ maxInstructions: 100_000_000, cpu }, builtinRegistry(), { console });
+  const path = GUESTS_DIR + image;
+  bootKernel(m, m.cpu, planMultiboot(path, new Uint8Array(readFileSync(path))), { loaderName: "ringlab" });
+  const outcome = m.run();
+  const regs: number[] = [];
+  for (let r = 0; r < 8; r++) regs.push(m.cpu.getReg32(r));
+  regs.push(m.cpu.eip);
+  return {
+    output: console.text(),
+    outcome,
+    instructions: m.clock.instructions,
+    events: Array.from({ length: m.events.length }, (_, i) => m.events.at(i)),
+    regs,
+    eflags: m.cpu.getEflags(),
+    ram: createHash("sha256").update(m.bus.memory.ram8).digest("hex"),
+    blocks: m.cpu.jitEngine?.blocksBuilt ?? 0,
+  };
+}
+
+/** Every project guest's images (cpubench at its short length: the full one is the benchmark). */
+const IMAGES = [
+  "cpubench/cpubench-100k.bin",
+  ...guestNames()
+    .filter((g) => g !== "cpubench")
+    .map((g) => `${g}/${g}.bin`),
+  "pae/pae-strict.bin",
+  "irq-boundary/irq-boundary-disputed.bin",
+  "syscallbench/syscallbench-nopaging.bin",
+  "idle/idle-halt-masked.bin",
+].filter((p) => existsSync(GUESTS_DIR + p));
+
+/**
+ * The block JIT against the interpreter (the reference): every project guest must print the
+ * same, end the same way, retire the same number of instructions, receive every interrupt
+ * and exception at the same instruction (the event log), and leave the same registers and
+ * memory. The JIT must also have translated something, or the test proves nothing.
+ */
+describe("the block JIT runs every project guest exactly as the interpreter", () => {
+  for (const image of IMAGES) {
+    it(`${image}: same output, outcome, count, event log, registers and memory`, () => {
+      const a = boot(image, "interp");
+      const b = boot(image, "jit");
+      expect(b.output).toBe(a.output);
+      expect(b.outcome).toEqual(a.outcome);
+      expect(b.instructions).toBe(a.instructions);
+      expect(b.events.length).toBe(a.events.length);
+      expect(b.events).toEqual(a.events);
+      expect(b.regs).toEqual(a.regs);
+      expect(b.eflags).toBe(a.eflags);
+      expect(b.ram).toBe(a.ram);
+      expect(b.blocks).toBeGreaterThan(0);
+    }, 120_000);
+  }
+});
