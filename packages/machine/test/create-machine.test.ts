@@ -87,7 +87,7 @@ describe("createMachine", () => {
     const m = createMachine({ devices: [], cpu: { model: "pentium2" } }, r);
     expect(m.cpu.model.name).toBe("pentium2");
     expect(m.cpu.model.vendor).toBe("GenuineIntel");
-    expect(parseMachineConfig({}).cpu).toEqual({ model: "ringlab" });
+    expect(parseMachineConfig({}).cpu).toEqual({ model: "ringlab", engine: "interp" });
     expect(() => parseMachineConfig({ cpu: { model: "k6" } }, "vm.toml")).toThrow(
       "vm.toml: key 'cpu.model': expected one of 'ringlab', '486', 'pentium', 'pentium-pro', 'pentium2', got 'k6'",
     );
