@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
 import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from "../../src/fpu/transcendental.js";
 import { compareLive, edgeSample, liveSettings, randomCases, readFixture, recordFixture, Report, Sink } from "./differential.js";
-import { hostOracle } from "./host.js";
+import { hostIsIntel, hostOracle, hostVendor } from "./host.js";
 import { Case, Observed, TRANS_OPS, TransOp } from "./model.js";
 import { TRANS_EDGES } from "./transcendental-cases.js";
 
@@ -81,10 +81,14 @@ function split(): Sink & { special: Report; boundary: Report; random: Report } {
   };
 }
 
-/** The floors on random operands; never more than 1 ulp away anywhere. */
-function assertFloors(r: ReturnType<typeof split>): void {
+/**
+ * The floors on random operands; never more than 1 ulp away anywhere. The bit-identical
+ * floors were measured against an Intel x87 (ringlab's reference: its models are Intel's),
+ * so `intel` false (another vendor's host) checks only the 1-ulp bound, which any x87 meets.
+ */
+function assertFloors(r: ReturnType<typeof split>, intel = true): void {
   for (const [op, s] of r.random.ops) {
-    expect(s.identical / s.cases, `${op}: bit-identical share`).toBeGreaterThanOrEqual(FLOOR[op as TransOp]);
+    if (intel) expect(s.identical / s.cases, `${op}: bit-identical share`).toBeGreaterThanOrEqual(FLOOR[op as TransOp]);
     expect(s.worstUlps, `${op}: worst distance in ulps`).toBeLessThanOrEqual(1n);
   }
   for (const [op, s] of r.boundary.ops) expect(s.worstUlps, `${op}: worst distance in ulps (edge values)`).toBeLessThanOrEqual(1n);
@@ -213,7 +217,12 @@ describe("x87 transcendentals vs the host x87", () => {
     if (env.RINGLAB_X87_REPORT) writeFileSync(env.RINGLAB_X87_REPORT, text + "\n");
     if (r.special.mismatches) console.log(r.special.format());
     expect(r.special.mismatches).toBe(0);
-    assertFloors(r);
+    // The recorded Intel answers above hold ringlab to Intel's floors on every host; a live
+    // AMD x87 rounds its transcendentals differently (e.g. 93% of FSIN bit-identical on an
+    // AMD EPYC, still within 1 ulp), so only the bound is checked there.
+    const intel = hostIsIntel();
+    if (!intel) console.log(`host ${hostVendor()}: bit-identical floors are Intel's; checking the 1-ulp bound only\n${r.random.format()}`);
+    assertFloors(r, intel);
   }, LIVE.timeout);
 });
 

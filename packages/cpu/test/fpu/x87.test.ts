@@ -6,8 +6,8 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
 import { compareLive, edgeSample, liveSettings, randomCases, recordFixture, Report } from "./differential.js";
-import { hostOracle } from "./host.js";
-import { OPS, parseFixture } from "./model.js";
+import { hostOracle, hostVendor, knownVendorDifference } from "./host.js";
+import { type Case, OPS, parseFixture } from "./model.js";
 
 /**
  * ringlab's x87 arithmetic against the host's own x87, bit for bit: result, C0-C3 and every
@@ -112,8 +112,18 @@ describe("x87 arithmetic vs the host x87", () => {
     // extras; it still skips with the reason (and fails under RINGLAB_REQUIRE_EXTRAS).
     if (!oracle.path) return skipWithReason(ctx, `${oracle.why}; install gcc-multilib (apt-get install -y gcc-multilib)`);
     const report = new Report();
-    compareLive(oracle.path, randomCases(LIVE.seed, LIVE.ops, LIVE.cases), report);
-    if (LIVE.edges > 0) compareLive(oracle.path, edgeSample(LIVE.ops, LIVE.edges), report);
+    // A non-Intel host differs from Intel's x87 (ringlab's reference) in a few documented
+    // corners (host.ts, knownVendorDifference): those cases are left out and counted.
+    const vendor = hostVendor();
+    const left: string[] = [];
+    const keep = (c: Case) => {
+      const why = knownVendorDifference(c, vendor);
+      if (why !== null) left.push(`${why}: ${c.op} ${c.cw.toString(16).padStart(4, "0")} ${c.a} ${c.b}`);
+      return why === null;
+    };
+    compareLive(oracle.path, [...randomCases(LIVE.seed, LIVE.ops, LIVE.cases)].filter(keep), report);
+    if (LIVE.edges > 0) compareLive(oracle.path, [...edgeSample(LIVE.ops, LIVE.edges)].filter(keep), report);
+    if (left.length) console.log(`host ${vendor}: ${left.length} case(s) left out as known vendor differences:\n${left.join("\n")}`);
     const text = report.format();
     if (env.RINGLAB_X87_REPORT) writeFileSync(env.RINGLAB_X87_REPORT, text + "\n");
     if (report.mismatches) console.log(text);
