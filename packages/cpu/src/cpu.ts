@@ -57,6 +57,14 @@ const P_IRQ = 2;
 const P_STEP = 4;
 /** The decoded-code view changed with the privilege class: the hot loop reloads it. */
 const P_VIEW = 8;
+/**
+ * A handler signalled a fault ({@link Cpu.signalFault}) instead of throwing one: the run
+ * loop un-counts the instruction and delivers the fault as if it had been thrown.
+ */
+const P_FAULT = 16;
+
+/** What the run loop returns (in place of a caught exception) for a signalled fault. */
+const SIGNALLED_FAULT = Symbol("signalled fault");
 
 /**
  * The IA-32 core: registers, decode cache, run loop and event delivery. It is the hardware —
@@ -73,6 +81,9 @@ export class Cpu extends CpuMemory {
   /** Instructions retired so far in the current slice. */
   private n = 0;
   private pending = 0;
+  /** The fault a handler signalled (P_FAULT): vector and error code (-1: none). */
+  private signalledVector = 0;
+  private signalledCode = -1;
   private stopReason: StopReason | null = null;
   /** Absolute instruction count before which interrupts stay inhibited (STI, MOV/POP SS). */
   private shadowEnd = -1;
@@ -265,6 +276,27 @@ export class Cpu extends CpuMemory {
     if (v & TF) this.pending |= P_STEP;
   }
 
+  /**
+   * The EFLAGS bits other than the six status flags (IF, IOPL, VIF, VIP, VM, TF, DF...), read
+   * without materialising the lazily kept status flags.
+   */
+  get systemFlags(): number {
+    return this.eflagsRest >>> 0;
+  }
+
+  /**
+   * Changes the EFLAGS bits in `mask` as {@link setEflags} would, leaving the six status
+   * flags (never part of `mask`) lazily kept: a monitor's world switch changes IF, IOPL,
+   * VIF and VIP on every exit, and must not pay for computing the arithmetic flags.
+   */
+  writeSystemFlags(v: number, mask: number): void {
+    const m = mask & EFLAGS_WRITABLE & ~STATUS_FLAGS;
+    const rest = (this.eflagsRest & ~m) | (v & m) | EFLAGS_FIXED1;
+    this.eflagsRest = rest;
+    if (rest & IF) this.pending |= P_IRQ;
+    if (rest & TF) this.pending |= P_STEP;
+  }
+
   /** Changes only the EFLAGS bits in `mask` (POPF, IRET). */
   writeEflags(v: number, mask: number): void {
     this.setEflags((this.getEflags() & ~mask) | (v & mask));
@@ -437,6 +469,12 @@ export class Cpu extends CpuMemory {
         }
         this.n++;
         if (this.pending !== 0) {
+          if ((this.pending & P_FAULT) !== 0) {
+            // The handler signalled a fault before changing anything: it did not retire.
+            this.n--;
+            this.insnEip = eip;
+            return SIGNALLED_FAULT;
+          }
           // Only the code view changed (a CPL change under paging): reload it and go on.
           if (this.pending !== P_VIEW) return;
           this.pending = 0;
@@ -540,12 +578,33 @@ export class Cpu extends CpuMemory {
   }
 
   private onThrow(e: unknown): StopReason | null {
+    if (e === SIGNALLED_FAULT) return this.deliverSignalledFault();
     if (e instanceof CpuFault) {
       this.eip = e.eip >= 0 ? e.eip : this.insnEip;
       return this.raise(e.vector, e.errorCode, "fault", this.eip, EventSource.Exception);
     }
     if (e instanceof Unimplemented) return this.shutdown(`not implemented yet: ${e.what}`);
     throw e;
+  }
+
+  /**
+   * Raises exception `vector` from inside an instruction handler without throwing: the
+   * handler must return at once, having changed nothing, and the run loop then delivers the
+   * fault exactly as a thrown {@link CpuFault} (EIP rewound, the instruction not retired,
+   * offered to the exit hook, then through the IDT). For the checks a monitor meets on every
+   * exit (privileged instructions, IOPL and the I/O bitmap, CLI/STI), where a JS exception
+   * would cost more than the rest of the exit (issue 15: "exits without exceptions").
+   */
+  signalFault(vector: number, errorCode = -1): void {
+    this.signalledVector = vector;
+    this.signalledCode = errorCode;
+    this.pending |= P_FAULT;
+  }
+
+  private deliverSignalledFault(): StopReason | null {
+    this.pending &= ~P_FAULT;
+    this.eip = this.insnEip;
+    return this.raise(this.signalledVector, this.signalledCode, "fault", this.eip, EventSource.Exception);
   }
 
   private shutdown(why: string): StopReason {
@@ -680,7 +739,12 @@ export class Cpu extends CpuMemory {
         this.recentNext = (this.recentNext + 1) & (RECENT_COUNT - 1);
         this.eip = ((eip + insn.len) & this.ipMask) >>> 0;
         insn.handler(this, insn);
-        this.n++;
+        if ((this.pending & P_FAULT) === 0) this.n++;
+        else {
+          this.stepFaulted = true;
+          const r = this.deliverSignalledFault();
+          if (r !== null) return r;
+        }
       } catch (e) {
         this.stepFaulted = true;
         const r = this.onThrow(e);

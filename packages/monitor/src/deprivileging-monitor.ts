@@ -10,7 +10,7 @@ import {
   vectors,
 } from "@ringlab/cpu";
 import { CodeScanner } from "./code-scanner.js";
-import { type ExitReason, ExitStats } from "./exit-stats.js";
+import { type ExitCount, type ExitReason, ExitStats } from "./exit-stats.js";
 import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
 import { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
 import { canDeprivilege, MONITOR_IDT_BASE, MONITOR_IDT_LIMIT, VirtualState } from "./virtual-state.js";
@@ -20,6 +20,8 @@ const STOP_BUDGET: StopReason = Object.freeze({ kind: "budget" });
 /** `vector 0x20`..., made once rather than on every interrupt. */
 const VECTOR_LABELS = Array.from({ length: 256 }, (_, v) => `vector 0x${v.toString(16).padStart(2, "0")}`);
 const CS = 1;
+/** At most this many instructions' statistics rows are remembered (see exitRow). */
+const ROW_CACHE_LIMIT = 4096;
 
 /** How a deprivileging policy runs the guest kernel. */
 export interface DeprivilegeOptions {
@@ -78,6 +80,9 @@ export class DeprivilegingMonitor implements MonitorPolicy {
   private unpatchedCached = true;
   private directRetired = 0;
   private emulatedRetired = 0;
+  /** Statistics rows by instruction (see exitRow), valid for one stats generation. */
+  private readonly rowByInsn = new Map<DecodedInsn, ExitCount>();
+  private rowsGeneration = -1;
 
   constructor(
     private readonly cpu: Cpu,
@@ -233,9 +238,31 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     const faulted = this.cpu.lastStepFaulted;
     this.fromGuestView();
     this.stats.record("code-page-write", "-", this.cpu.code.invalidations - invalidations);
-    const [reason, what] = this.classify(insn, faulted, ev.vector);
-    this.stats.record(reason, what);
+    this.stats.count(faulted || insn === null ? this.faultRow(insn, faulted, ev.vector) : this.exitRow(insn));
     return r.kind === "budget" ? null : r;
+  }
+
+  /**
+   * The statistics row of an exit by an instruction that did not fault once emulated: it
+   * depends only on the instruction, so it is classified once per decoded instruction (the
+   * CPU keeps one object per cached instruction) rather than on every exit.
+   */
+  private exitRow(insn: DecodedInsn): ExitCount {
+    if (this.rowsGeneration !== this.stats.generation || this.rowByInsn.size >= ROW_CACHE_LIMIT) {
+      this.rowByInsn.clear(); // after a reset, or bounded: code the guest rewrites makes new objects
+      this.rowsGeneration = this.stats.generation;
+    }
+    let row = this.rowByInsn.get(insn);
+    if (row === undefined) {
+      const [reason, what] = this.classify(insn, false, -1);
+      this.rowByInsn.set(insn, (row = this.stats.row(reason, what)));
+    }
+    return row;
+  }
+
+  private faultRow(insn: DecodedInsn | null, faulted: boolean, vector: number): ExitCount {
+    const [reason, what] = this.classify(insn, faulted, vector);
+    return this.stats.row(reason, what);
   }
 
   private classify(insn: DecodedInsn | null, faulted: boolean, vector: number): [ExitReason, string] {
@@ -280,7 +307,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   /** The guest's IF: VIF while the kernel runs with PVI, else the virtual copy. */
   private guestIf(): boolean {
-    if (this.pviActive()) return (this.cpu.getEflags() & EFLAGS_VIF) !== 0;
+    if (this.pviActive()) return (this.cpu.systemFlags & EFLAGS_VIF) !== 0;
     return this.v.interruptFlag;
   }
 
@@ -308,7 +335,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   /** Puts the guest's true state into the CPU (it stays there for one emulated step). */
   private toGuestView(): void {
-    const ef = this.cpu.getEflags();
+    const ef = this.cpu.systemFlags;
     if (this.pviActive()) this.v.interruptFlag = (ef & EFLAGS_VIF) !== 0;
     // Otherwise VIF and VIP in the CPU are the guest's own (it may use CR4.PVI itself).
     else this.v.eflags = (this.v.eflags & ~(EFLAGS_VIF | EFLAGS_VIP)) | (ef & (EFLAGS_VIF | EFLAGS_VIP));
@@ -361,7 +388,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     // Every change of the guest's IF goes through the guest's own view, so this is where
     // an interrupt waiting for it is let through again.
     if (this.waiting && v.interruptFlag) this.waiting = false;
-    let ef = cpu.getEflags() & ~(EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
+    let ef = 0; // IOPL 0
     if (!this.waiting) ef |= EFLAGS_IF;
     if (pvi) {
       if (v.interruptFlag) ef |= EFLAGS_VIF;
@@ -369,7 +396,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     } else {
       ef |= v.eflags & (EFLAGS_VIF | EFLAGS_VIP); // the guest's own
     }
-    cpu.setEflags(ef);
+    cpu.writeSystemFlags(ef, EFLAGS_IF | EFLAGS_IOPL | EFLAGS_VIF | EFLAGS_VIP);
     // A guest kernel run at CPL 3 would fault on each access to its own supervisor pages; a
     // monitor gives it shadow page tables that mark them user-accessible, which the CPU's
     // supervisorPages switch stands in for. Ring 1 (scan-patch) is supervisor already.

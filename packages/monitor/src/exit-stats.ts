@@ -50,14 +50,30 @@ export class ExitStats {
   /** Rows by reason, then by instruction (two lookups, no key to build on the exit path). */
   private readonly counts = new Map<ExitReason, Map<string, ExitCount>>();
   private totalCount = 0;
+  /** Bumped by every {@link reset}: rows handed out before it are no longer counted. */
+  generation = 0;
 
   /** Records one exit (or `n` of the same kind). */
   record(reason: ExitReason, instruction = "-", n = 1): void {
     if (n <= 0) return;
+    this.count(this.row(reason, instruction), n);
+  }
+
+  /**
+   * The row counting exits of this reason and instruction (made, at count 0, if new): a
+   * monitor may keep it and {@link count} into it, so the exit path looks nothing up. A row
+   * belongs to this ExitStats until the next {@link reset}.
+   */
+  row(reason: ExitReason, instruction: string): ExitCount {
     let byInstruction = this.counts.get(reason);
     if (byInstruction === undefined) this.counts.set(reason, (byInstruction = new Map()));
     let row = byInstruction.get(instruction);
     if (row === undefined) byInstruction.set(instruction, (row = { reason, instruction, count: 0 }));
+    return row;
+  }
+
+  /** Counts `n` exits into a row from {@link row}. */
+  count(row: ExitCount, n = 1): void {
     row.count += n;
     this.totalCount += n;
   }
@@ -91,6 +107,7 @@ export class ExitStats {
 
   reset(): void {
     this.counts.clear();
+    this.generation++;
     this.totalCount = 0;
   }
 }

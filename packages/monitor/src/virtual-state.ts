@@ -41,7 +41,7 @@ export class VirtualState {
   /** Takes the guest's true state from a CPU that is running in the guest's own view. */
   capture(cpu: Cpu): void {
     this.cpl = cpu.cpl;
-    this.eflags = cpu.getEflags() & (IF | IOPL | VIF | VIP);
+    this.eflags = cpu.systemFlags & (IF | IOPL | VIF | VIP);
     this.idtrBase = cpu.idtrBase;
     this.idtrLimit = cpu.idtrLimit;
     this.cr2 = cpu.cr2;
@@ -51,7 +51,7 @@ export class VirtualState {
 
   /** Puts the guest's true state back into the CPU (the guest's own view, for emulation). */
   restore(cpu: Cpu): void {
-    cpu.setEflags((cpu.getEflags() & ~(IF | IOPL | VIF | VIP)) | this.eflags);
+    cpu.writeSystemFlags(this.eflags, IF | IOPL | VIF | VIP);
     cpu.setCpl(this.cpl);
     cpu.idtrBase = this.idtrBase;
     cpu.idtrLimit = this.idtrLimit;
@@ -75,5 +75,5 @@ export class VirtualState {
  * runs at CPL 3 under the guest kernel's own rules; the monitor emulates both.
  */
 export function canDeprivilege(cpu: Cpu): boolean {
-  return (cpu.cr0 & CR0_PE) !== 0 && (cpu.getEflags() & VM) === 0;
+  return (cpu.cr0 & CR0_PE) !== 0 && (cpu.systemFlags & VM) === 0;
 }

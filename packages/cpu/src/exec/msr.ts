@@ -3,7 +3,7 @@ import type { Insn } from "../decode/insn.js";
 import { fault } from "../exceptions/cpu-fault.js";
 import { GP } from "../exceptions/vectors.js";
 import { EDX } from "../model/cpu-model.js";
-import { requireCpl0 } from "./system.js";
+import { privilegeDenied } from "./system.js";
 
 /**
  * RDMSR/WRMSR (SDM vol.2 "RDMSR", "WRMSR"; vol.4 for the registers). The instructions
@@ -67,7 +67,7 @@ function writeMsr(cpu: Cpu, index: number, hi: number, lo: number): void {
 
 /** RDMSR: EDX:EAX = MSR[ECX]; CPL 0 only. */
 export function rdmsr(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   const [eax, edx] = readMsr(cpu, cpu.regs[1]! >>> 0);
   cpu.regs[0] = eax;
   cpu.regs[2] = edx;
@@ -75,6 +75,6 @@ export function rdmsr(cpu: Cpu, _i: Insn): void {
 
 /** WRMSR: MSR[ECX] = EDX:EAX; CPL 0 only. Writing the TSC moves the guest's TSC. */
 export function wrmsr(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   writeMsr(cpu, cpu.regs[1]! >>> 0, cpu.regs[2]!, cpu.regs[0]!);
 }

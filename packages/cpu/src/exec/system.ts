@@ -17,13 +17,22 @@ import { ZF } from "../state/eflags.js";
  * descriptor-table registers, control and debug registers, LMSW/SMSW/CLTS, INVLPG, caches.
  */
 
-/** Privileged instructions need CPL 0 (and are #GP in virtual-8086 mode). */
-export function requireCpl0(cpu: Cpu): void {
-  if (cpu.cr0 & 1 && (cpu.cpl !== 0 || cpu.eflagsRest & VM)) fault(GP, 0);
+/**
+ * Privileged instructions need CPL 0 and are #GP(0) in virtual-8086 mode (SDM vol.3
+ * §5.9). True, with the #GP signalled (Cpu.signalFault), when this one may not run: its
+ * handler must then return at once. A ring-compressing monitor meets this check on every
+ * patched or privileged guest instruction, so it signals instead of throwing.
+ */
+export function privilegeDenied(cpu: Cpu): boolean {
+  if (cpu.cr0 & 1 && (cpu.cpl !== 0 || cpu.eflagsRest & VM)) {
+    cpu.signalFault(GP, 0);
+    return true;
+  }
+  return false;
 }
 
 export function hlt(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   cpu.halt();
 }
 
@@ -51,7 +60,8 @@ export function cpuid(cpu: Cpu, _i: Insn): void {
 
 /** RDTSC: #GP(0) when CR4.TSD = 1 outside CPL 0. */
 export function rdtsc(cpu: Cpu, _i: Insn): void {
-  if (cpu.cr4 & 4 && cpu.cpl !== 0) fault(GP, 0);
+  // CR4.TSD: RDTSC is privileged too (SDM vol.2 "RDTSC").
+  if (cpu.cr4 & 4 && cpu.cpl !== 0) return cpu.signalFault(GP, 0);
   const t = cpu.readTsc();
   cpu.regs[0] = t % 4294967296 | 0;
   cpu.regs[2] = Math.floor(t / 4294967296) | 0;
@@ -59,7 +69,7 @@ export function rdtsc(cpu: Cpu, _i: Insn): void {
 
 /** LGDT (op 2) / LIDT (op 3) Ms: a 16-bit operand size keeps 24 bits of base. */
 export function lgdt(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   if (i.rm >= 0) fault(UD);
   const lin = cpu.addr(i, 6, false);
   const limit = cpu.rd16(lin);
@@ -87,7 +97,7 @@ export function sgdt(cpu: Cpu, i: Insn): void {
 
 /** MOV Rd,Cd (0F 20). */
 export function movFromCr(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   let v: number;
   switch (i.reg) {
     case 0:
@@ -110,7 +120,7 @@ export function movFromCr(cpu: Cpu, i: Insn): void {
 
 /** MOV Cd,Rd (0F 22). */
 export function movToCr(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   const v = cpu.regs[i.rm]!;
   switch (i.reg) {
     case 0:
@@ -163,18 +173,18 @@ function debugRegister(cpu: Cpu, n: number): number {
 
 /** MOV Rd,Dd / Dd,Rd (0F 21 / 0F 23): stored only; breakpoints are not modelled yet. */
 export function movFromDr(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   cpu.regs[i.rm] = cpu.dr[debugRegister(cpu, i.reg)]!;
 }
 
 export function movToDr(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   cpu.dr[debugRegister(cpu, i.reg)] = cpu.regs[i.rm]!;
 }
 
 /** CLTS: clears CR0.TS. */
 export function clts(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   cpu.cr0 &= ~8;
 }
 
@@ -186,14 +196,14 @@ export function smsw(cpu: Cpu, i: Insn): void {
 
 /** LMSW Ew: loads PE, MP, EM, TS; it cannot clear PE (SDM vol.2 "LMSW"). */
 export function lmsw(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   const v = loadE(cpu, i, 16);
   cpu.writeCr0((cpu.cr0 & ~0xe) | (v & 0xf) | (cpu.cr0 & 1));
 }
 
 /** INVLPG M, INVD, WBINVD: no TLB or cache is modelled yet, so only the privilege check. */
 export function invlpg(cpu: Cpu, i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   if (i.rm >= 0) fault(UD);
   if (cpu.pager === null) return;
   // The page of the operand's linear address; no segment limit check (SDM vol.2 "INVLPG").
@@ -203,7 +213,7 @@ export function invlpg(cpu: Cpu, i: Insn): void {
 }
 
 export function wbinvd(cpu: Cpu, _i: Insn): void {
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
 }
 
 /** SLDT (op 0) / STR (op 1) Ew. */
@@ -219,7 +229,7 @@ const scratch: Descriptor = { base: 0, limit: 0, attr: 0 };
 /** LLDT (op 2) / LTR (op 3) Ew (SDM vol.2 "LLDT", "LTR"); LTR marks the TSS busy. */
 export function lldt(cpu: Cpu, i: Insn): void {
   if (!(cpu.cr0 & 1) || cpu.eflagsRest & VM) fault(UD);
-  requireCpl0(cpu);
+  if (privilegeDenied(cpu)) return;
   const sel = loadE(cpu, i, 16);
   const seg = i.op === 2 ? LDTR : TR;
   if ((sel & 0xfffc) === 0) {

@@ -1,5 +1,4 @@
 import type { Cpu } from "../cpu.js";
-import { fault } from "../exceptions/cpu-fault.js";
 import { GP } from "../exceptions/vectors.js";
 import { VIF, VIP, VM } from "../state/eflags.js";
 
@@ -21,7 +20,7 @@ function pviApplies(cpu: Cpu): boolean {
 
 /** CLI when CPL > IOPL: VIF = 0 under PVI, else #GP(0) (SDM vol.2 "CLI"). */
 export function cliVirtual(cpu: Cpu): void {
-  if (!pviApplies(cpu)) fault(GP, 0);
+  if (!pviApplies(cpu)) return cpu.signalFault(GP, 0); // every guest CLI exits here: no throw
   cpu.eflagsRest &= ~VIF;
 }
 
@@ -31,7 +30,7 @@ export function cliVirtual(cpu: Cpu): void {
  * rose for a host that must give the guest the shadow its own STI would have had.
  */
 export function stiVirtual(cpu: Cpu): void {
-  if (!pviApplies(cpu) || cpu.eflagsRest & VIP) fault(GP, 0);
+  if (!pviApplies(cpu) || cpu.eflagsRest & VIP) return cpu.signalFault(GP, 0);
   if (!(cpu.eflagsRest & VIF)) cpu.noteVifRaised();
   cpu.eflagsRest |= VIF;
 }

@@ -48,18 +48,19 @@ export function innerStackPointer(cpu: CpuMemory, pl: number, ext: number, out: 
 /**
  * The I/O permission bitmap check for an access of `bytes` bytes at `port` when CPL > IOPL
  * (or in virtual-8086 mode): every bit for the ports touched must be 0 and lie inside the
- * TSS limit; a 16-bit TSS has no bitmap. Otherwise #GP(0) (SDM vol.1 §18.5.2).
+ * TSS limit; a 16-bit TSS has no bitmap (SDM vol.1 §18.5.2). False means #GP(0); the
+ * caller raises it. (Reading the TSS may itself fault, e.g. #PF: that is thrown.)
  */
-export function checkIoBitmap(cpu: CpuMemory, port: number, bytes: number): void {
-  if (!(cpu.segAttr[TR]! & ATTR_P) || !tss32(cpu)) fault(GP, 0);
+export function ioBitmapAllows(cpu: CpuMemory, port: number, bytes: number): boolean {
+  if (!(cpu.segAttr[TR]! & ATTR_P) || !tss32(cpu)) return false;
   const limit = cpu.segLimit[TR]! >>> 0;
-  if (limit < 0x67) fault(GP, 0);
+  if (limit < 0x67) return false;
   const base = cpu.segBase[TR]!;
   const mapBase = sysRd16(cpu, (base + 0x66) | 0);
   const at = mapBase + (port >>> 3);
   // The processor always reads two bytes, so a bitmap check may need the byte after.
-  if (at + 1 > limit) fault(GP, 0);
+  if (at + 1 > limit) return false;
   const bits = sysRd16(cpu, (base + at) | 0);
   const mask = ((1 << bytes) - 1) << (port & 7);
-  if (bits & mask) fault(GP, 0);
+  return (bits & mask) === 0;
 }
