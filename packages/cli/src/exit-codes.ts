@@ -49,4 +49,11 @@ export const ExitCode = {
    * status a process killed by SIGPIPE reports (128 + 13), as `cat` does.
    */
   brokenPipe: 141,
+  /**
+   * `run`: stopped by Ctrl-C (SIGINT) — the guest's output so far flushed, `--stats` printed,
+   * one line saying so — with the status a shell gives a process SIGINT killed (128 + 2).
+   */
+  interrupted: 130,
+  /** `run`: stopped by SIGTERM (`kill`), as for SIGINT (128 + 15). */
+  terminated: 143,
 } as const;

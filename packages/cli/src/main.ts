@@ -11,13 +11,26 @@ import { pluginStillLoading } from "./plugins/load-plugins.js";
 const { version } = createRequire(import.meta.url)("../package.json") as { version: string };
 const debug = !!process.env.RINGLAB_DEBUG;
 
-const stdout = new ProcessOutput(process.stdout, "stdout");
+// The guest's console is collected into large writes (whole lines on a terminal); stderr is
+// not buffered, and stdout is flushed before anything goes to stderr, so the two keep their
+// order on a terminal.
+const stdout = new ProcessOutput(process.stdout, "stdout", {
+  maxBytes: 64 * 1024,
+  lineFlush: process.stdout.isTTY === true,
+  maxAgeMs: 50,
+  now: () => performance.now(),
+});
 const stderr = new ProcessOutput(process.stderr, "stderr");
+const toStderr = (s: string) => {
+  stdout.flush();
+  stderr.write(s);
+};
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram(version, {
     stdout: (s) => stdout.write(s),
-    stderr: (s) => stderr.write(s),
+    stderr: toStderr,
+    flushStdout: () => stdout.flush(),
     isTty: process.stdout.isTTY === true,
     onStdoutFailure: (listener) => stdout.onFailure(listener),
   });
@@ -33,12 +46,12 @@ async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) {
       // --help and --version end through here with exit code 0.
       if (e.exitCode === 0) return ExitCode.ok;
-      stderr.write(`ringlab: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (see 'ringlab --help')\n`);
+      toStderr(`ringlab: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (see 'ringlab --help')\n`);
       return ExitCode.usage;
     }
     const { line, exitCode, stack } = describeError(e, debug);
-    stderr.write(`ringlab: ${line}\n`);
-    if (stack) stderr.write(stack + "\n");
+    toStderr(`ringlab: ${line}\n`);
+    if (stack) toStderr(stack + "\n");
     return exitCode;
   }
 }
@@ -49,6 +62,7 @@ async function main(argv: string[]): Promise<number> {
  * one line. (A failing stderr has nobody left to tell.)
  */
 function finalStatus(code: number): number {
+  stdout.flush();
   const f = stdout.failure;
   if (!f) return code;
   if (f.code === "EPIPE") return ExitCode.brokenPipe;
@@ -63,10 +77,10 @@ process.once("beforeExit", () => {
   if (finished) return;
   const plugin = pluginStillLoading();
   if (plugin) {
-    stderr.write(`ringlab: ${plugin.flag}: ${plugin.file}: the module never finished loading (a top-level await that never settles)\n`);
+    toStderr(`ringlab: ${plugin.flag}: ${plugin.file}: the module never finished loading (a top-level await that never settles)\n`);
     process.exitCode = ExitCode.plugin;
   } else {
-    stderr.write("ringlab: internal error: the command stopped waiting on nothing (a ringlab bug)\n");
+    toStderr("ringlab: internal error: the command stopped waiting on nothing (a ringlab bug)\n");
     process.exitCode = ExitCode.internal;
   }
 });
@@ -74,6 +88,7 @@ process.once("beforeExit", () => {
 main(process.argv.slice(2)).then(
   (code) => {
     finished = true;
+    stdout.flush();
     // Let stdout drain before exiting, so no output is lost when piped. A write still queued
     // for a pipe can fail after this point, so the status is settled only at exit.
     process.exitCode = code;
@@ -81,7 +96,7 @@ main(process.argv.slice(2)).then(
   },
   (e: unknown) => {
     finished = true;
-    stderr.write(`ringlab: internal error: ${String(e)}\n`);
+    toStderr(`ringlab: internal error: ${String(e)}\n`);
     process.exitCode = ExitCode.internal;
   },
 );

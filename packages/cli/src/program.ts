@@ -15,6 +15,8 @@ import { registryWithPlugins } from "./plugins/load-plugins.js";
 export interface Io {
   stdout(text: string | Uint8Array): void;
   stderr(text: string): void;
+  /** Passes on what stdout has collected (between run slices, so a prompt shows). */
+  flushStdout?(): void;
   /** Whether stdout is a terminal (chooses ANSI colour for the screen). */
   isTty?: boolean;
   /**

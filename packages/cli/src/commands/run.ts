@@ -31,6 +31,7 @@ import { parseSerialSpec, type SerialSpec } from "../serial/serial-spec.js";
 import { TerminalInput } from "../serial/terminal-input.js";
 import { withFwCfgItems } from "../fw-cfg/fw-cfg-items.js";
 import type { Io } from "../program.js";
+import { HostSignals } from "../host-signals.js";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -187,7 +188,7 @@ export function screenOf(machine: Machine): ScreenSource | undefined {
 export async function runCommand(
   config: RunConfig,
   flags: RunFlags,
-  io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure">,
+  io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure" | "flushStdout">,
   parseNumber: (v: string) => number,
 ): Promise<number> {
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
@@ -204,12 +205,20 @@ export async function runCommand(
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
+  const signals = new HostSignals(machine);
   try {
-    outcome = terminal ? await runInteractive(machine, terminal) : machine.run();
+    outcome = await runInSlices(machine, terminal, () => io.flushStdout?.(), () => signals.received);
   } finally {
+    signals.dispose();
     stopTrace?.();
     writeEvents?.();
     closeSerial();
+  }
+  if (signals.received) {
+    // Ctrl-C or a kill: the statistics so far, one line, and the shell's status for it.
+    if (flags.stats) io.stderr(formatStats(machine, entry));
+    io.stderr(`ringlab: interrupted by ${signals.received} after ${machine.clock.instructions} instructions\n`);
+    return signals.status;
   }
   if (outcome.kind === "stopped") return exitStatusOf(outcome);
   if (flags.postPort !== undefined) {
@@ -236,21 +245,33 @@ export async function runCommand(
   return exitStatusOf(outcome);
 }
 
-/** Instructions between looks at the terminal in an interactive run (tens of ms of host time). */
-const INTERACTIVE_SLICE = 2_000_000;
+/**
+ * Instructions between looks at the host (tens of ms of host time): typed keys, Ctrl-C, a
+ * prompt to show. Slicing does not change the run: virtual time counts instructions.
+ */
+const SLICE = 2_000_000;
 
 /**
- * Runs the machine in slices, letting Node deliver the keys typed in between: the only run
- * whose course depends on the host, since a key reaches the guest when it is typed.
+ * Runs the machine in slices, letting Node deliver what happened in between (keys typed,
+ * signals) and passing on the collected output. Only a terminal makes the run's course
+ * depend on the host, since a key reaches the guest when it is typed.
  */
-async function runInteractive(machine: Machine, terminal: TerminalInput): Promise<RunOutcome> {
+async function runInSlices(
+  machine: Machine,
+  terminal: TerminalInput | undefined,
+  flush: () => void,
+  interrupted: () => string | undefined,
+): Promise<RunOutcome> {
   const limit = machine.config.maxInstructions ?? Infinity;
   for (;;) {
-    const step = Math.min(limit, machine.clock.instructions + INTERACTIVE_SLICE);
+    const step = Math.min(limit, machine.clock.instructions + SLICE);
     const outcome = machine.run(step);
     if (outcome.kind !== "instruction-limit" || step >= limit) return outcome;
+    flush();
     await new Promise((done) => setImmediate(done));
-    if (terminal.quitRequested) return { kind: "exit", status: 0, reason: "the user typed Ctrl-A x" };
+    const signal = interrupted();
+    if (signal) return { kind: "stopped", reason: `interrupted by ${signal}` };
+    if (terminal?.quitRequested) return { kind: "exit", status: 0, reason: "the user typed Ctrl-A x" };
   }
 }
 
