@@ -271,6 +271,10 @@ async function runInSlices(
     await new Promise((done) => setImmediate(done));
     const signal = interrupted();
     if (signal) return { kind: "stopped", reason: `interrupted by ${signal}` };
+    // A stop asked for between slices (stdout failing at the flush above) would be cleared
+    // by the next run: honour it here.
+    const asked = machine.pendingStop();
+    if (asked !== undefined) return { kind: "stopped", reason: asked };
     if (terminal?.quitRequested) return { kind: "exit", status: 0, reason: "the user typed Ctrl-A x" };
   }
 }
