@@ -10,7 +10,7 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
   cpu: ["sdk"],
   monitor: ["cpu", "sdk"],
   "devices-*": ["sdk"],
-  machine: ["sdk", "cpu", "monitor", "devices-*"],
+  machine: ["sdk", "cpu", "monitor", "devices-*", "gdb-stub"],
   cli: "*",
   testkit: [],
   // The GDB protocol over an abstract target: machine implements the target, cli the socket.
