@@ -126,10 +126,7 @@ export class MachineDebugTarget implements DebugTarget {
         this.end({ kind: "exit", status: 0, reason: "the user typed Ctrl-A x" });
         return;
       }
-      const target = Math.min(this.limit, this.machine.clock.instructions + FREE_SLICE);
-      const o = this.machine.run(target);
-      if (o.kind !== "instruction-limit" || target >= this.limit) this.end(o);
-      else this.schedule(slice);
+      if (this.runStretch(FREE_SLICE)) this.schedule(slice);
     };
     this.schedule(slice);
   }
@@ -155,13 +152,18 @@ export class MachineDebugTarget implements DebugTarget {
 
   /** Runs exactly one instruction; false when the run ended with it. */
   private stepOne(): boolean {
+    return this.runStretch(1);
+  }
+
+  /** Runs `n` instructions (fewer if the run ends); false when it ended. */
+  private runStretch(n: number): boolean {
     if (this.state === "ended") return false;
     const limit = this.limit;
     if (this.machine.clock.instructions >= limit) {
       this.end({ kind: "instruction-limit", instructions: this.machine.clock.instructions });
       return false;
     }
-    const target = Math.min(limit, this.machine.clock.instructions + 1);
+    const target = Math.min(limit, this.machine.clock.instructions + n);
     const o = this.machine.run(target);
     if (o.kind === "instruction-limit" && target < limit) return true;
     this.end(o);
@@ -181,6 +183,13 @@ export class MachineDebugTarget implements DebugTarget {
       const slice = (): void => {
         if (this.state === "ended") return done(this.exited());
         if (this.state === "free") return; // detached meanwhile: the free run reports the end
+        if (this.breakpoints.size === 0 && this.watches.length === 0) {
+          // Nothing to check between instructions: run a stretch, then look for Ctrl-C.
+          first = false;
+          if (!this.runStretch(STEP_SLICE * 10)) return done(this.exited());
+          if (this.interruptAsked) return done({ kind: "signal", signal: SIGINT });
+          return this.schedule(slice);
+        }
         for (let k = 0; k < STEP_SLICE; k++) {
           // The instruction gdb resumed at runs even if it has a breakpoint (gdb steps off it).
           if (!first && this.breakpoints.has(this.machine.cpu.eip >>> 0)) return done({ kind: "signal", signal: SIGTRAP });
