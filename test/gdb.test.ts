@@ -133,12 +133,13 @@ describeNeeds("gdb", "ringlab run --gdb with Debian's gdb", () => {
 
   it("answers monitor commands: help, policy, exits, segments, events, tlb", async () => {
     const r = startRinglab(["--gdb-wait", "--policy", "pvi", ELF]);
-    const out = await runGdb("monitor help\nmonitor policy\nmonitor segments\nbreak done\ncontinue\nmonitor exits\nmonitor events\nmonitor tlb\nmonitor nonsense\nkill\n", await r.port);
+    const out = await runGdb("monitor help\nmonitor policy\nmonitor segments\nhbreak done\ncontinue\nmonitor exits\nmonitor events\nmonitor tlb\nmonitor nonsense\nkill\n", await r.port);
     const end = await r.done;
     expect(out).toMatch(/ringlab monitor commands:\n {2}policy +the monitor policy running the guest\n/);
     expect(out).toMatch(/^pvi: guest ring 0 runs in ring 3 with CR4\.PVI/m);
     expect(out).toMatch(/^cs {3}0008 base=00000000 limit=ffffffff attr=c09b$/m);
     expect(out).toMatch(/^cpl {2}0$/m);
+    expect(out).toMatch(/Hardware assisted breakpoint 1 at 0x10003d\n\nBreakpoint 1, 0x0010003d in done \(\)/);
     expect(out).toMatch(/^ {2}sensitive-instruction +pushf +1$/m);
     expect(out).toMatch(/^no events delivered yet$/m);
     expect(out).toMatch(/^paging is off: no translations cached$/m);
