@@ -83,6 +83,24 @@ describe("MachineDebugTarget", () => {
     expect(mem.read(0x200fff, 1)).toBe(0);
   });
 
+  it("lists the CPU's cached translations (monitor tlb) once the guest ran with paging", async () => {
+    // mov eax, [0x400000]; then the exit. Code page 0x100000 identity-mapped, 0x400000 -> 0x200000.
+    const { m, t } = held([0xa1, 0x00, 0x00, 0x40, 0x00, ...OUT_F4_AL]);
+    const mem = m.bus.memory;
+    mem.write(0x300000, 4, 0x301000 | 0x3); // PDE 0: linear 0-4 MiB
+    mem.write(0x300004, 4, 0x302000 | 0x3); // PDE 1: linear 4-8 MiB
+    mem.write(0x301000 + 0x100 * 4, 4, 0x100000 | 0x3);
+    mem.write(0x302000, 4, 0x200000 | 0x3);
+    m.cpu.cr3 = 0x300000;
+    m.cpu.writeCr0(m.cpu.cr0 | 0x80000000);
+    expect(t.monitorCommand("tlb")).toBe("the TLB is empty\n");
+    await t.step();
+    const out = t.monitorCommand("tlb")!;
+    expect(out).toMatch(/^2 translations\n/);
+    expect(out).toMatch(/^ {2}00100000 -> 00100000 SW/m);
+    expect(out).toMatch(/^ {2}00400000 -> 00200000 SW/m);
+  });
+
   it("never reads MMIO (a read could change a device) nor writes ROM", () => {
     const { m, t } = held([0x90]);
     const mmio = m.bus.memory.regions().find((r) => r.kind === "mmio");
