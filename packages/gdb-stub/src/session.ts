@@ -31,6 +31,8 @@ export interface SessionOptions {
 const E_FAULT = "E14";
 const E_INVAL = "E16";
 const SIGTRAP = 5;
+/** Packets kept while the target runs, answered when it stops. */
+const MAX_QUEUED = 16;
 
 const Z_KINDS: Record<string, PointKind> = { "0": "sw-break", "1": "hw-break", "2": "watch", "3": "rwatch", "4": "awatch" };
 
@@ -106,8 +108,11 @@ export class GdbSession {
         return;
       case "packet":
         if (this.ack) this.transport.write(latin1("+"));
-        if (this.running) this.queue.push(ev.data);
-        else this.dispatch(ev.data);
+        if (!this.running) this.dispatch(ev.data);
+        else if (this.queue.length < MAX_QUEUED) this.queue.push(ev.data);
+        // gdb sends nothing but 0x03 while the target runs (all-stop mode): a peer that
+        // floods packets then is not gdb, and what it sends beyond a few is dropped.
+        else this.options.log?.("packet dropped: too many sent while the target runs");
         return;
     }
   }

@@ -225,6 +225,16 @@ describe("gdb session", () => {
     expect(s.raw("$g#00")).toBe("");
   });
 
+  it("keeps at most 16 packets sent while the target runs, and answers them when it stops", async () => {
+    const s = setup();
+    s.session.receive(encodePacket("c")); // runs until Ctrl-C
+    for (let i = 0; i < 40; i++) s.session.receive(encodePacket("qC"));
+    expect(s.log.filter((l) => /packet dropped/.test(l))).toHaveLength(24);
+    s.raw("\x03");
+    await s.session.idle;
+    expect(s.out.split("$QC1#").length - 1).toBe(16);
+  });
+
   it("kill and detach end the session", async () => {
     const a = setup();
     expect(await a.send("k")).toBe("+");
