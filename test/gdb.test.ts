@@ -199,13 +199,13 @@ describe("ringlab run --gdb with malformed input on the wire", () => {
     expect(m.length).toBeLessThan(0x4000 + 8);
     at = c.received.length;
     c.packet("X100000,4:}"); // binary data ending in an escape
-    await c.waitFor(/\$E16#/, at);
+    await c.waitFor(/\$E22#/, at);
     at = c.received.length;
     c.packet("mfffff000,10"); // nothing is mapped there with paging off? RAM ends below: E14
     await c.waitFor(/\$E14#/, at);
     at = c.received.length;
     c.packet("Zq,zz,1");
-    await c.waitFor(/\$E16#/, at);
+    await c.waitFor(/\$E22#/, at);
     at = c.received.length;
     c.packet("?");
     await c.waitFor(/\$T05thread:1;#/, at);

@@ -27,9 +27,9 @@ export interface SessionOptions {
   log?: (line: string) => void;
 }
 
-/** gdb's error numbers are errno values: EFAULT for memory, EINVAL for a malformed packet. */
+/** gdb's error replies carry errno values (written in decimal, as QEMU's stub does): EFAULT (14) for memory, EINVAL (22) for a malformed packet. */
 const E_FAULT = "E14";
-const E_INVAL = "E16";
+const E_INVAL = "E22";
 const SIGTRAP = 5;
 /** Packets kept while the target runs, answered when it stops. */
 const MAX_QUEUED = 16;
