@@ -231,6 +231,30 @@ describe("ringlab run --gdb with malformed input on the wire", () => {
     expect(end.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  it("without --gdb-wait the guest runs until gdb connects, and runs on after a detach", async () => {
+    const expected = readFileSync(join(REPO_ROOT, "test/guests/nullkernel-polled/expected.txt"), "latin1");
+    const r = startRinglab(["--policy", "pvi", POLLED]);
+    const port = await r.port;
+    await new Promise((d) => setTimeout(d, 300));
+    const c = await RawClient.open(port);
+    c.packet("qRcmd," + Buffer.from("time").toString("hex"));
+    const reply = await c.waitFor(/\$([0-9a-f]+)#/);
+    const text = Buffer.from(/\$([0-9a-f]+)#/.exec(reply)![1]!, "hex").toString();
+    const held = Number(/^(\d+) instructions/.exec(text)![1]);
+    expect(held).toBeGreaterThan(0); // it ran before gdb came
+    // Held: time stands still while gdb looks.
+    await new Promise((d) => setTimeout(d, 200));
+    const at = c.received.length;
+    c.packet("qRcmd," + Buffer.from("time").toString("hex"));
+    const again = await c.waitFor(/\$([0-9a-f]+)#/, at);
+    expect(Buffer.from(/\$([0-9a-f]+)#/.exec(again)![1]!, "hex").toString()).toBe(text);
+    c.packet("D");
+    const end = await r.done;
+    expect(end.stdout).toBe(expected);
+    expect(end.status).toBe(0);
+    expect(end.stderr).not.toMatch(/disconnected/); // a detach is not a vanishing client
+  });
+
   it("refuses a non-loopback --gdb host and a bad port with one line (usage status)", async () => {
     for (const [arg, why] of [
       ["0.0.0.0:1234", /--gdb.*expected a loopback host .*got '0\.0\.0\.0'/],

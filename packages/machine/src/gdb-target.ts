@@ -67,6 +67,7 @@ export class MachineDebugTarget implements DebugTarget {
   private readonly watches: Watch[] = [];
   private state: "held" | "free" | "ended" = "held";
   private interruptAsked = false;
+  private freeRuns = 0;
   private attachedEngine: Engine | undefined;
   private resolveEnd!: (o: RunOutcome) => void;
   private outcomeValue: RunOutcome | undefined;
@@ -120,8 +121,10 @@ export class MachineDebugTarget implements DebugTarget {
   runFree(): void {
     if (this.state === "ended") return;
     this.state = "free";
+    // A detach soon after an attach must not leave the earlier free run's next slice going too.
+    const generation = ++this.freeRuns;
     const slice = (): void => {
-      if (this.state !== "free") return;
+      if (this.state !== "free" || generation !== this.freeRuns) return;
       if (this.options.quitRequested?.()) {
         this.end({ kind: "exit", status: 0, reason: "the user typed Ctrl-A x" });
         return;
