@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeNeeds, extraPath } from "@ringlab/testkit";
 import { afterAll, expect, it } from "vitest";
-import { GUESTS_DIR, guestImages } from "./lib/guest-list.js";
+import { ELF_GUESTS, GUESTS_DIR, guestImages } from "./lib/guest-list.js";
 
 /**
  * The committed guest images are what nasm builds from the committed sources, byte for byte
@@ -25,6 +25,24 @@ describeNeeds("nasm", "the guest images are what nasm builds from their sources"
       const got = readFileSync(built);
       const first = got.findIndex((b, i) => b !== want[i]);
       expect({ size: got.length, firstDifference: first < 0 && got.length === want.length ? "none" : first }, `rebuild the images with test/guests/build.sh`).toEqual({ size: want.length, firstDifference: "none" });
+    });
+  }
+});
+
+/** The ELF guests (with symbols, for gdb) are what their build-elf.sh links: nasm and GNU ld. */
+describeNeeds(["nasm", "objdump"], "the ELF guests are what nasm and ld build from their sources", () => {
+  for (const g of ELF_GUESTS) {
+    it(`${g}/${g}.elf (${g}/build-elf.sh)`, () => {
+      const out = mkdtempSync(join(tmpdir(), "ringlab-elf-"));
+      try {
+        const built = join(out, `${g}.elf`);
+        const r = spawnSync("sh", [join(GUESTS_DIR, g, "build-elf.sh"), built], { encoding: "utf8" });
+        expect(r.stderr, "build-elf.sh printed errors or warnings").toBe("");
+        expect(r.status).toBe(0);
+        expect(readFileSync(built).equals(readFileSync(join(GUESTS_DIR, g, `${g}.elf`))), `rebuild with test/guests/${g}/build-elf.sh`).toBe(true);
+      } finally {
+        rmSync(out, { recursive: true, force: true });
+      }
     });
   }
 });

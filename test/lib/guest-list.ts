@@ -5,10 +5,16 @@ import { fileURLToPath } from "node:url";
 /** test/guests: the project's own guest kernels, sources (nasm) and built images side by side. */
 export const GUESTS_DIR = fileURLToPath(new URL("../guests/", import.meta.url));
 
-/** Every guest: a directory NAME holding NAME.asm (test/guests/README.md). */
+/**
+ * Guests linked as ELF files with symbols by their own NAME/build-elf.sh (nasm -f elf32, ld),
+ * not flat images: gdb-target, for the GDB stub's test. They are not in {@link guestNames}.
+ */
+export const ELF_GUESTS: readonly string[] = ["gdb-target"];
+
+/** Every flat-image guest: a directory NAME holding NAME.asm (test/guests/README.md). */
 export function guestNames(): string[] {
   return readdirSync(GUESTS_DIR, { withFileTypes: true })
-    .filter((d) => d.isDirectory() && existsSync(join(GUESTS_DIR, d.name, `${d.name}.asm`)))
+    .filter((d) => d.isDirectory() && !ELF_GUESTS.includes(d.name) && existsSync(join(GUESTS_DIR, d.name, `${d.name}.asm`)))
     .map((d) => d.name)
     .sort();
 }

@@ -10,9 +10,11 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
   cpu: ["sdk"],
   monitor: ["cpu", "sdk"],
   "devices-*": ["sdk"],
-  machine: ["sdk", "cpu", "monitor", "devices-*"],
+  machine: ["sdk", "cpu", "monitor", "devices-*", "gdb-stub"],
   cli: "*",
   testkit: [],
+  // The GDB protocol over an abstract target: machine implements the target, cli the socket.
+  "gdb-stub": [],
 };
 
 /**
@@ -22,7 +24,7 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
 export const TEST_ONLY = ["testkit"];
 
 /** Packages whose `src` must not use Node-only APIs, so a browser build can reuse them. */
-export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine"];
+export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine", "gdb-stub"];
 
 /**
  * Third-party runtime dependencies a browser-safe package may have: libraries known to run

@@ -16,7 +16,7 @@ export const ExitCode = {
   ioError: 74,
   /** A bug in ringlab: please report it. */
   internal: 70,
-  /** A feature that is not built yet. */
+  /** A feature that is not built yet, or a service the run needs (`--gdb`'s port is taken). */
   unavailable: 69,
   /** A bad configuration value (config file, device option). */
   config: 78,
@@ -49,6 +49,8 @@ export const ExitCode = {
    * status a process killed by SIGPIPE reports (128 + 13), as `cat` does.
    */
   brokenPipe: 141,
+  /** `run --gdb`: gdb killed the run (`kill`), reported as a process killed by SIGKILL (128 + 9). */
+  gdbKill: 137,
   /**
    * `run`: stopped by Ctrl-C (SIGINT) — the guest's output so far flushed, `--stats` printed,
    * one line saying so — with the status a shell gives a process SIGINT killed (128 + 2).

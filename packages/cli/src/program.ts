@@ -10,6 +10,7 @@ import { type MachineFlags, addMachineOptions, resolveRunConfig } from "./config
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
 import { registryWithPlugins } from "./plugins/load-plugins.js";
+import { parseGdbAddress } from "./gdb/gdb-address.js";
 
 /** Where a command's output goes; the entry point passes the process streams. */
 export interface Io {
@@ -100,7 +101,13 @@ export function buildProgram(version: string, io: Io): Command {
       .option(
         "--trace-events <file>",
         "write every interrupt and exception delivered to the guest (instruction count, vector, kind, CS:EIP) to a file",
-      ),
+      )
+      .option(
+        "--gdb <host:port>",
+        "serve the GDB remote protocol on a loopback address (e.g. 127.0.0.1:1234; port 0 picks one); gdb: target remote HOST:PORT",
+        parseGdbAddress,
+      )
+      .option("--gdb-wait", "with --gdb: hold the guest at its first instruction until gdb connects"),
     parseNumberOption,
   ).action(async (kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);

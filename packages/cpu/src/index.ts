@@ -22,6 +22,9 @@ export { CPU_MODEL_NAMES, CPU_MODELS, DEFAULT_CPU_MODEL, findCpuModel, RINGLAB }
 export { MSR_SYSENTER_CS, MSR_SYSENTER_EIP, MSR_SYSENTER_ESP, MSR_TSC } from "./exec/msr.js";
 export { describeX87, x87InUse, x87TraceLine, x87ValueText } from "./fpu/x87-report.js";
 export type { X87State } from "./fpu/x87-state.js";
+export { type F80, f80h } from "./fpu/float80.js";
+export { peekTranslate } from "./mmu/debug-read.js";
+export type { TlbEntry } from "./mmu/paging.js";
 export * as vectors from "./exceptions/vectors.js";
 export * as eflags from "./state/eflags.js";
 export { CR4_PVI } from "./exec/virtual-interrupts.js";

@@ -34,3 +34,4 @@ export { type BootableProcessor, CPU, type Processor, type ProcessorStop } from 
 export { type BootFile, type BootModule, type BootSummary, bootKernel } from "./boot.js";
 export { BOOT_PARAMS_ADDR } from "./boot-linux.js";
 export * from "./loaders/index.js";
+export { GDB_KILL_REASON, MachineDebugTarget, type MachineDebugTargetOptions } from "./gdb-target.js";

@@ -20,11 +20,12 @@ import { fileURLToPath } from "node:url";
  * - `bochs`: Bochs (Debian's `bochs`, `bochs-term`): `$RINGLAB_BOCHS`, else `bochs` on PATH.
  * - `gcc-m32`: a C compiler that builds and runs 32-bit x86 programs on this host (Debian's
  *   `gcc-multilib`), so that the host's own x87 can answer: `$RINGLAB_X87_GCC`, else `gcc`.
+ * - `gdb`: GNU gdb (Debian's `gdb`), for the GDB stub's end-to-end test: `$RINGLAB_GDB`, else `gdb` on PATH.
  * - `guests`: the third-party guests scripts/fetch-guests.sh fetches from Debian (the Linux
  *   kernel and its busybox initramfs, memtest86+, SeaBIOS) into `$RINGLAB_GUESTS_DIR`,
  *   default `.guests/` in the repository.
  */
-export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "guests";
+export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "gdb" | "guests";
 
 /** What the project knows about an extra, whether or not this machine has it. */
 export interface ExtraInfo {
@@ -104,6 +105,13 @@ export const EXTRAS: readonly ExtraInfo[] = [
     install: "apt-get install -y gcc gcc-multilib",
     variable: "RINGLAB_X87_GCC",
     unlocks: "the host's own x87 as the live oracle: re-checking the x87 guest's expected-host.txt (test/x87-guest.test.ts; needs nasm too)",
+  },
+  {
+    name: "gdb",
+    title: "gdb",
+    install: "apt-get install -y gdb",
+    variable: "RINGLAB_GDB",
+    unlocks: "the GDB stub end to end: Debian's gdb in batch mode against `ringlab run --gdb` under every policy (test/gdb.test.ts)",
   },
   {
     name: "guests",
@@ -296,6 +304,7 @@ const probes: Record<ExtraName, (info: ExtraInfo) => Extra> = {
   qemu: (info) => probeTool(info, "qemu-system-i386", ["--version"]),
   bochs: (info) => probeTool(info, "bochs", ["--help"], () => undefined),
   "gcc-m32": probeGccM32,
+  gdb: (info) => probeTool(info, "gdb", ["--version"], (v) => (/^GNU gdb/.test(v) ? undefined : `not GNU gdb (${v})`)),
   guests: probeGuests,
 };
 

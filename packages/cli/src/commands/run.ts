@@ -32,6 +32,9 @@ import { TerminalInput } from "../serial/terminal-input.js";
 import { withFwCfgItems } from "../fw-cfg/fw-cfg-items.js";
 import type { Io } from "../program.js";
 import { HostSignals } from "../host-signals.js";
+import { type GdbAddress } from "../gdb/gdb-address.js";
+import { runUnderGdb } from "../gdb/gdb-server.js";
+import { GDB_KILL_REASON } from "@ringlab/machine";
 
 /** Flags of `ringlab run` besides the machine flags. */
 export interface RunFlags extends MachineFlags {
@@ -44,6 +47,9 @@ export interface RunFlags extends MachineFlags {
   stats?: boolean;
   trace?: string;
   traceEvents?: string;
+  /** `--gdb HOST:PORT`: serve the GDB remote protocol there (src/gdb). */
+  gdb?: GdbAddress;
+  gdbWait?: boolean;
 }
 
 /** The guest `ringlab run` boots when given no kernel. */
@@ -107,6 +113,7 @@ export function exitStatusOf(outcome: RunOutcome): number {
     case "reset":
       return ExitCode.reset;
     case "stopped":
+      if (outcome.reason === GDB_KILL_REASON) return ExitCode.gdbKill;
       // The CLI stops a run only when stdout fails; the entry point turns this into the
       // failure's own status (quiet 141 for a vanished reader, 74 with a line otherwise).
       return ExitCode.ioError;
@@ -191,6 +198,7 @@ export async function runCommand(
   io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure" | "flushStdout">,
   parseNumber: (v: string) => number,
 ): Promise<number> {
+  if (flags.gdbWait && !flags.gdb) throw new UserError("--gdb-wait: needs --gdb HOST:PORT (where gdb connects)");
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
   const { machine, entry, closeSerial, terminal } = bootMachine(
     config,
@@ -207,7 +215,9 @@ export async function runCommand(
   let outcome;
   const signals = new HostSignals(machine);
   try {
-    outcome = await runInSlices(machine, terminal, () => io.flushStdout?.(), () => signals.received);
+    outcome = flags.gdb
+      ? await runUnderGdb(machine, { address: flags.gdb, wait: flags.gdbWait === true, statusOf: exitStatusOf, stderr: io.stderr, quitRequested: () => terminal?.quitRequested === true })
+      : await runInSlices(machine, terminal, () => io.flushStdout?.(), () => signals.received);
   } finally {
     signals.dispose();
     stopTrace?.();
@@ -220,7 +230,7 @@ export async function runCommand(
     io.stderr(`ringlab: interrupted by ${signals.received} after ${machine.clock.instructions} instructions\n`);
     return signals.status;
   }
-  if (outcome.kind === "stopped") return exitStatusOf(outcome);
+  if (outcome.kind === "stopped" && outcome.reason !== GDB_KILL_REASON) return exitStatusOf(outcome);
   if (flags.postPort !== undefined) {
     const post = machine.device<PostCodes>("post-codes");
     const codes = post.codes().map((c) => c.toString(16).toUpperCase().padStart(2, "0"));

@@ -50,6 +50,11 @@ export class Tlb {
     for (const [page, e] of this.entries) if (!e.global) this.entries.delete(page);
   }
 
+  /** Every cached translation as [linear page number, entry], for reports and debuggers. */
+  cached(): IterableIterator<[number, Readonly<TlbEntry>]> {
+    return this.entries.entries();
+  }
+
   get size(): number {
     return this.entries.size;
   }
