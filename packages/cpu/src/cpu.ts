@@ -130,7 +130,7 @@ export class Cpu extends CpuMemory {
   private recentNext = 0;
   /**
    * The block JIT (jit/), or null to interpret everything (the reference engine). Set with
-   * {@link setEngine}; used only while no trace hook and no patch hook is set.
+   * {@link setEngine}; used only while no trace hook is set (patched code runs translated: a patch ends a block).
    */
   private jit: JitEngine | null = null;
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
@@ -412,7 +412,7 @@ export class Cpu extends CpuMemory {
     let pages = this.code.pages;
     const segBase = this.segBase;
     const budget = this.budget;
-    const jit = this.traceHook === undefined && this.patchHook === undefined ? this.jit : null;
+    const jit = this.traceHook === undefined ? this.jit : null;
     let eip = this.eip;
     try {
       while (this.n < budget) {

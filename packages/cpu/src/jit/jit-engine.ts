@@ -14,9 +14,10 @@ export const HOT_THRESHOLD = 2;
  * and the slice has room for all of it, translates it once the instruction is hot, and
  * otherwise leaves the instruction to the interpreter.
  *
- * The CPU consults it only when no trace hook and no patch hook is set: `--trace` and
- * single-stepping stay interpreted, and so do the scan-and-patch monitors in this slice (the
- * `pure` policy runs translated code).
+ * The CPU consults it only when no trace hook is set: `--trace` and single-stepping stay
+ * interpreted. Under the scan-and-patch monitors it translates the scanned code as cached,
+ * patches included: a patch (HLT), like every privileged or sensitive instruction, has no
+ * emitter, so it ends the block and exits from the interpreter exactly as before.
  */
 export class JitEngine {
   /** The fault a block stopped at (state is as before the faulting instruction). */
