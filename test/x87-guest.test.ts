@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { describeNeeds, extraPath } from "@ringlab/testkit";
+import { describeNeeds, extraPath, hostCpuVendor, hostIsIntel } from "@ringlab/testkit";
 import { describe, expect, it } from "vitest";
 import { GUESTS_DIR } from "./lib/guest-list.js";
 
@@ -42,7 +42,15 @@ describeNeeds(["nasm", "gcc-m32"], "test/guests/x87's cases on the host's own x8
     });
     expect(r.error?.message, r.stderr).toBeUndefined();
     expect(r.status, r.stderr).toBe(0);
-    expect(r.stdout).toBe(readFileSync(join(dir, "expected-host.txt"), "latin1"));
+    const want = readFileSync(join(dir, "expected-host.txt"), "latin1");
+    if (hostIsIntel()) return void expect(r.stdout).toBe(want);
+    // expected-host.txt is an Intel x87's (ringlab models Intel parts). Another vendor's x87
+    // rounds transcendental results differently within the SDM's bounds (an AMD EPYC: F2XM1
+    // one ulp up, with C1), so there every other line must still be exact.
+    const exact = (text: string) => text.split("\n").filter((l) => !TRANSCENDENTAL_CASES.some((c) => l.startsWith(c)));
+    console.log(`host ${hostCpuVendor()}: the transcendental lines are Intel's; the other lines are compared`);
+    expect(exact(r.stdout)).toEqual(exact(want));
+    expect(r.stdout.split("\n").length).toBe(want.split("\n").length);
   });
 });
 

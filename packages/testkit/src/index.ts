@@ -25,3 +25,4 @@ export {
   missingExtras,
 } from "./extras.js";
 export { type SkipContext, describeNeeds, itNeeds, needs, skipWithReason } from "./vitest.js";
+export { hostCpuVendor, hostIsIntel } from "./host-cpu.js";

@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { hostCpuVendor } from "@ringlab/testkit";
 import { Case, caseLine } from "./model.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -59,28 +60,12 @@ export function runOnHost(path: string, cases: readonly Case[]): string[] {
 }
 
 /**
- * The host CPU's vendor string (CPUID leaf 0, as Linux shows it in /proc/cpuinfo), e.g.
- * "GenuineIntel" or "AuthenticAMD"; "unknown" where it cannot be read.
- */
-export function hostVendor(): string {
-  try {
-    const m = /^vendor_id\s*:\s*(\S+)/m.exec(readFileSync("/proc/cpuinfo", "utf8"));
-    return m ? m[1]! : "unknown";
-  } catch {
-    return "unknown";
-  }
-}
-
-/** True on an Intel host: the fixtures were recorded on one, and ringlab models Intel parts. */
-export const hostIsIntel = (): boolean => hostVendor() === "GenuineIntel";
-
-/**
  * Why this host's x87 answers `c` differently from Intel's x87 (which ringlab follows: its
  * CPU models are Intel's, and the recorded fixtures come from an Intel host), or null when no
  * difference is known. Each entry was found by the live comparison on such a host and
  * checked against the Intel fixture.
  */
-export function knownVendorDifference(c: Case, vendor = hostVendor()): string | null {
+export function knownVendorDifference(c: Case, vendor = hostCpuVendor()): string | null {
   if (vendor === "AuthenticAMD" && (c.op === "prem" || c.op === "prem1")) {
     // x REM ±inf with a denormal x and underflow unmasked: Intel returns x with only DE
     // (fixture: "prem1 006e 00006f50306ba0933400 ffff8000000000000000" gives 3002 and x); an

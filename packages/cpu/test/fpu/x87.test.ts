@@ -1,4 +1,4 @@
-import { skipWithReason } from "@ringlab/testkit";
+import { hostCpuVendor, skipWithReason } from "@ringlab/testkit";
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -6,7 +6,7 @@ import { gunzipSync } from "node:zlib";
 import { describe, expect, it } from "vitest";
 import * as fpu from "../../src/fpu/index.js";
 import { compareLive, edgeSample, liveSettings, randomCases, recordFixture, Report } from "./differential.js";
-import { hostOracle, hostVendor, knownVendorDifference } from "./host.js";
+import { hostOracle, knownVendorDifference } from "./host.js";
 import { type Case, OPS, parseFixture } from "./model.js";
 
 /**
@@ -114,7 +114,7 @@ describe("x87 arithmetic vs the host x87", () => {
     const report = new Report();
     // A non-Intel host differs from Intel's x87 (ringlab's reference) in a few documented
     // corners (host.ts, knownVendorDifference): those cases are left out and counted.
-    const vendor = hostVendor();
+    const vendor = hostCpuVendor();
     const left: string[] = [];
     const keep = (c: Case) => {
       const why = knownVendorDifference(c, vendor);
