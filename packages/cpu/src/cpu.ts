@@ -125,6 +125,8 @@ export class Cpu extends CpuMemory {
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
   private stepSoftInt = false;
+  /** The vector of the fault the last {@link executeOne} raised, -1 for none. */
+  private stepFaultVector = -1;
 
   /** The part this CPU is (model/cpu-models.ts): what CPUID reports, which instructions exist. */
   readonly model: CpuModel;
@@ -666,6 +668,7 @@ export class Cpu extends CpuMemory {
     this.n = 0;
     this.stepFaulted = false;
     this.stepSoftInt = false;
+    this.stepFaultVector = -1;
     // SDM vol.3 §17.3.1.4: TF set when the instruction starts means a #DB trap after it.
     const stepping = (this.eflagsRest & TF) !== 0;
     try {
@@ -683,6 +686,7 @@ export class Cpu extends CpuMemory {
         this.n++;
       } catch (e) {
         this.stepFaulted = true;
+        if (e instanceof CpuFault) this.stepFaultVector = e.vector;
         const r = this.onThrow(e);
         if (r !== null) return r;
       }
@@ -710,6 +714,16 @@ export class Cpu extends CpuMemory {
   /** True when the last {@link executeOne} ended in a fault (delivered or claimed). */
   get lastStepFaulted(): boolean {
     return this.stepFaulted;
+  }
+
+  /**
+   * The vector of the exception the last {@link executeOne}'s instruction raised (#DE for a
+   * DIV by zero), or -1 when it raised none (it retired, or it hit something not
+   * implemented). This is the exception the instruction itself caused, the one its
+   * delivery began with, even if delivering it then faulted again (a #DF).
+   */
+  get lastStepFaultVector(): number {
+    return this.stepFaultVector;
   }
 
   /**
