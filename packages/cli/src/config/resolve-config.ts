@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
 import { CPU_MODEL_NAMES, ENGINES } from "@ringlab/cpu";
 import { DEFAULT_DEVICES, MONITOR_POLICIES } from "@ringlab/machine";
-import { readInputText } from "../read-input.js";
+import { readInputFile } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
 import { type Command, InvalidArgumentError, Option } from "commander";
@@ -161,7 +161,9 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
         : undefined,
   };
   if (flags.vgaReplay !== undefined) {
-    const text = readInputText(flags.vgaReplay, flags.vgaReplay, "--vga-replay");
+    // Byte for byte (Latin-1): the format is ASCII, and a message quoting a binary file's
+    // line then shows its bytes as escapes (quoteText), not decoding replacements.
+    const text = Buffer.from(readInputFile(flags.vgaReplay, flags.vgaReplay, "--vga-replay")).toString("latin1");
     parseReplay(text, flags.vgaReplay); // a bad line is named with the file, not the option
     overrides.devices = withVgaReplay(base.devices, text);
   }
