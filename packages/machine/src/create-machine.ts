@@ -157,7 +157,7 @@ export function createMachine(
  * the configuration it came from, with the ranges involved. Other conflicts stay as they are.
  */
 function layoutConflict(e: ResourceConflictError, device: string, source: string | undefined): ConfigError | undefined {
-  const m = e.memory;
+  const m = e.details.memory;
   if (!m || m.existing.owner !== "ram" || m.refused.owner === "ram") return undefined;
   const ram = formatRange(m.existing.base, m.existing.base + m.existing.size);
   const window = formatRange(m.refused.base, m.refused.base + m.refused.size);

@@ -26,10 +26,11 @@ export class ResourceConflictError extends RinglabError {
   constructor(
     message: string,
     /**
-     * For a memory conflict: the mapping that was refused and the one already there, so
-     * that a front end can name where each came from (a config key, a device).
+     * Who collided, so that a front end can name where each came from (a config key, a
+     * flag that added a device): the two owners (the one already there first), and for a
+     * memory conflict the mapping that was refused and the one already there.
      */
-    readonly memory?: { refused: MappedRange; existing: MappedRange },
+    readonly details: { owners?: readonly [string, string]; memory?: { refused: MappedRange; existing: MappedRange } } = {},
   ) {
     super("resource-conflict", message);
     this.name = "ResourceConflictError";

@@ -14,7 +14,7 @@ import {
   planRaw,
 } from "@ringlab/machine";
 import type { PostCodes } from "@ringlab/devices-debug";
-import { hex, quoteText } from "@ringlab/sdk";
+import { ResourceConflictError, hex, quoteText } from "@ringlab/sdk";
 import type { MachineFlags } from "../config/resolve-config.js";
 import { machinePart, type RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
@@ -152,10 +152,19 @@ export function bootMachine(
   if (serial.length === 0 && loadPlan?.format === "linux" && hasComPort(machineConfig.devices, 0)) serial.push({ kind: "stdio" });
   const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
   machineConfig.devices = withFwCfgItems(com.devices, config.fwCfg, flags.fwCfg?.length ? "--fw-cfg" : "fwCfg");
-  const machine: Machine = createMachine(machineConfig, registry, {
-    console: { write: console },
-    ...(flags.config !== undefined ? { configSource: flags.config } : {}),
-  });
+  let machine: Machine;
+  try {
+    machine = createMachine(machineConfig, registry, {
+      console: { write: console },
+      ...(flags.config !== undefined ? { configSource: flags.config } : {}),
+    });
+  } catch (e) {
+    // The POST-code recorder is there because of --post-port: a clash is that flag's.
+    if (flags.postPort !== undefined && e instanceof ResourceConflictError && e.details.owners?.includes("post-codes")) {
+      throw new UserError(`--post-port: ${e.message}: expected a port no other device claims`);
+    }
+    throw e;
+  }
   const roms = [
     ...config.roms.map((spec) => ({ spec, where: `${flags.config ?? "config"}: key 'roms'` })),
     ...(flags.rom ?? []).map((spec) => ({ spec, where: "--rom" })),

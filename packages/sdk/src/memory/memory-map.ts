@@ -330,8 +330,11 @@ export class MemoryMap {
           `memory ${hex(base, 8)}..${hex(base + size - 1, 8)} (${owner}, ${region.kind}) overlaps ` +
             `${hex(other.base, 8)}..${hex(other.base + other.size - 1, 8)} (${other.owner}, ${other.kind})`,
           {
-            refused: { owner, kind: region.kind, base, size },
-            existing: { owner: other.owner, kind: other.kind, base: other.base, size: other.size },
+            owners: [other.owner, owner],
+            memory: {
+              refused: { owner, kind: region.kind, base, size },
+              existing: { owner: other.owner, kind: other.kind, base: other.base, size: other.size },
+            },
           },
         );
       }
