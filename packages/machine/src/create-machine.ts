@@ -119,7 +119,9 @@ export function createMachine(
     const id = entry.id ?? plugin.name;
     if (ids.has(id)) throw new ConfigError(`${where}: device id '${id}' is used twice (give one an 'id')`);
     ids.add(id);
-    const options = parseDeviceOptions(plugin, entry.options, `device '${id}'`);
+    // From a config file, a bad option is named by the file and the entry's key as well.
+    const optionsWhere = host.configSource !== undefined ? `${host.configSource}: key 'devices.${i}' (device '${id}')` : `device '${id}'`;
+    const options = parseDeviceOptions(plugin, entry.options, optionsWhere);
     const child = c.createChildContainer();
     child.register(DEVICE_ID, { useValue: id });
     child.register(DEVICE_OPTIONS, { useValue: options });

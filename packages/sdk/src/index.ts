@@ -23,6 +23,7 @@ export { type StateObject, StateReader } from "./device/state-reader.js";
 export { type DeviceClass, type DevicePlugin, defineDevicePlugin, formatZodIssue, parseDeviceOptions } from "./device/device-plugin.js";
 export { ConfigError, type MappedRange, ResourceConflictError, RinglabError, isRinglabError } from "./errors.js";
 export { DeviceError, asDeviceError } from "./device/device-error.js";
+export { ioPortOption } from "./device/port-option.js";
 export { type InterruptController, NO_INTERRUPT_CONTROLLER } from "./irq/interrupt-controller.js";
 export { type IrqLine, IrqLines, type IrqSink } from "./irq/irq-lines.js";
 export type { JsonValue } from "./json.js";
