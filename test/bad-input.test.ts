@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { REPO_ROOT } from "@ringlab/testkit";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
+import { badImages } from "./lib/bad-images.js";
 
 /**
  * The bad-input corpus (issue 16): test/bad-input/cases.toml lists every way a user can get
@@ -27,6 +28,8 @@ const dir = mkdtempSync(join(tmpdir(), "ringlab-bad-input-"));
 cpSync(join(CORPUS, "files"), dir, { recursive: true });
 // Big enough that its disassembly cannot fit in a pipe's buffer; generated, not committed.
 writeFileSync(join(dir, "random-300k.bin"), Uint8Array.from({ length: 300_000 }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 24) & 0xff));
+// Kernel and ROM images wrong in one way each, built from their formats (test/lib/bad-images.ts).
+for (const [name, bytes] of Object.entries(badImages())) writeFileSync(join(dir, name), bytes);
 
 /**
  * Runs `args` with stdout on a FIFO whose only reader is already closed, so the first write

@@ -1,4 +1,5 @@
 import { POLICY_NAMES } from "@ringlab/monitor";
+import { IO_PORT, PHYSICAL_ADDRESS, parseAddressText } from "@ringlab/sdk";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CompareFlags, compareCommand } from "./commands/compare.js";
 import { disasmCommand } from "./commands/disasm.js";
@@ -6,7 +7,7 @@ import { type RunFlags, runCommand } from "./commands/run.js";
 import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
 import { formatCpuListing, listCpus } from "./commands/cpus.js";
-import { type MachineFlags, addMachineOptions, resolveRunConfig } from "./config/resolve-config.js";
+import { type MachineFlags, addMachineOptions, pathOption, resolveRunConfig } from "./config/resolve-config.js";
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
 import { registryWithPlugins } from "./plugins/load-plugins.js";
@@ -82,25 +83,26 @@ export function buildProgram(version: string, io: Io): Command {
       .command("run")
       .description("boot a Multiboot kernel (or the bundled demo guest) and run it to its end")
       .argument("[kernel]", "Multiboot kernel image (ELF32 or a.out kludge); default: the bundled demo guest")
-      .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000")
-      .option("--entry <addr>", "entry point of a --load image (default: its first byte)", parseNumberOption)
+      .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000", onlyOnce("--load"))
+      .option("--entry <addr>", "entry point of a --load image, inside it (default: its first byte)", parseAddressOption)
       .option(
         "--rom <file@addr>",
         "map a ROM image (repeatable); with no kernel the CPU starts at the reset vector, e.g. test386.bin@0xE0000",
         (v: string, prev: string[] = []) => [...prev, v],
       )
-      .option("--post-port <port>", "record the POST codes the guest writes to this port and print them at the end", parseNumberOption)
+      .option("--post-port <port>", "record the POST codes the guest writes to this port (0..0xFFFF) and print them at the end", parsePortOption)
       .addOption(
         new Option("--screen <mode>", "print the VGA text screen at the end")
           .choices(["ansi", "text", "none"])
           .default(io.isTty ? "ansi" : "text", io.isTty ? "ansi on a terminal" : "text when not a terminal"),
       )
-      .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end")
+      .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end", pathOption("screen.png"))
       .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr")
-      .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow")
+      .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow", pathOption("trace.txt"))
       .option(
         "--trace-events <file>",
         "write every interrupt and exception delivered to the guest (instruction count, vector, kind, CS:EIP) to a file",
+        pathOption("events.txt"),
       )
       .option(
         "--gdb <host:port>",
@@ -111,7 +113,7 @@ export function buildProgram(version: string, io: Io): Command {
     parseNumberOption,
   ).action(async (kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);
-    const status = await runCommand(config, opts, io, parseNumberOption);
+    const status = await runCommand(config, opts, io, parseAddressOption);
     throw new RunFinished(status);
   });
 
@@ -124,8 +126,8 @@ export function buildProgram(version: string, io: Io): Command {
       )
       .argument("[kernel]", "Multiboot kernel image; default: the bundled demo guest")
       .option("--policies <list>", `comma-separated policies, the first one the reference (default: ${POLICY_NAMES.join(",")})`)
-      .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000")
-      .option("--entry <addr>", "entry point of a --load image (default: its first byte)", parseNumberOption)
+      .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000", onlyOnce("--load"))
+      .option("--entry <addr>", "entry point of a --load image, inside it (default: its first byte)", parseAddressOption)
       .option("--rom <file@addr>", "map a ROM image (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
       .option("--json", "print every run (outcome, instructions, console output, screen, exits) as JSON"),
     parseNumberOption,
@@ -135,7 +137,7 @@ export function buildProgram(version: string, io: Io): Command {
   compare.action(async (kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
     if (opts.policy !== undefined) throw new UserError("--policy: compare runs several policies; choose them with --policies");
     const config = resolveRunConfig(opts, kernel);
-    const status = await compareCommand(config, opts, io, parseNumberOption);
+    const status = await compareCommand(config, opts, io, parseAddressOption);
     throw new RunFinished(status);
   });
 
@@ -143,7 +145,7 @@ export function buildProgram(version: string, io: Io): Command {
     .command("disasm")
     .description("disassemble a flat binary image in Intel syntax")
     .argument("<image>", "the file to disassemble")
-    .option("--org <addr>", "address of the file's first byte", parseNumberOption, 0)
+    .option("--org <addr>", "address of the file's first byte (below 4 GiB)", parseAddressOption, 0)
     .option("--bits <16|32>", "default operand and address size", parseNumberOption, 32)
     .action((image: string, opts: { org: number; bits: number }) => {
       if (opts.bits !== 16 && opts.bits !== 32) throw new UserError(`--bits: expected 16 or 32, got ${opts.bits}`);
@@ -151,6 +153,34 @@ export function buildProgram(version: string, io: Io): Command {
     });
 
   return program;
+}
+
+/**
+ * An option parser that refuses a second use: commander would keep the last value and drop
+ * the first without a word (`--load a@0x100000 --load b@0x200000` loaded only b).
+ */
+function onlyOnce(flag: string) {
+  return (v: string, prev: string | undefined): string => {
+    if (prev !== undefined) throw new InvalidArgumentError(`${flag} is given twice ('${prev}', then '${v}'): expected one raw image`);
+    return v;
+  };
+}
+
+/**
+ * Parses a guest physical address for an option (`--entry`, `--org`): decimal, 0x-prefixed
+ * hexadecimal or with a size suffix (`1M`), below 4 GiB — read exactly, never wrapped.
+ */
+export function parseAddressOption(value: string): number {
+  const r = parseAddressText(value, PHYSICAL_ADDRESS);
+  if ("error" in r) throw new InvalidArgumentError(r.error);
+  return r.value;
+}
+
+/** Parses an I/O port number for an option (`--post-port`): 0..0xFFFF. */
+export function parsePortOption(value: string): number {
+  const r = parseAddressText(value, IO_PORT);
+  if ("error" in r) throw new InvalidArgumentError(r.error);
+  return r.value;
 }
 
 /** Parses a number written in decimal or with a 0x prefix; for option parsers. */

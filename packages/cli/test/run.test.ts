@@ -259,7 +259,7 @@ describe("ringlab run", () => {
       [["run", junk], 65, /^ringlab: .*junk\.bin: no Multiboot header in the first 8192 bytes .*\n$/],
       [["run", join(dir, "missing.bin")], 66, /^ringlab: .*missing\.bin: cannot read the kernel image \(ENOENT\)\n$/],
       [["run", "--load", "x.bin"], 64, /^ringlab: --load: expected FILE@ADDRESS such as nullkernel\.bin@0x100000, got 'x\.bin'\n$/],
-      [["run", "--load", `${junk}@zz`], 64, /^ringlab: --load: expected an address such as 0x100000 after '@', got 'zz'\n$/],
+      [["run", "--load", `${junk}@zz`], 64, /^ringlab: --load: the address after '@': expected an address such as 0x100000, got 'zz'\n$/],
       [["run", "--load", `${junk}@0xA0000`], 65, /^ringlab: .*junk\.bin: segment 0xA0000\.\.0xA003F overlaps the PC hole/],
       [["run", "--screen", "vga"], 64, /^ringlab: option '--screen <mode>' argument 'vga' is invalid\. Allowed choices are ansi, text, none\./],
       [["run", junk, "--entry", "0x10"], 64, /^ringlab: --entry: only applies to a raw image/],

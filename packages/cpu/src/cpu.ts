@@ -136,6 +136,8 @@ export class Cpu extends CpuMemory {
   /** Set when the instruction run by `stepOne` faulted / was INT n, INT3 or INTO. */
   private stepFaulted = false;
   private stepSoftInt = false;
+  /** The vector of the fault the last {@link executeOne} raised, -1 for none. */
+  private stepFaultVector = -1;
 
   /** The part this CPU is (model/cpu-models.ts): what CPUID reports, which instructions exist. */
   readonly model: CpuModel;
@@ -725,6 +727,7 @@ export class Cpu extends CpuMemory {
     this.n = 0;
     this.stepFaulted = false;
     this.stepSoftInt = false;
+    this.stepFaultVector = -1;
     // SDM vol.3 §17.3.1.4: TF set when the instruction starts means a #DB trap after it.
     const stepping = (this.eflagsRest & TF) !== 0;
     try {
@@ -742,11 +745,13 @@ export class Cpu extends CpuMemory {
         if ((this.pending & P_FAULT) === 0) this.n++;
         else {
           this.stepFaulted = true;
+          this.stepFaultVector = this.signalledVector;
           const r = this.deliverSignalledFault();
           if (r !== null) return r;
         }
       } catch (e) {
         this.stepFaulted = true;
+        if (e instanceof CpuFault) this.stepFaultVector = e.vector;
         const r = this.onThrow(e);
         if (r !== null) return r;
       }
@@ -774,6 +779,16 @@ export class Cpu extends CpuMemory {
   /** True when the last {@link executeOne} ended in a fault (delivered or claimed). */
   get lastStepFaulted(): boolean {
     return this.stepFaulted;
+  }
+
+  /**
+   * The vector of the exception the last {@link executeOne}'s instruction raised (#DE for a
+   * DIV by zero), or -1 when it raised none (it retired, or it hit something not
+   * implemented). This is the exception the instruction itself caused, the one its
+   * delivery began with, even if delivering it then faulted again (a #DF).
+   */
+  get lastStepFaultVector(): number {
+    return this.stepFaultVector;
   }
 
   /**

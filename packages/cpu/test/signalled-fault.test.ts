@@ -45,6 +45,7 @@ describe("signalled faults", () => {
       const before = m.cpu.clock.instructions;
       expect(m.cpu.executeOne().kind).toBe("exception");
       expect(m.cpu.lastStepFaulted).toBe(true);
+      expect(m.cpu.lastStepFaultVector).toBe(13);
       expect(events.at(-1)).toMatchObject({ vector: 13, errorCode: 0, eip: AT });
       expect(m.cpu.clock.instructions).toBe(before);
       expect(m.cpu.eip).toBe(AT);

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   type Bus,
   CONSOLE,
   ConfigError,
@@ -15,7 +16,7 @@ import {
 const options = z
   .object({
     /** The port; 0xE9 is where Bochs and QEMU put theirs. */
-    port: z.number().int().min(0).max(0xffff).default(0xe9),
+    port: ioPortOption(0xe9),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   type Bus,
   DEVICE_ID,
   DEVICE_OPTIONS,
@@ -15,7 +16,7 @@ import {
 const options = z
   .object({
     /** QEMU's isa-debug-exit is usually put at 0xF4. */
-    port: z.number().int().min(0).max(0xffff).default(0xf4),
+    port: ioPortOption(0xf4),
   })
   .strict();
 

@@ -1,10 +1,10 @@
 import { inject, injectable } from "tsyringe";
-import { type Bus, ConfigError, DEVICE_ID, DEVICE_OPTIONS, type Device, type JsonValue, defineDevicePlugin, z } from "@ringlab/sdk";
+import { ioPortOption, type Bus, ConfigError, DEVICE_ID, DEVICE_OPTIONS, type Device, type JsonValue, defineDevicePlugin, z } from "@ringlab/sdk";
 
 const options = z
   .object({
     /** The POST port: 0x80 on most PCs; test386.asm is built for 0x190. */
-    port: z.number().int().min(0).max(0xffff).default(0x80),
+    port: ioPortOption(0x80),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   type Bus,
   DEVICE_ID,
   DEVICE_OPTIONS,
@@ -16,7 +17,7 @@ import {
 const options = z
   .object({
     /** The clear port: 0xF0 on every PC/AT-compatible board. */
-    port: z.number().int().min(0).max(0xffff).default(0xf0),
+    port: ioPortOption(0xf0),
     /** The interrupt line: IRQ 13 on the PC/AT (the slave 8259's input 5). */
     irq: z.number().int().min(0).max(15).default(13),
   })

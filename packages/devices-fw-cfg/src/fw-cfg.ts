@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   type Bus,
   DEVICE_ID,
   DEVICE_OPTIONS,
@@ -27,7 +28,7 @@ const fileBytes = z.unknown().transform((value, ctx) => {
 const options = z
   .object({
     /** The selector port; the data port is the next one. 0x510 on x86 (fw_cfg.rst, "Register Locations"). */
-    port: z.number().int().min(0).max(0xfffe).default(0x510),
+    port: ioPortOption(0x510, 2),
     /**
      * The named files ("vgaroms/vgabios-isavga.bin", "etc/...", "opt/..."), name → bytes. A name
      * is printable ASCII of at most 55 characters: it must fit the directory's 56-byte field.

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   A20_GATE,
   type A20Gate,
   type Bus,
@@ -23,7 +24,7 @@ export const PORT92_A20 = 0x02;
 const options = z
   .object({
     /** The port: 0x92 on every PC since the PS/2. */
-    port: z.number().int().min(0).max(0xffff).default(0x92),
+    port: ioPortOption(0x92),
   })
   .strict();
 

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   type Bus,
   CLOCK,
   DEVICE_ID,
@@ -24,7 +25,7 @@ export const DEFAULT_START_TIME = "2000-01-01T00:00:00Z";
 const options = z
   .object({
     /** The index port; the data port is the next one. 0x70 on every PC. */
-    port: z.number().int().min(0).max(0xfffe).default(0x70),
+    port: ioPortOption(0x70, 2),
     /** The IRQ line the chip's IRQ output drives: 8 on a PC/AT. */
     irq: z.number().int().min(0).max(15).default(8),
     /** The time at virtual time 0, ISO 8601 with a zone, e.g. "2000-01-01T00:00:00Z". Never the host's clock. */

@@ -1,5 +1,6 @@
 import { inject, injectable } from "tsyringe";
 import {
+  ioPortOption,
   type Bus,
   CLOCK,
   CONSOLE,
@@ -35,7 +36,7 @@ export function defaultIrqFor(port: number): number {
 const options = z
   .object({
     /** First of the eight ports: 0x3F8 (COM1), 0x2F8 (COM2), 0x3E8 (COM3), 0x2E8 (COM4). */
-    port: z.number().int().min(0).max(0xfff8).default(0x3f8),
+    port: ioPortOption(0x3f8, 8),
     /** The IRQ line; default the PC convention for `port` (COM1/COM3: 4, COM2/COM4: 3). */
     irq: z.number().int().min(0).max(15).optional(),
     /** Where transmitted bytes go: the machine's console (stdout in the CLI), or nowhere. */

@@ -1,4 +1,4 @@
-import { ConfigError } from "@ringlab/sdk";
+import { ConfigError, quoteText } from "@ringlab/sdk";
 
 /** First and last I/O port of the VGA. */
 export const VGA_PORT_FIRST = 0x3b0;
@@ -49,7 +49,7 @@ export function parseReplay(text: string, source = "replay"): ReplayStep[] {
     if (/^[wrm]$/i.test(words[0]!)) kind = words.shift()!.toLowerCase();
     const num = (word: string | undefined, what: string, max: number): number => {
       if (word === undefined) return fail(`missing ${what}`);
-      if (!/^(0x)?[0-9a-f]+$/i.test(word)) return fail(`${what} '${word}' is not a hexadecimal number`);
+      if (!/^(0x)?[0-9a-f]+$/i.test(word)) return fail(`${what} ${quoteText(word)} is not a hexadecimal number`);
       const v = parseInt(word.replace(/^0x/i, ""), 16);
       if (v > max) return fail(`${what} 0x${v.toString(16)} is larger than 0x${max.toString(16)}`);
       return v;
@@ -62,13 +62,13 @@ export function parseReplay(text: string, source = "replay"): ReplayStep[] {
       return port;
     };
     if (kind === "r") {
-      if (words.length > 2) fail(`expected 'r PORT [VALUE]', found '${body}'`);
+      if (words.length > 2) fail(`expected 'r PORT [VALUE]', found ${quoteText(body)}`);
       const port = vgaPort(words[0]);
       if (words[1] !== undefined) num(words[1], "value", 0xff);
       steps.push({ kind: "read", port, line });
       return;
     }
-    if (words.length !== 2) fail(kind === "m" ? `expected 'm ADDRESS VALUE', found '${body}'` : `expected 'PORT VALUE', found '${body}'`);
+    if (words.length !== 2) fail(kind === "m" ? `expected 'm ADDRESS VALUE', found ${quoteText(body)}` : `expected 'PORT VALUE', found ${quoteText(body)}`);
     if (kind === "m") {
       const address = num(words[0], "address", 0xffffffff);
       if (address < VGA_MEMORY_FIRST || address > VGA_MEMORY_LAST) {

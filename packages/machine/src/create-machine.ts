@@ -22,6 +22,8 @@ import {
   FPU_ERROR,
   type FpuErrorSignal,
   VirtualClock,
+  ResourceConflictError,
+  formatRange,
   parseDeviceOptions,
 } from "@ringlab/sdk";
 import { Cpu, findCpuModel } from "@ringlab/cpu";
@@ -43,6 +45,8 @@ import {
 export interface MachineHost {
   /** Where the debug console's bytes go. Default: collected in {@link CollectingConsole}. */
   console?: ConsoleSink;
+  /** Where the configuration came from (a file name), to name it in messages. */
+  configSource?: string;
 }
 
 /** A console sink that keeps what the guest wrote, for tests and browser front ends. */
@@ -115,7 +119,9 @@ export function createMachine(
     const id = entry.id ?? plugin.name;
     if (ids.has(id)) throw new ConfigError(`${where}: device id '${id}' is used twice (give one an 'id')`);
     ids.add(id);
-    const options = parseDeviceOptions(plugin, entry.options, `device '${id}'`);
+    // From a config file, a bad option is named by the file and the entry's key as well.
+    const optionsWhere = host.configSource !== undefined ? `${host.configSource}: key 'devices.${i}' (device '${id}')` : `device '${id}'`;
+    const options = parseDeviceOptions(plugin, entry.options, optionsWhere);
     const child = c.createChildContainer();
     child.register(DEVICE_ID, { useValue: id });
     child.register(DEVICE_OPTIONS, { useValue: options });
@@ -139,11 +145,29 @@ export function createMachine(
     try {
       d.attach(bus);
     } catch (e) {
+      if (e instanceof ResourceConflictError) throw layoutConflict(e, d.id, host.configSource) ?? e;
       throw withPlugin(asDeviceError(e, d.id, "its attach()"), pluginOf.get(d.id));
     }
   }
   machine.reset();
   return machine;
+}
+
+/**
+ * A device mapping memory over the layout's RAM (a `vga` whose window 0xA0000-0xBFFFF a RAM
+ * region covers) is a mistake in `memory.layout`, not in the device: named as the key of
+ * the configuration it came from, with the ranges involved. Other conflicts stay as they are.
+ */
+function layoutConflict(e: ResourceConflictError, device: string, source: string | undefined): ConfigError | undefined {
+  const m = e.details.memory;
+  if (!m || m.existing.owner !== "ram" || m.refused.owner === "ram") return undefined;
+  const ram = formatRange(m.existing.base, m.existing.base + m.existing.size);
+  const window = formatRange(m.refused.base, m.refused.base + m.refused.size);
+  const kind = m.refused.kind === "mmio" ? "MMIO" : m.refused.kind.toUpperCase();
+  return new ConfigError(
+    `${source ?? "config"}: key 'memory.layout': RAM ${ram} covers ${window}, the ${kind} of device '${device}': ` +
+      `expected that range outside RAM (a region of kind "reserved", as a PC's 0xA0000..0xFFFFF)`,
+  );
 }
 
 /** The CPU's FERR# hook fanned out to the devices that listen (the PC's IRQ 13 latch). */

@@ -8,7 +8,7 @@ export {
   describeRegion,
   pcLayoutRegions,
 } from "./memory-layout.js";
-export { formatSize, parseAddress } from "./size-text.js";
+export { formatSize } from "./size-text.js";
 export { DeviceRegistry } from "./device-registry.js";
 export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
 export { Machine, type MachineState } from "./machine.js";

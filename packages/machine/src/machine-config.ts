@@ -1,8 +1,8 @@
 import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL, ENGINES } from "@ringlab/cpu";
 import { POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
-import { ConfigError, formatZodIssue, hex, z } from "@ringlab/sdk";
+import { ConfigError, FOUR_GIB, checkAddressValue, formatAddress, formatZodIssue, hex, readAddressText, z } from "@ringlab/sdk";
 import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
-import { formatSize, parseAddress, parseSize } from "./size-text.js";
+import { formatSize, parseSize } from "./size-text.js";
 
 export { parseSize } from "./size-text.js";
 
@@ -14,7 +14,6 @@ const PAGE = 4 * KiB;
 const DEFAULT_MEMORY_SIZE = 32 * MiB;
 /** RAM lives in one buffer indexed by physical address; 3 GiB keeps it clear of the 32-bit PCI/APIC area. */
 const MAX_TOP_OF_RAM = 3 * GiB;
-const FOUR_GIB = 4 * GiB;
 
 const size = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = typeof v === "number" ? v : parseSize(v);
@@ -25,15 +24,20 @@ const size = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return n;
 });
 
-/** An address or size in a layout region: a TOML integer (`0xA0000`) or a string (`"0xA0000"`, `"1M"`). */
-const address = (what: string, example: string) =>
+/**
+ * An address or size in a layout region: a TOML integer (`0xA0000`) or a string (`"0xA0000"`,
+ * `"1M"`), read exactly and checked against `end` before it becomes a number, so that no
+ * value is wrapped (an address below 4 GiB; a size of at most 4 GiB).
+ */
+const address = (what: string, example: string, end: number, endText: string) =>
   z.union([z.number(), z.string()], { error: `expected ${what} such as ${example}` }).transform((v, ctx) => {
-    const n = typeof v === "number" ? v : parseAddress(v);
-    if (n === undefined || !Number.isSafeInteger(n) || n < 0) {
-      ctx.addIssue({ code: "custom", message: `expected ${what} such as ${example}, got '${v}'` });
+    const exact = typeof v === "number" ? (Number.isSafeInteger(v) ? BigInt(v) : undefined) : readAddressText(v);
+    const r = exact === undefined ? undefined : checkAddressValue(exact, { what, example, end, endText }, typeof v === "string" ? v.trim() : undefined);
+    if (r === undefined || "error" in r) {
+      ctx.addIssue({ code: "custom", message: r?.error ?? `expected ${what} such as ${example}, got ${typeof v === "string" ? `'${v}'` : v}` });
       return z.NEVER;
     }
-    return n;
+    return r.value;
   });
 
 /** The policies a monitor can run a guest under (see the monitor package). */
@@ -54,18 +58,18 @@ function enumError(names: readonly string[]) {
 export const layoutRegionSchema = z
   .object({
     kind: z.enum(["ram", "reserved"], { error: enumError(["ram", "reserved"]) }),
-    start: address("an address", "0x100000 or \"1M\""),
-    size: address("a size", "\"640K\" or 0x60000"),
+    start: address("an address", "0x100000 or \"1M\"", FOUR_GIB, "below 4 GiB (0x100000000)"),
+    size: address("a size", "\"640K\" or 0x60000", FOUR_GIB + 1, "of at most 4G"),
   })
   .strict()
   .superRefine((r, ctx) => {
     const issue = (path: string, message: string) => ctx.addIssue({ code: "custom", path: [path], message });
-    if (r.start % PAGE !== 0) issue("start", `expected a multiple of 4K (0x1000), got ${hex(r.start)}`);
-    else if (r.size === 0 || r.size % PAGE !== 0) issue("size", `expected a non-zero multiple of 4K (0x1000), got ${hex(r.size)}`);
+    if (r.start % PAGE !== 0) issue("start", `expected a multiple of 4K (0x1000), got ${formatAddress(r.start)}`);
+    else if (r.size === 0 || r.size % PAGE !== 0) issue("size", `expected a non-zero multiple of 4K (0x1000), got ${formatAddress(r.size)}`);
     else if (r.start + r.size > FOUR_GIB) {
-      issue("size", `${r.kind} region at ${hex(r.start)} of ${formatSize(r.size)} runs past 4 GiB (0xFFFFFFFF)`);
+      issue("size", `${r.kind} region at ${formatAddress(r.start)} of ${formatSize(r.size)} runs past 4 GiB (0xFFFFFFFF)`);
     } else if (r.kind === "ram" && r.start + r.size > MAX_TOP_OF_RAM) {
-      issue("size", `RAM at ${hex(r.start)} of ${formatSize(r.size)} ends above 3G (0xC0000000), the highest RAM ringlab supports`);
+      issue("size", `RAM at ${formatAddress(r.start)} of ${formatSize(r.size)} ends above 3G (0xC0000000), the highest RAM ringlab supports`);
     }
   });
 
@@ -85,7 +89,7 @@ const memorySchema = z
     if (m.layout === undefined) {
       const n = m.size ?? DEFAULT_MEMORY_SIZE;
       if (n < 2 * MiB || n > MAX_TOP_OF_RAM || n % PAGE !== 0) {
-        ctx.addIssue({ code: "custom", path: ["size"], message: "expected a multiple of 4K from 2M to 3G" });
+        ctx.addIssue({ code: "custom", path: ["size"], message: `expected a multiple of 4K from 2M to 3G, got ${Number.isSafeInteger(n) ? formatSize(n) : String(n)}` });
         return z.NEVER;
       }
       return { size: n, layout: pcLayoutRegions(n) };

@@ -90,7 +90,7 @@ describe("Multiboot ELF", () => {
 describe("placing images", () => {
   it("refuses segments in the PC hole, past RAM, or overlapping", () => {
     const seg = (addr: number, memSize: number) => ({ addr, data: new Uint8Array(0), memSize });
-    const plan = (...segments: ReturnType<typeof seg>[]) => ({ image: "k", format: "raw" as const, segments, entry: 0 });
+    const plan = (...segments: ReturnType<typeof seg>[]) => ({ image: "k", format: "raw" as const, segments, entry: segments[0]!.addr });
     expect(() => checkPlanFits(plan(seg(0x9f000, 0x2000)), pc(32 * MiB))).toThrow(
       "k: segment 0x9F000..0xA0FFF overlaps the PC hole 0xA0000..0xFFFFF (VGA memory and ROMs)",
     );
@@ -99,6 +99,25 @@ describe("placing images", () => {
     );
     expect(() => checkPlanFits(plan(seg(0x100000, 0x100), seg(0x1000ff, 4)), pc(32 * MiB))).toThrow(/overlaps another segment/);
     expect(() => checkPlanFits(plan(seg(0x7c00, 0x200), seg(0x100000, 0x1000)), pc(32 * MiB))).not.toThrow();
+  });
+
+  it("refuses an entry point outside the loaded image, naming the field or flag that gave it", () => {
+    const elf = (entry: number) => planMultiboot("k.elf", elf32({ entry, prefix: multibootHeader(0), segments: [{ paddr: 0x100000, data: new Array(64).fill(1) }] }));
+    expect(() => checkPlanFits(elf(0x100000), pc(32 * MiB))).not.toThrow();
+    expect(() => checkPlanFits(elf(0x10003f), pc(32 * MiB))).not.toThrow();
+    expect(() => checkPlanFits(elf(0x100040), pc(32 * MiB))).toThrow(
+      "k.elf: ELF header e_entry 0x100040 is not in the loaded image: expected an address inside its segments 0x100000..0x10003F",
+    );
+    expect(() => checkPlanFits(elf(0xfffffff0), pc(32 * MiB))).toThrow(
+      "k.elf: ELF header e_entry 0xFFFFFFF0 is outside the machine's RAM (0x0..0x9FFFF, 0x100000..0x1FFFFFF): expected an address inside the loaded image's segments 0x100000..0x10003F",
+    );
+    const aout = planMultiboot("k.bin", aoutKernel({ loadAddr: 0x100000, code: [0xf4] }));
+    expect(() => checkPlanFits({ ...aout, entry: 0x200000 }, pc(32 * MiB))).toThrow(/^k\.bin: Multiboot header entry_addr 0x200000 is not in the loaded image/);
+    // A user's --entry is the user's mistake (a usage error), not the image's.
+    const raw = planRaw("null.bin", Uint8Array.of(0xf4), 0x100000, 0x100001, "--entry");
+    expect(() => checkPlanFits(raw, pc(32 * MiB))).toThrow(
+      expect.objectContaining({ code: "bad-argument", message: "--entry: 0x100001 is not in the loaded image: expected an address inside its segments 0x100000..0x100000" }),
+    );
   });
 
   it("plans a raw image at an address with its entry", () => {

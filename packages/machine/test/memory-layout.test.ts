@@ -227,6 +227,12 @@ describe("a machine with a custom layout", () => {
   it("reports a layout whose RAM covers the VGA window as a conflict with the vga device", () => {
     expect(() =>
       createMachine({ devices: ["vga"], memory: { layout: [{ kind: "ram", start: 0, size: "8M" }] } }, builtinRegistry()),
-    ).toThrow(/overlaps .*\(ram, ram\)/);
+    ).toThrow(
+      "config: key 'memory.layout': RAM 0x0..0x7FFFFF covers 0xA0000..0xBFFFF, the MMIO of device 'vga': " +
+        'expected that range outside RAM (a region of kind "reserved", as a PC\'s 0xA0000..0xFFFFF)',
+    );
+    expect(() =>
+      createMachine({ devices: ["vga"], memory: { layout: [{ kind: "ram", start: 0, size: "8M" }] } }, builtinRegistry(), { configSource: "vm.toml" }),
+    ).toThrow(/^vm\.toml: key 'memory\.layout': /);
   });
 });

@@ -214,7 +214,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
         this.stats.record("guest-exception", vectors.vectorName(ev.vector));
         return this.inject(ev.vector, ev.errorCode ?? -1, "trap");
       case "fault":
-        return this.emulateFaulting(ev);
+        return this.emulateFaulting();
     }
   }
 
@@ -222,7 +222,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
    * Runs the instruction that faulted while deprivileged once more in the guest's own view,
    * and records why it exited.
    */
-  private emulateFaulting(ev: ExitEvent): StopReason | null {
+  private emulateFaulting(): StopReason | null {
     const cpu = this.cpu;
     const lin = (cpu.segBase[CS]! + cpu.eip) >>> 0;
     const cached = cpu.cachedInstruction(lin);
@@ -236,9 +236,14 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     const r = cpu.executeOne(known);
     this.emulatedRetired += this.cpu.clock.instructions - before;
     const faulted = this.cpu.lastStepFaulted;
+    // What the guest received, not why the monitor was entered: the deprivileged CPU may
+    // fault for a reason of its own (a #GP for LIDT before the #PF of its operand, a #GP for
+    // a DPL before the #NP of a segment, a #PF where the guest's page tables forbid the
+    // outer ring), and the statistics tell the guest's story.
+    const vector = faulted ? this.cpu.lastStepFaultVector : -1;
     this.fromGuestView();
     this.stats.record("code-page-write", "-", this.cpu.code.invalidations - invalidations);
-    this.stats.count(faulted || insn === null ? this.faultRow(insn, faulted, ev.vector) : this.exitRow(insn));
+    this.stats.count(faulted || insn === null ? this.faultRow(insn, faulted, vector) : this.exitRow(insn));
     return r.kind === "budget" ? null : r;
   }
 
@@ -265,9 +270,14 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     return this.stats.row(reason, what);
   }
 
+  /**
+   * The reason and label of an exit whose instruction ran once in the guest's view;
+   * `vector` is the exception that instruction raised there (-1: none, or no vector).
+   */
   private classify(insn: DecodedInsn | null, faulted: boolean, vector: number): [ExitReason, string] {
-    if (insn === null) return [faulted ? "guest-exception" : "ring-compression", "(unreadable)"];
-    if (faulted) return ["guest-exception", `${vectors.vectorName(vector)} ${mnemonicOf(insn)}`];
+    const raised = vector >= 0 ? `${vectors.vectorName(vector)} ` : "";
+    if (insn === null) return [faulted ? "guest-exception" : "ring-compression", `${faulted ? raised : ""}(unreadable)`];
+    if (faulted) return ["guest-exception", `${raised}${mnemonicOf(insn)}`];
     // Without patches a sensitive instruction only exits when it faults for another reason;
     // SYSENTER always exits (the monitor's IA32_SYSENTER_CS is 0).
     const sensitive = msrTrappedInstruction(insn) ?? (this.options.patch ? sensitiveInstruction(insn) : null);

@@ -13,9 +13,25 @@ export class RinglabError extends Error {
   }
 }
 
+/** One side of a memory conflict: who mapped what where. */
+export interface MappedRange {
+  owner: string;
+  kind: string;
+  base: number;
+  size: number;
+}
+
 /** Two owners claimed the same port, memory range or IRQ line. */
 export class ResourceConflictError extends RinglabError {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /**
+     * Who collided, so that a front end can name where each came from (a config key, a
+     * flag that added a device): the two owners (the one already there first), and for a
+     * memory conflict the mapping that was refused and the one already there.
+     */
+    readonly details: { owners?: readonly [string, string]; memory?: { refused: MappedRange; existing: MappedRange } } = {},
+  ) {
     super("resource-conflict", message);
     this.name = "ResourceConflictError";
   }

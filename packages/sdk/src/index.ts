@@ -3,14 +3,27 @@
  * imports only this package.
  */
 export { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } from "./access.js";
+export {
+  type AddressKind,
+  FOUR_GIB,
+  IO_PORT,
+  PHYSICAL_ADDRESS,
+  checkAddressValue,
+  formatAddress,
+  formatRange,
+  parseAddressText,
+  readAddressText,
+} from "./address-text.js";
 export { decodeBase64, encodeBase64 } from "./base64.js";
+export { quoteText } from "./quoted-text.js";
 export { Bus, type BusOptions, type OwnerResources, formatPortRange } from "./bus.js";
 export { type ClockOptions, DEFAULT_TSC_HZ, type TimerHandle, VirtualClock } from "./clock/virtual-clock.js";
 export type { Device } from "./device/device.js";
 export { type StateObject, StateReader } from "./device/state-reader.js";
 export { type DeviceClass, type DevicePlugin, defineDevicePlugin, formatZodIssue, parseDeviceOptions } from "./device/device-plugin.js";
-export { ConfigError, ResourceConflictError, RinglabError, isRinglabError } from "./errors.js";
+export { ConfigError, type MappedRange, ResourceConflictError, RinglabError, isRinglabError } from "./errors.js";
 export { DeviceError, asDeviceError } from "./device/device-error.js";
+export { ioPortOption } from "./device/port-option.js";
 export { type InterruptController, NO_INTERRUPT_CONTROLLER } from "./irq/interrupt-controller.js";
 export { type IrqLine, IrqLines, type IrqSink } from "./irq/irq-lines.js";
 export type { JsonValue } from "./json.js";

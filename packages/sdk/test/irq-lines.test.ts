@@ -32,7 +32,7 @@ describe("IrqLines", () => {
   it("rejects a second owner of a line, naming both, and lines off the board", () => {
     const lines = new IrqLines();
     lines.claim("pit", 0);
-    expect(() => lines.claim("rtc", 0)).toThrow(new ResourceConflictError("IRQ 0 is claimed by both 'pit' and 'rtc'"));
+    expect(() => lines.claim("rtc", 0)).toThrow(new ResourceConflictError("IRQ 0 is claimed by both 'pit' and 'rtc'", { owners: ["pit", "rtc"] }));
     expect(() => lines.claim("x", 16)).toThrow(/IRQ 16 is not a line of this board \(0\.\.15\)/);
     expect(lines.claims()).toEqual([{ line: 0, owner: "pit" }]);
   });

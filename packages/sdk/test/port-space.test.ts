@@ -95,7 +95,7 @@ describe("PortSpace", () => {
     const ports = new PortSpace();
     ports.claim({ owner: "pit", base: 0x40, count: 4, handlers: { read8: () => 0 } });
     expect(() => ports.claim({ owner: "other", base: 0x43, count: 2, handlers: { read8: () => 0 } })).toThrow(
-      new ResourceConflictError("port 0x43 is claimed by both 'pit' and 'other'"),
+      new ResourceConflictError("port 0x43 is claimed by both 'pit' and 'other'", { owners: ["pit", "other"] }),
     );
     // The failed claim left nothing behind.
     expect(ports.ownerOf(0x44)).toBeUndefined();

@@ -14,7 +14,7 @@ import {
   planRaw,
 } from "@ringlab/machine";
 import type { PostCodes } from "@ringlab/devices-debug";
-import { hex } from "@ringlab/sdk";
+import { ResourceConflictError, hex, quoteText } from "@ringlab/sdk";
 import type { MachineFlags } from "../config/resolve-config.js";
 import { machinePart, type RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
@@ -64,20 +64,24 @@ export interface ScreenSource {
 
 const readImage = (path: string) => readInputFile(path, "the kernel image");
 
-/** `FILE@ADDR` → file and address; `flag` and `example` make the error message. */
+/**
+ * `FILE@ADDR` → file and address; `flag` (or a config key) and `example` make the error
+ * message. `parseAddress` is the CLI's address parser (below 4 GiB, never wrapped).
+ */
 export function parseLoadSpec(
   spec: string,
-  parseNumber: (v: string) => number,
+  parseAddress: (v: string) => number,
   flag = "--load",
   example = "nullkernel.bin@0x100000",
 ): { file: string; addr: number } {
   const at = spec.lastIndexOf("@");
-  if (at <= 0) throw new UserError(`${flag}: expected FILE@ADDRESS such as ${example}, got '${spec}'`);
+  if (at <= 0) throw new UserError(`${flag}: expected FILE@ADDRESS such as ${example}, got ${quoteText(spec)}`);
   let addr: number;
   try {
-    addr = parseNumber(spec.slice(at + 1));
-  } catch {
-    throw new UserError(`${flag}: expected an address such as ${example.split("@")[1]} after '@', got '${spec.slice(at + 1)}'`);
+    addr = parseAddress(spec.slice(at + 1));
+  } catch (e) {
+    const why = e instanceof Error ? e.message : `expected an address such as ${example.split("@")[1]}`;
+    throw new UserError(`${flag}: the address after '@': ${why}`);
   }
   return { file: spec.slice(0, at), addr };
 }
@@ -86,7 +90,9 @@ function plan(config: RunConfig, flags: RunFlags, parseNumber: (v: string) => nu
   if (flags.load) {
     if (config.kernel.file) throw new UserError("run: give either a Multiboot kernel or --load FILE@ADDR, not both");
     const { file, addr } = parseLoadSpec(flags.load, parseNumber);
-    return planRaw(file, readImage(file), addr, flags.entry ?? addr);
+    const bytes = readInputFile(file, `the image ${file}`, "--load");
+    if (bytes.length === 0) throw new UserError(`--load: ${file} is empty: expected an image of at least one byte`, ExitCode.dataError);
+    return planRaw(file, bytes, addr, flags.entry ?? addr, flags.entry !== undefined ? "--entry" : undefined);
   }
   if (flags.entry !== undefined) throw new UserError("--entry: only applies to a raw image given with --load FILE@ADDR");
   // ROMs and no kernel: the CPU starts from its reset vector, as a PC does.
@@ -154,15 +160,32 @@ export function bootMachine(
   if (serial.length === 0 && loadPlan?.format === "linux" && hasComPort(machineConfig.devices, 0)) serial.push({ kind: "stdio" });
   const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
   machineConfig.devices = withFwCfgItems(com.devices, config.fwCfg, flags.fwCfg?.length ? "--fw-cfg" : "fwCfg");
-  const machine: Machine = createMachine(machineConfig, registry, { console: { write: console } });
-  for (const spec of [...config.roms, ...(flags.rom ?? [])]) {
-    const { file, addr } = parseLoadSpec(spec, parseNumber, "--rom", "test386.bin@0xE0000");
-    mapRomImage(machine.bus, file, readImage(file), addr);
+  let machine: Machine;
+  try {
+    machine = createMachine(machineConfig, registry, {
+      console: { write: console },
+      ...(flags.config !== undefined ? { configSource: flags.config } : {}),
+    });
+  } catch (e) {
+    // The POST-code recorder is there because of --post-port: a clash is that flag's.
+    if (flags.postPort !== undefined && e instanceof ResourceConflictError && e.details.owners?.includes("post-codes")) {
+      throw new UserError(`--post-port: ${e.message}: expected a port no other device claims`);
+    }
+    throw e;
+  }
+  const roms = [
+    ...config.roms.map((spec) => ({ spec, where: `${flags.config ?? "config"}: key 'roms'` })),
+    ...(flags.rom ?? []).map((spec) => ({ spec, where: "--rom" })),
+  ];
+  for (const { spec, where } of roms) {
+    const { file, addr } = parseLoadSpec(spec, parseNumber, where, "test386.bin@0xE0000");
+    mapRomImage(machine.bus, file, readInputFile(file, `the ROM image ${file}`, where), addr);
   }
   // Without a kernel the CPU keeps its reset state: F000:FFF0, CS base 0xFFFF0000.
+  const moduleWhere = flags.module?.length ? "--module" : `${flags.config ?? "config"}: key 'kernel.modules'`;
   const modules = config.kernel.modules.map((spec) => {
     const file = spec.split(/\s/)[0]!;
-    return { name: file, data: readInputFile(file, "the module"), cmdline: spec };
+    return { name: file, data: readInputFile(file, `the module ${file}`, moduleWhere), cmdline: spec };
   });
   if (!loadPlan && modules.length) throw new UserError("--module: boot modules need a Multiboot kernel");
   if (config.kernel.initrd && loadPlan?.format !== "linux") {

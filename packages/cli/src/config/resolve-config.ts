@@ -2,7 +2,7 @@ import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
 import { CPU_MODEL_NAMES, ENGINES } from "@ringlab/cpu";
 import { DEFAULT_DEVICES, MONITOR_POLICIES } from "@ringlab/machine";
-import { readInputText } from "../read-input.js";
+import { readInputFile } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
 import { type Command, InvalidArgumentError, Option } from "commander";
@@ -38,18 +38,35 @@ export interface MachineFlags {
   fwCfg?: string[];
 }
 
+/**
+ * An option parser for a file name: an empty one would resolve to the working directory
+ * (`--module ''` read the folder), so it is refused.
+ */
+export function pathOption(example: string) {
+  return (v: string): string => {
+    if (v.trim() === "") throw new InvalidArgumentError(`expected a file name such as ${example}, got an empty path`);
+    return v;
+  };
+}
+
+/** {@link pathOption} for a repeatable option: the values so far, then this one. */
+function pathsOption(example: string) {
+  const one = pathOption(example);
+  return (v: string, prev: string[] = []): string[] => [...prev, one(v)];
+}
+
 /** Adds the {@link MachineFlags} options to `cmd`. */
 export function addMachineOptions(cmd: Command, parseNumber: (v: string) => number): Command {
   return cmd
-    .option("-c, --config <file>", "machine configuration file (TOML); flags override its keys")
+    .option("-c, --config <file>", "machine configuration file (TOML); flags override its keys", pathOption("vm.toml"))
     .option("-m, --mem <size>", "RAM size, e.g. 32M: the top of RAM (memory.size); with a memory.layout it must match it")
     .option("--max-instructions <n>", "stop after N guest instructions (maxInstructions)", parseNumber)
     .option("--cmdline <text>", "the kernel's command line, Multiboot or Linux (kernel.cmdline)")
-    .option("--initrd <file>", "initial RAM disk for a Linux bzImage (kernel.initrd)")
+    .option("--initrd <file>", "initial RAM disk for a Linux bzImage (kernel.initrd)", pathOption("initrd.img"))
     .option(
       "--module <file-and-args>",
       'Multiboot boot module, e.g. "initrd.img quiet" (repeatable; kernel.modules)',
-      (v: string, prev: string[] = []) => [...prev, v],
+      pathsOption('"initrd.img quiet"'),
     )
     .addOption(new Option("--tsc-hz <hz>", "TSC frequency in Hz (clock.tscHz)").argParser(parseNumber))
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
@@ -60,7 +77,7 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     .option(
       "--plugin <module.js>",
       "load device plugins from an ES module (repeatable; added to plugins); list their devices in the config's devices",
-      (v: string, prev: string[] = []) => [...prev, v],
+      pathsOption("my-device.mjs"),
     )
     .option(
       "--serial <backend>",
@@ -79,7 +96,7 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
         return [...prev, v];
       },
     )
-    .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')");
+    .option("--vga-replay <file>", "VGA power-on register replay file instead of the built-in mode 3 one (vga option 'replay')", pathOption("mode3.log"));
 }
 
 /**
@@ -88,6 +105,7 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
  * against the working directory.
  */
 export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunConfig {
+  if (kernelArg !== undefined && kernelArg.trim() === "") throw new UserError("kernel: expected a kernel image file, got an empty path");
   let base: Record<string, unknown> = {};
   let source = "command line";
   if (flags.config) {
@@ -143,7 +161,9 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
         : undefined,
   };
   if (flags.vgaReplay !== undefined) {
-    const text = readInputText(flags.vgaReplay, flags.vgaReplay, "--vga-replay");
+    // Byte for byte (Latin-1): the format is ASCII, and a message quoting a binary file's
+    // line then shows its bytes as escapes (quoteText), not decoding replacements.
+    const text = Buffer.from(readInputFile(flags.vgaReplay, flags.vgaReplay, "--vga-replay")).toString("latin1");
     parseReplay(text, flags.vgaReplay); // a bad line is named with the file, not the option
     overrides.devices = withVgaReplay(base.devices, text);
   }

@@ -1,5 +1,5 @@
 import { type MachineConfig, machineConfigSchema } from "@ringlab/machine";
-import { ConfigError, formatZodIssue, z } from "@ringlab/sdk";
+import { ConfigError, formatZodIssue, parseAddressText, quoteText, z } from "@ringlab/sdk";
 import { isSerialSpec, SERIAL_FORMS } from "../serial/serial-spec.js";
 import { fwCfgItemSchema } from "../fw-cfg/fw-cfg-items.js";
 
@@ -20,7 +20,7 @@ export const runConfigSchema = machineConfigSchema.extend({
        * Boot modules, each "FILE [ARGS...]" as GRUB writes them: the file (relative to the
        * config file's folder) is loaded, the whole string is the module's string.
        */
-      modules: z.array(z.string().min(1)).default([]),
+      modules: z.array(z.string().refine((m) => m.trim() !== "", "expected FILE [ARGS] such as \"initrd.img quiet\", got an empty path")).default([]),
     })
     .strict()
     .default({ cmdline: "", modules: [] }),
@@ -40,7 +40,14 @@ export const runConfigSchema = machineConfigSchema.extend({
     .default([]),
   /** ROM images, each "FILE@ADDRESS" (FILE relative to the config file's folder). */
   roms: z
-    .array(z.string().regex(/^.+@(0x[0-9a-fA-F]+|\d+)$/, "expected FILE@ADDRESS such as test386.bin@0xE0000"))
+    .array(
+      z.string().superRefine((spec, ctx) => {
+        const at = spec.lastIndexOf("@");
+        if (at <= 0) return ctx.addIssue({ code: "custom", message: `expected FILE@ADDRESS such as test386.bin@0xE0000, got ${quoteText(spec)}` });
+        const r = parseAddressText(spec.slice(at + 1));
+        if ("error" in r) ctx.addIssue({ code: "custom", message: `the address after '@': ${r.error}` });
+      }),
+    )
     .default([]),
   /**
    * Named files for the QEMU firmware configuration device (`fw-cfg`), each `{ name, file }`

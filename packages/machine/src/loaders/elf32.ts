@@ -1,4 +1,4 @@
-import { hex } from "@ringlab/sdk";
+import { formatAddress } from "@ringlab/sdk";
 import { ImageError } from "./image-error.js";
 import type { LoadPlan, LoadSegment } from "./load-plan.js";
 
@@ -47,12 +47,12 @@ export function parseElf32(image: string, bytes: Uint8Array): Omit<LoadPlan, "fo
     const filesz = v.getUint32(o + 16, true);
     const memsz = v.getUint32(o + 20, true);
     if (memsz === 0) continue;
-    if (filesz > memsz) throw new ImageError(image, `segment ${i} at ${hex(paddr)} has file size ${filesz} above its memory size ${memsz}`);
+    if (filesz > memsz) throw new ImageError(image, `segment ${i} at ${formatAddress(paddr)} has file size ${filesz} above its memory size ${memsz}`);
     if (offset + filesz > bytes.length) {
       throw new ImageError(image, `truncated: segment ${i} needs bytes ${offset}..${offset + filesz} of a ${bytes.length}-byte file`);
     }
     segments.push({ addr: paddr, data: bytes.subarray(offset, offset + filesz), memSize: memsz });
   }
   if (segments.length === 0) throw new ImageError(image, "ELF has no loadable (PT_LOAD) segment");
-  return { image, segments, entry };
+  return { image, segments, entry, entryFrom: { field: "ELF header e_entry", by: "image" } };
 }

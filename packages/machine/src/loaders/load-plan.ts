@@ -18,6 +18,12 @@ export interface LoadPlan {
   segments: LoadSegment[];
   /** Entry EIP. */
   entry: number;
+  /**
+   * Where the entry point came from, to name it when it is wrong: a field of the image
+   * (`ELF header e_entry`, `Multiboot header entry_addr`), or a flag of the user's
+   * (`--entry`). Default: the image's "entry point".
+   */
+  entryFrom?: { field: string; by: "image" | "user" };
   /** A Linux bzImage: its setup header, and the image's first sector (with the header in it). */
   linux?: { header: SetupHeader; bootSector: Uint8Array };
 }

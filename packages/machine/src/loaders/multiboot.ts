@@ -89,5 +89,6 @@ function planAout(image: string, bytes: Uint8Array, header: MultibootHeader): Lo
     format: "multiboot-aout",
     segments: [{ addr: loadAddr, data: bytes.subarray(fileStart, fileStart + loadLength), memSize: memEnd - loadAddr }],
     entry,
+    entryFrom: { field: "Multiboot header entry_addr", by: "image" },
   };
 }

@@ -1,4 +1,4 @@
-import { hex } from "@ringlab/sdk";
+import { RinglabError, formatAddress, formatRange, hex } from "@ringlab/sdk";
 import { CONVENTIONAL_RAM_END, EXTENDED_RAM_START, type LayoutRegion, type MemoryLayout } from "../memory-layout.js";
 import { ImageError } from "./image-error.js";
 import type { LoadPlan } from "./load-plan.js";
@@ -14,7 +14,7 @@ export function checkPlanFits(plan: LoadPlan, layout: MemoryLayout): void {
   for (const s of plan.segments) {
     const start = s.addr;
     const end = s.addr + s.memSize;
-    const where = `segment ${hex(start)}..${hex(end - 1)}`;
+    const where = `segment ${formatRange(start, end)}`;
     if (end > 2 ** 32) throw new ImageError(plan.image, `${where} runs past 4 GiB`);
     const hole = layout.holeOverlap(start, s.memSize);
     if (hole) throw new ImageError(plan.image, `${where} overlaps ${describeHole(hole)}`);
@@ -22,10 +22,30 @@ export function checkPlanFits(plan: LoadPlan, layout: MemoryLayout): void {
       throw new ImageError(plan.image, `${where} is outside the machine's RAM (${describeRam(layout)}): raise --mem or change memory.layout`);
     }
     for (const [a, b] of placed) {
-      if (start < b && a < end) throw new ImageError(plan.image, `${where} overlaps another segment at ${hex(a)}..${hex(b - 1)}`);
+      if (start < b && a < end) throw new ImageError(plan.image, `${where} overlaps another segment at ${formatRange(a, b)}`);
     }
     placed.push([start, end]);
   }
+  checkEntry(plan, layout);
+}
+
+/**
+ * The entry point must be an instruction of the image: inside one of its segments (which
+ * lie in RAM, as checked before). Anywhere else the CPU would fetch unmapped all-ones or
+ * zeroed memory and triple-fault far from the cause. The message names the field or flag
+ * that gave the entry: the image's header (a bad image), or the user's flag (a usage error).
+ */
+function checkEntry(plan: LoadPlan, layout: MemoryLayout): void {
+  const e = plan.entry;
+  if (plan.segments.some((s) => e >= s.addr && e < s.addr + s.memSize)) return;
+  const from = plan.entryFrom ?? { field: "entry point", by: "image" };
+  const image = plan.segments.map((s) => formatRange(s.addr, s.addr + s.memSize)).join(", ");
+  const problem = layout.contains(e, 1)
+    ? `${formatAddress(e)} is not in the loaded image: expected an address inside its segments ${image}`
+    : `${formatAddress(e)} is outside the machine's RAM (${describeRam(layout)}): ` +
+      `expected an address inside the loaded image's segments ${image}`;
+  if (from.by === "user") throw new RinglabError("bad-argument", `${from.field}: ${problem}`);
+  throw new ImageError(plan.image, `${from.field} ${problem}`);
 }
 
 /**
@@ -46,12 +66,12 @@ export function placeImage(plan: LoadPlan, ram: Uint8Array, layout: MemoryLayout
 /** The reserved region for a message; the PC's own hole is named as such. */
 function describeHole(r: LayoutRegion): string {
   if (r.start === CONVENTIONAL_RAM_END && r.start + r.size === EXTENDED_RAM_START) {
-    return `the PC hole ${hex(r.start)}..${hex(r.start + r.size - 1)} (VGA memory and ROMs)`;
+    return `the PC hole ${formatRange(r.start, r.start + r.size)} (VGA memory and ROMs)`;
   }
-  return `the reserved region ${hex(r.start)}..${hex(r.start + r.size - 1)} (memory.layout)`;
+  return `the reserved region ${formatRange(r.start, r.start + r.size)} (memory.layout)`;
 }
 
 /** `0x0..0x9FFFF, 0x100000..0x1FFFFFF`: the RAM runs of a layout. */
 function describeRam(layout: MemoryLayout): string {
-  return layout.ramRuns.map(([a, b]) => `${hex(a)}..${hex(b - 1)}`).join(", ");
+  return layout.ramRuns.map(([a, b]) => formatRange(a, b)).join(", ");
 }

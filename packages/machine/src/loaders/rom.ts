@@ -1,4 +1,4 @@
-import { type Bus, hex } from "@ringlab/sdk";
+import { type Bus, formatAddress, formatRange } from "@ringlab/sdk";
 import { ImageError } from "./image-error.js";
 
 /** Start of the ROM area in the PC hole: option ROMs from 0xC0000, the BIOS up to 0xFFFFF. */
@@ -26,7 +26,7 @@ export function mapRomImage(bus: Bus, image: string, bytes: Uint8Array, addr: nu
   // Reference, "ROM modules"), so ROMs come in 512-byte multiples: SeaBIOS's ISA VGA BIOS is
   // 39,424 bytes (77 blocks).
   if (bytes.length % 512 !== 0) throw new ImageError(image, `ROM size ${bytes.length} is not a multiple of 512 bytes`);
-  const where = `ROM at ${hex(addr)}..${hex(end - 1)}`;
+  const where = `ROM at ${formatRange(addr, end)}`;
   if (end > FOUR_GIB) throw new ImageError(image, `${where} runs past 4 GiB`);
   const aliasAt = end === BIOS_END ? FOUR_GIB - bytes.length : undefined;
   for (const at of aliasAt === undefined ? [addr] : [addr, aliasAt]) {
@@ -34,10 +34,10 @@ export function mapRomImage(bus: Bus, image: string, bytes: Uint8Array, addr: nu
     if (!other) continue;
     const what =
       other.kind === "ram" && other.owner === "ram"
-        ? `RAM ${hex(other.base)}..${hex(other.base + other.size - 1)} (memory.layout)`
-        : `${other.owner}'s ${other.kind === "mmio" ? "MMIO" : other.kind.toUpperCase()} at ${hex(other.base)}..${hex(other.base + other.size - 1)}`;
-    const alias = at === addr ? "" : ` (its reset-vector alias at ${hex(at)})`;
-    throw new ImageError(image, `${where}${alias} overlaps ${what}; map ROMs in a reserved region such as ${hex(ROM_AREA_START)}..0xFFFFF or above RAM`);
+        ? `RAM ${formatRange(other.base, other.base + other.size)} (memory.layout)`
+        : `${other.owner}'s ${other.kind === "mmio" ? "MMIO" : other.kind.toUpperCase()} at ${formatRange(other.base, other.base + other.size)}`;
+    const alias = at === addr ? "" : ` (its reset-vector alias at ${formatAddress(at)})`;
+    throw new ImageError(image, `${where}${alias} overlaps ${what}; map ROMs in a reserved region such as ${formatAddress(ROM_AREA_START)}..0xFFFFF or above RAM`);
   }
   const owner = `rom:${image.split(/[\\/]/).pop()}`;
   if (aliasAt !== undefined && end <= bus.memory.ram8.length) {

@@ -16,7 +16,7 @@ export type DeviceClass = new (...args: any[]) => Device;
  * export const debugConsolePlugin = defineDevicePlugin({
  *   name: "debugcon",
  *   description: "Bochs/QEMU debug console on port 0xE9",
- *   options: z.object({ port: z.number().int().min(0).max(0xffff).default(0xe9) }).strict(),
+ *   options: z.object({ port: ioPortOption(0xe9) }).strict(),
  *   device: DebugConsole,
  * });
  * ```

@@ -41,7 +41,7 @@ export class IrqLines {
     }
     const other = this.owners[line];
     if (other !== undefined) {
-      throw new ResourceConflictError(`IRQ ${line} is claimed by both '${other}' and '${owner}'`);
+      throw new ResourceConflictError(`IRQ ${line} is claimed by both '${other}' and '${owner}'`, { owners: [other, owner] });
     }
     this.owners[line] = owner;
     const lines = this;

@@ -329,6 +329,13 @@ export class MemoryMap {
         throw new ResourceConflictError(
           `memory ${hex(base, 8)}..${hex(base + size - 1, 8)} (${owner}, ${region.kind}) overlaps ` +
             `${hex(other.base, 8)}..${hex(other.base + other.size - 1, 8)} (${other.owner}, ${other.kind})`,
+          {
+            owners: [other.owner, owner],
+            memory: {
+              refused: { owner, kind: region.kind, base, size },
+              existing: { owner: other.owner, kind: other.kind, base: other.base, size: other.size },
+            },
+          },
         );
       }
     }

@@ -51,7 +51,7 @@ export class PciBus implements PciFunctionHost {
     checkPciAddress(owner, address);
     const key = slotKey(address.device, address.function);
     const other = this.slots.get(key);
-    if (other) throw new ResourceConflictError(`PCI ${formatPciAddress(address)} is claimed by both '${other.owner}' and '${owner}'`);
+    if (other) throw new ResourceConflictError(`PCI ${formatPciAddress(address)} is claimed by both '${other.owner}' and '${owner}'`, { owners: [other.owner, owner] });
     const where = { bus: 0, device: address.device, function: address.function };
     this.slots.set(key, { owner, address: where, fn });
     fn.attach(this.bus, this, owner, where);

@@ -52,6 +52,7 @@ export class PortSpace {
       if (other) {
         throw new ResourceConflictError(
           `port ${hex(p, 2)} is claimed by both '${other.owner}' and '${owner}'`,
+          { owners: [other.owner, owner] },
         );
       }
     }
