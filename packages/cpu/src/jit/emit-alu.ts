@@ -2,7 +2,7 @@ import * as alu from "../exec/alu.js";
 import type { Handler, Insn } from "../decode/insn.js";
 import { CC_ADD, CC_DEC, CC_INC, CC_LOGIC, CC_SUB } from "../state/lazy-flags.js";
 import { EmitContext, type Emitter } from "./emit-context.js";
-import { cfExpr } from "./flag-conditions.js";
+import { cfExpr, KNOWN_SBB } from "./flag-conditions.js";
 
 /**
  * ADD/SUB/AND/OR/XOR/CMP, TEST, INC/DEC with 32-bit operands (exec/alu.ts), recording the
@@ -60,6 +60,7 @@ function emitOp(ctx: EmitContext, op: number, a: string, b: string): boolean {
       return false;
   }
   ctx.setFlags(cc, a, b, res);
+  if (op === alu.SBB) ctx.knownOp = KNOWN_SBB;
   return true;
 }
 
@@ -143,6 +144,7 @@ function toMem(ctx: EmitContext, i: Insn, src: string): boolean {
   ctx.emit(`u = ${res};`);
   if (op !== alu.CMP) ctx.store32("u");
   ctx.setFlags(cc, "v", "t", "u");
+  if (op === alu.SBB) ctx.knownOp = KNOWN_SBB;
   return true;
 }
 

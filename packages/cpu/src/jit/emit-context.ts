@@ -33,7 +33,8 @@ export class EmitContext {
   usesStack = false;
   /**
    * The CC_* operation the flag locals hold, when an instruction of this block set them
-   * (conditions are then computed inline); -1 when it is whatever the block entered with.
+   * (conditions are then computed inline); -1 when it is whatever the block entered with;
+   * KNOWN_SBB (flag-conditions.ts) after an SBB.
    */
   knownOp = -1;
   /** Index in the block of the instruction being emitted. */

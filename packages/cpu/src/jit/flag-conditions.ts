@@ -6,11 +6,20 @@ import { CC_ADD, CC_DEC, CC_INC, CC_LOGIC, CC_MUL, CC_SHL, CC_SHR, CC_SUB } from
  * itself recorded, so that a CMP/Jcc pair costs a comparison instead of a call.
  */
 
+/**
+ * What a block knows after its own SBB: the lazy state is CC_SUB, as the interpreter records
+ * it, but `fr = fa - fb - CF`, so the operand comparisons conditionExpr uses for SUB/CMP
+ * (JB as `fa < fb`...) are wrong there (0 - 0 - 1 borrows: JAE must not jump, a Linux 64-bit
+ * compare `cmp; sbb; jae`); only the full CF/OF formulas hold, as they do for a borrow in.
+ */
+export const KNOWN_SBB = -2;
+
 /** CF of lazy operation `ccOp` as a 0/1 expression, or null when not known statically. */
 export function cfExpr(ccOp: number): string | null {
   switch (ccOp) {
     case CC_ADD:
       return "(((fa & fb) | ((fa | fb) & ~fr)) >>> 31)";
+    case KNOWN_SBB:
     case CC_SUB:
       return "(((~fa & fb) | ((~fa | fb) & fr)) >>> 31)";
     case CC_LOGIC:
@@ -34,6 +43,7 @@ function ofExpr(ccOp: number): string | null {
     case CC_ADD:
     case CC_INC:
       return "(((fa ^ fr) & (fb ^ fr)) >>> 31)";
+    case KNOWN_SBB:
     case CC_SUB:
     case CC_DEC:
       return "(((fa ^ fb) & (fa ^ fr)) >>> 31)";
@@ -52,7 +62,8 @@ function ofExpr(ccOp: number): string | null {
 /**
  * Condition code `cc` (SDM vol.1 appendix B) as a boolean expression for lazy operation
  * `ccOp` recorded in this block, or null when `ccOp` is not one of those handled here.
- * A SUB/CMP result of `fa - fb` (no borrow in) compares its operands directly.
+ * A SUB/CMP result of `fa - fb` (no borrow in) compares its operands directly; an SBB's
+ * ({@link KNOWN_SBB}) goes through the full formulas.
  */
 export function conditionExpr(ccOp: number, cc: number): string | null {
   const neg = (cc & 1) !== 0;

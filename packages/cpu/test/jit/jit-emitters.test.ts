@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { conditionExpr } from "../../src/jit/flag-conditions.js";
+import { conditionExpr, KNOWN_SBB } from "../../src/jit/flag-conditions.js";
 import { CC_ADD, CC_DEC, CC_INC, CC_LOGIC, CC_MUL, CC_SHL, CC_SHR, CC_SUB, testCondition } from "../../src/state/lazy-flags.js";
 import { CODE, runCode } from "./jit-machine.js";
 import { Rng } from "./random-blocks.js";
@@ -10,6 +10,8 @@ describe("JIT flag conditions", () => {
   // Each inline condition must equal the reference formulas of state/lazy-flags.ts.
   const ops: [string, number, (a: number, b: number) => [number, number, number, number]][] = [
     ["SUB", CC_SUB, (a, b) => [a, b, (a - b) | 0, 0]],
+    // SBB records CC_SUB with the borrow folded into the result: fr = fa - fb - 1.
+    ["SBB", KNOWN_SBB, (a, b) => [a, b, (a - b - 1) | 0, 0]],
     ["ADD", CC_ADD, (a, b) => [a, b, (a + b) | 0, 0]],
     ["LOGIC", CC_LOGIC, (a, b) => [a, b, a & b, 0]],
     ["SHL", CC_SHL, (a) => [a, 0, a << 1, 0]],
@@ -31,7 +33,7 @@ describe("JIT flag conditions", () => {
           const a = k < 64 ? edge[k & 7]! : rng.next() | 0;
           const b = k < 64 ? edge[k >> 3]! : rng.next() | 0;
           const [fa, fb, fr, ff] = make(a, b);
-          const ref = testCondition({ ccOp, ccA: fa, ccB: fb, ccRes: fr, ccFlags: ff }, cc);
+          const ref = testCondition({ ccOp: ccOp === KNOWN_SBB ? CC_SUB : ccOp, ccA: fa, ccB: fb, ccRes: fr, ccFlags: ff }, cc);
           expect(f(fa, fb, fr, ff, parity), `${name} cc ${cc} a=${a} b=${b}`).toBe(ref);
         }
       }
@@ -40,6 +42,18 @@ describe("JIT flag conditions", () => {
 });
 
 describe("JIT blocks keep the interpreter's properties", () => {
+  it("a condition after SBB sees its borrow in (Linux's 64-bit compare: cmp; sbb; jae)", () => {
+    // cmp eax,esi; mov ebx,edx; sbb ebx,edi; jae +5; mov ecx,1 — 0x11000:0 < 0x4000000:0,
+    // so SBB computes 0 - 0 - 1 and borrows: JAE must fall through.
+    const code = [0x39, 0xf0, 0x89, 0xd3, 0x19, 0xfb, 0x73, 0x05, 0xb9, ...le32(1)];
+    const regs = [0x11000, 0, 0, 0, 0, 0, 0x4000000, 0, 0];
+    const a = runCode("interp", code, regs);
+    const b = runCode("jit", code, regs);
+    expect(b.blocks).toBeGreaterThan(0);
+    expect(a.regs[1]).toBe(1);
+    expect(b.regs).toEqual(a.regs);
+  });
+
   it("a page fault inside a block is precise: EIP, registers and count at the faulting instruction", () => {
     // mov eax,1; mov ebx,2; mov [0x30000],eax (not present); mov ecx,3; hlt
     const code = [0xb8, ...le32(1), 0xbb, ...le32(2), 0xa3, ...le32(0x30000), 0xb9, ...le32(3)];
