@@ -2,6 +2,7 @@ import { POLICY_NAMES } from "@ringlab/monitor";
 import { IO_PORT, PHYSICAL_ADDRESS, parseAddressText } from "@ringlab/sdk";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CompareFlags, compareCommand } from "./commands/compare.js";
+import { parseJobs } from "./commands/compare-jobs.js";
 import { disasmCommand } from "./commands/disasm.js";
 import { type RunFlags, runCommand } from "./commands/run.js";
 import { formatConfig } from "./commands/config.js";
@@ -129,7 +130,12 @@ export function buildProgram(version: string, io: Io): Command {
       .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000", onlyOnce("--load"))
       .option("--entry <addr>", "entry point of a --load image, inside it (default: its first byte)", parseAddressOption)
       .option("--rom <file@addr>", "map a ROM image (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
-      .option("--json", "print every run (outcome, instructions, console output, screen, exits) as JSON"),
+      .option("--json", "print every run (outcome, instructions, console output, screen, exits) as JSON")
+      .option(
+        "--jobs <n>",
+        "run the policies in worker threads, n at a time (0 or 'auto': one per core; default 1: one after another, no threads); results are the same",
+        parseJobsOption,
+      ),
     parseNumberOption,
   );
   // compare chooses its policies with --policies; --policy is refused with that hint.
@@ -174,6 +180,15 @@ export function parseAddressOption(value: string): number {
   const r = parseAddressText(value, PHYSICAL_ADDRESS);
   if ("error" in r) throw new InvalidArgumentError(r.error);
   return r.value;
+}
+
+/** Parses `compare --jobs` (see {@link parseJobs}) for commander. */
+function parseJobsOption(value: string): number {
+  try {
+    return parseJobs(value);
+  } catch (e) {
+    throw new InvalidArgumentError((e as Error).message);
+  }
 }
 
 /** Parses an I/O port number for an option (`--post-port`): 0..0xFFFF. */

@@ -13,9 +13,26 @@ export class UserError extends Error {
   }
 }
 
+/**
+ * An error already described (by {@link describeError}) in another thread — a `compare
+ * --jobs` worker — rethrown in the main thread so it ends the command with the same line,
+ * status and (with RINGLAB_DEBUG) stack as it would have there.
+ */
+export class ReportedError extends Error {
+  constructor(
+    readonly line: string,
+    readonly exitCode: number,
+    readonly reportedStack?: string,
+  ) {
+    super(line);
+    this.name = "ReportedError";
+  }
+}
+
 /** The one stderr line and exit status for any error thrown out of a command. */
 export function describeError(e: unknown, debug: boolean): { line: string; exitCode: number; stack?: string } {
   if (e instanceof UserError) return { line: e.message, exitCode: e.exitCode };
+  if (e instanceof ReportedError) return { line: e.line, exitCode: e.exitCode, ...(debug && e.reportedStack ? { stack: e.reportedStack } : {}) };
   if (e instanceof DeviceError) {
     // A third-party plugin's bug is its own; a built-in device's is ringlab's.
     const origin = e.plugin !== undefined ? pluginOrigin(e.plugin) : undefined;

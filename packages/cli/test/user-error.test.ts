@@ -1,6 +1,7 @@
 import { ConfigError, ResourceConflictError } from "@ringlab/sdk";
 import { describe, expect, it } from "vitest";
 import { ExitCode, UserError, describeError } from "../src/index.js";
+import { ReportedError } from "../src/user-error.js";
 
 describe("describeError", () => {
   it("keeps user errors to their message and status", () => {
@@ -21,5 +22,21 @@ describe("describeError", () => {
     expect(quiet.exitCode).toBe(ExitCode.internal);
     expect(quiet.stack).toBeUndefined();
     expect(describeError(e, true).stack).toMatch(/TypeError/);
+  });
+
+  it("repeats an error described in a worker thread as it was described there", () => {
+    const inWorker = describeError(new TypeError("x is undefined"), true);
+    const again = describeError(new ReportedError(inWorker.line, inWorker.exitCode, inWorker.stack), true);
+    expect(again).toEqual(inWorker);
+    expect(again.stack).toContain("TypeError: x is undefined");
+    // Without RINGLAB_DEBUG in this thread, no stack either.
+    expect(describeError(new ReportedError(inWorker.line, inWorker.exitCode, inWorker.stack), false)).toEqual({
+      line: inWorker.line,
+      exitCode: ExitCode.internal,
+    });
+    expect(describeError(new ReportedError("plugins: p.mjs: plugin 'a': boom", ExitCode.plugin), false)).toEqual({
+      line: "plugins: p.mjs: plugin 'a': boom",
+      exitCode: ExitCode.plugin,
+    });
   });
 });

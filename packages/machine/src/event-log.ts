@@ -13,6 +13,20 @@ export interface GuestEvent {
   errorCode: number;
 }
 
+/**
+ * An {@link EventLog} as plain typed arrays, for `postMessage` between threads: each array
+ * holds exactly `count` entries, and their buffers can go in the transfer list
+ * ({@link EventLog.transferList}) so a long log moves without being copied again.
+ */
+export interface EventLogTransfer {
+  count: number;
+  retired: Float64Array<ArrayBuffer>;
+  /** vector | kind << 8 | cs << 16, as the log keeps them. */
+  packed: Float64Array<ArrayBuffer>;
+  eips: Uint32Array<ArrayBuffer>;
+  errors: Int32Array<ArrayBuffer>;
+}
+
 const KINDS: readonly ExitKind[] = ["fault", "trap", "software", "external"];
 const KIND_CODE: Record<ExitKind, number> = { fault: 0, trap: 1, software: 2, external: 3 };
 
@@ -92,13 +106,54 @@ export class EventLog {
       .sort((a, b) => b.count - a.count || a.vector - b.vector);
   }
 
+  /**
+   * The log as plain typed arrays, for sending to another thread (a worker's `postMessage`).
+   * The arrays are copies trimmed to the events logged, so this log stays usable and the
+   * copies' buffers may be transferred. {@link EventLog.fromTransfer} rebuilds the log.
+   */
+  toTransfer(): EventLogTransfer {
+    const n = this.count;
+    return {
+      count: n,
+      retired: this.retired.slice(0, n),
+      packed: this.packed.slice(0, n),
+      eips: this.eips.slice(0, n),
+      errors: this.errors.slice(0, n),
+    };
+  }
+
+  /** The buffers of a {@link EventLogTransfer}: the transfer list for `postMessage`. */
+  static transferList(t: EventLogTransfer): ArrayBuffer[] {
+    return [t.retired.buffer, t.packed.buffer, t.eips.buffer, t.errors.buffer];
+  }
+
+  /**
+   * Rebuilds a log from {@link EventLog.toTransfer}'s form (after `postMessage`), identical
+   * event for event; it takes the arrays over. A form whose arrays are shorter than its
+   * count is refused (RangeError): it was not made by `toTransfer`.
+   */
+  static fromTransfer(t: EventLogTransfer): EventLog {
+    const n = t.count;
+    if (!(Number.isSafeInteger(n) && n >= 0) || [t.retired, t.packed, t.eips, t.errors].some((a) => a.length < n)) {
+      throw new RangeError(`an event log transfer of ${n} events with arrays of ${t.retired.length}, ${t.packed.length}, ${t.eips.length} and ${t.errors.length} entries`);
+    }
+    const log = new EventLog();
+    log.count = n;
+    log.retired = t.retired;
+    log.packed = t.packed;
+    log.eips = t.eips;
+    log.errors = t.errors;
+    return log;
+  }
+
   /** Forgets every event (power-on). */
   clear(): void {
     this.count = 0;
   }
 
   private grow(): void {
-    const n = this.retired.length * 2;
+    // A log rebuilt from an empty transfer has zero-length arrays: start again at 256.
+    const n = Math.max(256, this.retired.length * 2);
     const retired = new Float64Array(n);
     retired.set(this.retired);
     const packed = new Float64Array(n);

@@ -12,7 +12,7 @@ export { formatSize } from "./size-text.js";
 export { DeviceRegistry } from "./device-registry.js";
 export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
 export { Machine, type MachineState } from "./machine.js";
-export { EventLog, type GuestEvent, eventVectorName, formatEvent } from "./event-log.js";
+export { EventLog, type EventLogTransfer, type GuestEvent, eventVectorName, formatEvent } from "./event-log.js";
 export { type LoopContext, MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
 export {
   DEFAULT_DEVICES,

@@ -52,4 +52,35 @@ describe("EventLog", () => {
     log.clear();
     expect(log.length).toBe(0);
   });
+
+  it("crosses a thread boundary as transferable typed arrays and comes back identical", async () => {
+    const { MessageChannel } = await import("node:worker_threads");
+    const log = new EventLog();
+    for (let i = 0; i < 700; i++) log.record(i * 3 + 2 ** 40, (i * 7) & 0xff, i % 4 === 0 ? "fault" : "software", 0xfff0 + (i % 16), 0xfffffff0 + (i % 16), i % 5 ? -1 : 0xffff);
+    const t = log.toTransfer();
+    expect(t.retired.length).toBe(700);
+    const { port1, port2 } = new MessageChannel();
+    const received = new Promise<unknown>((resolve) => port2.once("message", resolve));
+    port1.postMessage(t, EventLog.transferList(t));
+    // Transferred, not copied: the sender's copies are detached.
+    expect(t.retired.byteLength).toBe(0);
+    const back = EventLog.fromTransfer((await received) as Parameters<typeof EventLog.fromTransfer>[0]);
+    port1.close();
+    expect(back.length).toBe(700);
+    expect(back.firstDifference(log)).toBe(-1);
+    for (const i of [0, 1, 355, 699]) expect(back.at(i)).toEqual(log.at(i));
+    // The original log is untouched and both keep growing independently.
+    back.record(1, 0x20, "external", 8, 0x1000, -1);
+    expect(back.firstDifference(log)).toBe(700);
+    expect(log.at(699)).toEqual(back.at(699));
+  });
+
+  it("rebuilds an empty log that can still grow, and refuses a form too short for its count", () => {
+    const empty = EventLog.fromTransfer(new EventLog().toTransfer());
+    expect(empty.length).toBe(0);
+    for (let i = 0; i < 300; i++) empty.record(i, 0x80, "software", 0x1b, i, -1);
+    expect(empty.at(299)).toMatchObject({ instructions: 299, eip: 299 });
+    const t = new EventLog().toTransfer();
+    expect(() => EventLog.fromTransfer({ ...t, count: 3 })).toThrow(RangeError);
+  });
 });

@@ -6,11 +6,17 @@ import { ExitCode } from "../exit-codes.js";
 import { UserError } from "../user-error.js";
 import { groupDigits } from "./monitor-stats.js";
 import { bootMachine, exitStatusOf, type RunFlags, screenOf } from "./run.js";
+import { runInWorkers } from "./compare-jobs.js";
 
 /** Flags of `ringlab compare` besides the machine flags. */
 export interface CompareFlags extends Pick<RunFlags, "load" | "entry" | "rom" | "plugin"> {
   policies?: string;
   json?: boolean;
+  /**
+   * How many policies run at once, each in its own worker thread (`--jobs`, parsed by
+   * {@link parseJobs}). Absent or 1: one after another in this thread.
+   */
+  jobs?: number;
 }
 
 /** One policy's run of the guest: everything the guest could show, and what the monitor did. */
@@ -143,8 +149,14 @@ export async function compareCommand(
   parseNumber: (v: string) => number,
 ): Promise<number> {
   const policies = parsePolicies(flags.policies);
+  // Loaded here even for workers (which load them again): a plugin that cannot load is
+  // reported exactly as without --jobs, before any worker starts.
   const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
-  const runs = policies.map((p) => runUnder(p, config, flags, parseNumber, registry));
+  const jobs = flags.jobs ?? 1;
+  const runs =
+    jobs > 1
+      ? await runInWorkers(policies, config, flags, parseNumber.name, jobs)
+      : policies.map((p) => runUnder(p, config, flags, parseNumber, registry));
   const ref = runs[0]!;
   const diffs = runs.map((r) => (r === ref ? [] : differences(ref, r)));
   const same = diffs.every((d) => d.length === 0);
