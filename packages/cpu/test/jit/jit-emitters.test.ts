@@ -41,6 +41,31 @@ describe("JIT flag conditions", () => {
   }
 });
 
+describe("JIT conditions after every flag-setting ALU operation", () => {
+  // Exhaustive where random blocks are thin: each ADD/ADC/SUB/SBB/CMP/AND on edge operands
+  // with CF in 0 and 1, then each of the 16 Jcc (a block of its own: mov, mov, op, jcc, mov),
+  // against the interpreter. Equal and boundary operands are where a borrow or carry in
+  // decides the condition.
+  const EDGES = [0, 1, 2, 0x7fffffff, 0x80000000, 0xffffffff];
+  const OPS: [string, number][] = [["add", 0x01], ["adc", 0x11], ["sub", 0x29], ["sbb", 0x19], ["cmp", 0x39], ["and", 0x21]];
+  for (const [name, opcode] of OPS) {
+    it(`${name} eax,ebx then every Jcc`, () => {
+      for (const cf of [0, 1])
+        for (const a of EDGES)
+          for (const b of EDGES)
+            for (let cc = 0; cc < 16; cc++) {
+              // mov eax,a; mov ebx,b; op eax,ebx; jcc +5; mov ecx,1 (CF comes in through EFLAGS)
+              const code = [0xb8, ...le32(a), 0xbb, ...le32(b), opcode, 0xd8, 0x70 + cc, 0x05, 0xb9, ...le32(1)];
+              const regs = [0, 0, 0, 0, 0, 0, 0, 0, cf];
+              const x = runCode("interp", code, regs);
+              const y = runCode("jit", code, regs);
+              expect(y.regs[1], `${name} ${a.toString(16)},${b.toString(16)} cf ${cf} cc ${cc}`).toBe(x.regs[1]);
+              expect(y.eflags, `${name} ${a.toString(16)},${b.toString(16)} cf ${cf} cc ${cc}`).toBe(x.eflags);
+            }
+    });
+  }
+});
+
 describe("JIT blocks keep the interpreter's properties", () => {
   it("a condition after SBB sees its borrow in (Linux's 64-bit compare: cmp; sbb; jae)", () => {
     // cmp eax,esi; mov ebx,edx; sbb ebx,edi; jae +5; mov ecx,1 — 0x11000:0 < 0x4000000:0,
