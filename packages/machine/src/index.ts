@@ -21,8 +21,6 @@ export {
   type MachineConfig,
   type MachineConfigInput,
   type LayoutRegionInput,
-  MONITOR_POLICIES,
-  type MonitorPolicyName,
   deviceEntries,
   layoutRegionSchema,
   machineConfigSchema,

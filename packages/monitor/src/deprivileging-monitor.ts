@@ -11,7 +11,7 @@ import {
 } from "@ringlab/cpu";
 import { CodeScanner } from "./code-scanner.js";
 import { type ExitCount, type ExitReason, ExitStats } from "./exit-stats.js";
-import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
+import type { MonitorCounters, MonitorPolicy } from "./monitor-policy.js";
 import { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
 import { canDeprivilege, MONITOR_IDT_BASE, MONITOR_IDT_LIMIT, VirtualState } from "./virtual-state.js";
 
@@ -25,7 +25,7 @@ const ROW_CACHE_LIMIT = 4096;
 
 /** How a deprivileging policy runs the guest kernel. */
 export interface DeprivilegeOptions {
-  readonly name: Exclude<PolicyName, "pure">;
+  readonly name: "scan-patch" | "pvi";
   /** The ring the guest's ring 0 runs in: 1 (ring compression) or 3 (PVI needs CPL 3). */
   readonly kernelRing: 1 | 3;
   /** Run the guest kernel with CR4.PVI, so its CLI/STI change VIF instead of exiting. */
@@ -61,7 +61,7 @@ export interface DeprivilegeOptions {
  * `pure`.
  */
 export class DeprivilegingMonitor implements MonitorPolicy {
-  readonly name: Exclude<PolicyName, "pure">;
+  readonly name: "scan-patch" | "pvi";
   readonly description: string;
   readonly stats = new ExitStats();
   private readonly v = new VirtualState();
