@@ -63,7 +63,7 @@ export interface DeprivilegeOptions {
 export class DeprivilegingMonitor implements MonitorPolicy {
   readonly name: "scan-patch" | "pvi";
   readonly description: string;
-  readonly stats = new ExitStats();
+  readonly stats: ExitStats;
   private readonly v = new VirtualState();
   private readonly scanner: CodeScanner;
   /** True while the CPU holds the deprivileged view (the guest runs directly). */
@@ -89,6 +89,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     private readonly options: DeprivilegeOptions,
   ) {
     this.name = options.name;
+    this.stats = new ExitStats(() => cpu.clock.instructions);
     this.description =
       `guest ring 0 runs in ring ${options.kernelRing}${options.pvi ? " with CR4.PVI (CLI/STI change VIF)" : ""}; ` +
       (options.patch ? "sensitive instructions patched before they run" : "sensitive instructions NOT patched (--no-patch)");

@@ -4,6 +4,7 @@
  * CR4.PVI) — and the exit statistics each keeps.
  */
 export { type ExitCount, type ExitReason, EXIT_REASONS, ExitStats } from "./exit-stats.js";
+export { ExitTimeline, type ExitTimelineData } from "./exit-timeline.js";
 export { type MonitorCounters, type MonitorPolicy } from "./monitor-policy.js";
 export {
   definePolicy,
