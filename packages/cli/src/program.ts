@@ -147,7 +147,8 @@ export function buildProgram(version: string, io: Io): Command {
       .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000", onlyOnce("--load"))
       .option("--entry <addr>", "entry point of a --load image, inside it (default: its first byte)", parseAddressOption)
       .option("--rom <file@addr>", "map a ROM image (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
-      .option("--json", "print every run (outcome, instructions, console output, screen, exits) as JSON")
+      .option("--json", "print every run (outcome, instructions, console output, screen, exits, exit timeline) as JSON")
+      .option("--html <file>", "also write the comparison as one self-contained HTML page (verdict, table, charts of exits by reason and over the run)", pathOption("report.html"))
       .option(
         "--jobs <n>",
         "run the policies in worker threads, n at a time (0 or 'auto': one per core; default 1: one after another, no threads); results are the same",
@@ -160,7 +161,7 @@ export function buildProgram(version: string, io: Io): Command {
   compare.action(async (kernel: string | undefined, opts: CompareFlags & MachineFlags) => {
     if (opts.policy !== undefined) throw new UserError("--policy: compare runs several policies; choose them with --policies");
     const config = resolveRunConfig(opts, kernel);
-    const status = await compareCommand(config, opts, io, parseAddressOption);
+    const status = await compareCommand(config, opts, { stdout: (t) => io.stdout(t), version }, parseAddressOption);
     throw new RunFinished(status);
   });
 

@@ -21,11 +21,13 @@ import { fileURLToPath } from "node:url";
  * - `gcc-m32`: a C compiler that builds and runs 32-bit x86 programs on this host (Debian's
  *   `gcc-multilib`), so that the host's own x87 can answer: `$RINGLAB_X87_GCC`, else `gcc`.
  * - `gdb`: GNU gdb (Debian's `gdb`), for the GDB stub's end-to-end test: `$RINGLAB_GDB`, else `gdb` on PATH.
+ * - `chromium`: a headless Chromium (Debian's `chromium`) that renders `compare --html`
+ *   reports: `$RINGLAB_CHROMIUM`, else `chromium` on PATH.
  * - `guests`: the third-party guests scripts/fetch-guests.sh fetches from Debian (the Linux
  *   kernel and its busybox initramfs, memtest86+, SeaBIOS) into `$RINGLAB_GUESTS_DIR`,
  *   default `.guests/` in the repository.
  */
-export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "gdb" | "guests";
+export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "gdb" | "chromium" | "guests";
 
 /** What the project knows about an extra, whether or not this machine has it. */
 export interface ExtraInfo {
@@ -112,6 +114,13 @@ export const EXTRAS: readonly ExtraInfo[] = [
     install: "apt-get install -y gdb",
     variable: "RINGLAB_GDB",
     unlocks: "the GDB stub end to end: Debian's gdb in batch mode against `ringlab run --gdb` under every policy (test/gdb.test.ts)",
+  },
+  {
+    name: "chromium",
+    title: "Chromium",
+    install: "apt-get install -y chromium",
+    variable: "RINGLAB_CHROMIUM",
+    unlocks: "rendering `ringlab compare --html` reports in a real browser, headless, and checking the charts appear (packages/cli/test/compare-html.test.ts)",
   },
   {
     name: "guests",
@@ -305,6 +314,7 @@ const probes: Record<ExtraName, (info: ExtraInfo) => Extra> = {
   bochs: (info) => probeTool(info, "bochs", ["--help"], () => undefined),
   "gcc-m32": probeGccM32,
   gdb: (info) => probeTool(info, "gdb", ["--version"], (v) => (/^GNU gdb/.test(v) ? undefined : `not GNU gdb (${v})`)),
+  chromium: (info) => probeTool(info, "chromium", ["--version"], (v) => (/Chromium \d+/.test(v) ? undefined : `not Chromium (${v})`)),
   guests: probeGuests,
 };
 

@@ -1,4 +1,5 @@
-import { BUILTIN_POLICY_NAMES, EXIT_REASONS, type ExitReason, type MonitorCounters, type PolicyRegistry } from "@ringlab/monitor";
+import { BUILTIN_POLICY_NAMES, EXIT_REASONS, type ExitReason, type ExitTimelineData, type MonitorCounters, type PolicyRegistry } from "@ringlab/monitor";
+import { writeFileSync } from "node:fs";
 import { type EventLog, type RunOutcome, formatEvent } from "@ringlab/machine";
 import { checkPolicySpec, type PolicySpec, parsePolicySpec } from "../config/policy-spec.js";
 import { type Registries, loadPlugins } from "../plugins/load-plugins.js";
@@ -13,6 +14,8 @@ import { runInWorkers } from "./compare-jobs.js";
 export interface CompareFlags extends Pick<RunFlags, "load" | "entry" | "rom" | "plugin"> {
   policies?: string;
   json?: boolean;
+  /** `--html FILE`: also write the comparison as a self-contained HTML report. */
+  html?: string;
   /**
    * How many policies run at once, each in its own worker thread (`--jobs`, parsed by
    * {@link parseJobs}). Absent or 1: one after another in this thread.
@@ -40,6 +43,8 @@ export interface PolicyRun {
   counters: MonitorCounters;
   exits: number;
   exitsByReason: Partial<Record<ExitReason, number>>;
+  /** When the exits happened (by reason, per bucket of retired instructions), for policies that keep it. */
+  timeline: ExitTimelineData | null;
   /** Host time the run took, in milliseconds (varies from run to run; for a rough idea only). */
   hostMs: number;
 }
@@ -146,6 +151,7 @@ export function runUnder(
     counters: m.counters(),
     exits: m.stats.total,
     exitsByReason: m.stats.byReason(),
+    timeline: m.stats.timeline?.data() ?? null,
     hostMs,
   };
 }
@@ -158,7 +164,7 @@ export function runUnder(
 export async function compareCommand(
   config: RunConfig,
   flags: CompareFlags,
-  io: { stdout(s: string): void },
+  io: { stdout(s: string): void; version: string },
   parseNumber: (v: string) => number,
 ): Promise<number> {
   // Loaded here even for workers (which load them again): a plugin that cannot load is
@@ -173,6 +179,15 @@ export async function compareCommand(
   const ref = runs[0]!;
   const diffs = runs.map((r) => (r === ref ? [] : differences(ref, r)));
   const same = diffs.every((d) => d.length === 0);
+  if (flags.html !== undefined) {
+    const { compareHtml } = await import("../report/compare-html.js");
+    const html = await compareHtml({ guest: guestName(config, flags), version: io.version, indistinguishable: same, runs, differences: diffs, table: comparisonTable(runs) });
+    try {
+      writeFileSync(flags.html, html);
+    } catch (e) {
+      throw new UserError(`--html: cannot write ${flags.html} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.cannotWrite);
+    }
+  }
   if (flags.json) {
     io.stdout(
       JSON.stringify(
@@ -191,7 +206,13 @@ export async function compareCommand(
   return same ? 0 : ExitCode.policiesDiffer;
 }
 
-function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean): string {
+/** The guest as the command line named it: the kernel, the --load image, or the bundled demo. */
+function guestName(config: RunConfig, flags: CompareFlags): string {
+  return config.kernel.file ?? flags.load ?? (flags.rom?.length ? `ROM ${flags.rom.join(", ")}` : "the bundled demo guest");
+}
+
+/** The per-policy table, header first: what the text and HTML reports show. */
+function comparisonTable(runs: PolicyRun[]): string[][] {
   const ref = runs[0]!;
   const table: string[][] = [["policy", "outcome", "instructions", "direct", "exits", "events", "console", "screen", "host time"]];
   for (const [i, r] of runs.entries()) {
@@ -208,7 +229,12 @@ function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean):
       `${(r.hostMs / 1000).toFixed(2)} s`,
     ]);
   }
-  const lines = [...alignColumns(table), ""];
+  return table;
+}
+
+function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean): string {
+  const ref = runs[0]!;
+  const lines = [...alignColumns(comparisonTable(runs)), ""];
   const reasons = EXIT_REASONS.filter((reason) => runs.some((r) => (r.exitsByReason[reason] ?? 0) > 0));
   if (reasons.length > 0) {
     const byReason: string[][] = [["exits by reason", ...runs.map((r) => r.policy)]];
