@@ -255,6 +255,25 @@ describe("ringlab run --gdb with malformed input on the wire", () => {
     expect(end.stderr).not.toMatch(/disconnected/); // a detach is not a vanishing client
   });
 
+  it("SIGINT and SIGTERM end the run while gdb holds the guest, or while it waits for gdb", async () => {
+    // Held by a connected client: the signal still ends the run, with the shell's status.
+    const held = startRinglab(["--gdb-wait", POLLED]);
+    const c = await RawClient.open(await held.port);
+    c.packet("?");
+    await c.waitFor(/\$T05/);
+    held.child.kill("SIGINT");
+    const a = await held.done;
+    expect(a.stderr).toMatch(/ringlab: interrupted by SIGINT after 0 instructions\n$/);
+    expect(a.status).toBe(130);
+    // Waiting for a debugger that never comes.
+    const waiting = startRinglab(["--gdb-wait", POLLED]);
+    await waiting.port;
+    waiting.child.kill("SIGTERM");
+    const b = await waiting.done;
+    expect(b.stderr).toMatch(/ringlab: interrupted by SIGTERM after 0 instructions\n$/);
+    expect(b.status).toBe(143);
+  });
+
   it("refuses a non-loopback --gdb host and a bad port with one line (usage status)", async () => {
     for (const [arg, why] of [
       ["0.0.0.0:1234", /--gdb.*expected a loopback host .*got '0\.0\.0\.0'/],

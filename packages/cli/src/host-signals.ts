@@ -15,12 +15,17 @@ export class HostSignals {
   received: "SIGINT" | "SIGTERM" | undefined;
   private readonly handlers: [NodeJS.Signals, () => void][] = [];
 
-  constructor(machine: Machine) {
+  /**
+   * @param onSignal Also told of the first signal: a run the machine loop does not drive
+   *   (`--gdb`, where the debugger may hold the guest) ends through it.
+   */
+  constructor(machine: Machine, onSignal?: (name: "SIGINT" | "SIGTERM") => void) {
     for (const name of ["SIGINT", "SIGTERM"] as const) {
       const handler = () => {
         if (this.received) process.exit(STATUS[this.received]);
         this.received = name;
         machine.stop(`interrupted by ${name}`); // for a run still in progress (an awaited one)
+        onSignal?.(name);
       };
       process.on(name, handler);
       this.handlers.push([name, handler]);

@@ -138,6 +138,14 @@ export class MachineDebugTarget implements DebugTarget {
     this.end({ kind: "stopped", reason: GDB_KILL_REASON });
   }
 
+  /**
+   * The host ends the run (Ctrl-C, `kill` on ringlab itself) whether gdb holds the guest or
+   * it runs free: the outcome is `stopped` with `reason`, and gdb is told the run ended.
+   */
+  stop(reason: string): void {
+    this.end({ kind: "stopped", reason });
+  }
+
   private end(o: RunOutcome): void {
     if (this.state === "ended") return;
     this.state = "ended";

@@ -239,10 +239,19 @@ export async function runCommand(
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
-  const signals = new HostSignals(machine);
+  let stopGdbRun: ((reason: string) => void) | undefined;
+  const signals = new HostSignals(machine, (name) => stopGdbRun?.(`interrupted by ${name}`));
   try {
     outcome = flags.gdb
-      ? await runUnderGdb(machine, { address: flags.gdb, wait: flags.gdbWait === true, statusOf: exitStatusOf, stderr: io.stderr, quitRequested: () => terminal?.quitRequested === true })
+      ? await runUnderGdb(machine, {
+          address: flags.gdb,
+          wait: flags.gdbWait === true,
+          statusOf: exitStatusOf,
+          stderr: io.stderr,
+          quitRequested: () => terminal?.quitRequested === true,
+          hostStop: (stop) => (stopGdbRun = stop),
+          flush: () => io.flushStdout?.(),
+        })
       : await runInSlices(machine, terminal, () => io.flushStdout?.(), () => signals.received);
   } finally {
     signals.dispose();

@@ -15,6 +15,10 @@ export interface GdbServeOptions {
   stderr(text: string): void;
   /** True once the user asked to quit on a serial terminal (Ctrl-A x). */
   quitRequested?: () => boolean;
+  /** Given the function that ends the run from the host (a signal), held or running free. */
+  hostStop?: (stop: (reason: string) => void) => void;
+  /** Passes on the guest's buffered output (called every 50 ms while the run lasts). */
+  flush?: () => void;
 }
 
 function listen(server: Server, address: GdbAddress): Promise<void> {
@@ -77,6 +81,10 @@ export async function runUnderGdb(machine: Machine, options: GdbServeOptions): P
     });
   });
 
+  options.hostStop?.((reason) => target.stop(reason));
+  // The guest's output is buffered (ProcessOutput); while gdb holds the guest no write comes
+  // to flush it, so it is passed on at least every 50 ms.
+  const flusher = options.flush ? setInterval(options.flush, 50) : undefined;
   if (!options.wait) target.runFree();
   try {
     const outcome = await target.finished;
@@ -88,6 +96,7 @@ export async function runUnderGdb(machine: Machine, options: GdbServeOptions): P
     }
     return outcome;
   } finally {
+    if (flusher !== undefined) clearInterval(flusher);
     server.close();
   }
 }
