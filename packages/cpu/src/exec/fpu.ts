@@ -238,6 +238,16 @@ for (let k = 0; k < FORMS.length; k++) {
     (isControl(esc, reg, mem, rm) ? FORM_CONTROL : 0);
 }
 
+/**
+ * The offset of the instruction being executed, for FIP: the run loop has already advanced
+ * EIP past it (wrapping at the code segment's offset size), and does not publish the
+ * instruction's own offset except on a fault.
+ */
+export function insnOffset(cpu: Cpu, i: Insn): number {
+  const ip = cpu.eip - i.len;
+  return cpu.code32 ? ip >>> 0 : ip & 0xffff;
+}
+
 export function fpuEscape(cpu: Cpu, i: Insn): void {
   const esc = i.opcode - 0xd8;
   const reg = i.reg;
@@ -249,7 +259,7 @@ export function fpuEscape(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (f.pending && !(form & FORM_NON_WAITING)) reportPending(cpu);
   if (!(form & FORM_CONTROL)) {
-    f.fip = cpu.insnEip;
+    f.fip = insnOffset(cpu, i);
     f.fcs = cpu.segSel[CS]!;
     f.fop = (esc << 8) | (i.modrm & 0xff);
     if (mem) {
