@@ -10,7 +10,7 @@ import { fpuEscape, insnOffset } from "./fpu.js";
 /**
  * Pre-decoded handlers for the x87 register forms that floating-point loops are made of
  * (FLD ST(i), FXCH, FST/FSTP ST(i), FADD/FSUB/FSUBR/FMUL between registers with and without
- * pop, FCOM/FCOMP ST(i), FNSTSW AX). The decoder picks one per (escape, ModRM) once
+ * pop, FCOM/FCOMP ST(i), FCOMPP, FNSTSW AX). The decoder picks one per (escape, ModRM) once
  * ({@link selectX87}), so running the instruction again decodes nothing; each handler does the
  * common case inline — no #NM condition, no pending exception, operands in use and (for the
  * arithmetic) normal with a normal result — and otherwise calls the general escape handler
@@ -220,6 +220,25 @@ function fcomSti(cpu: Cpu, i: Insn): void {
   fpuEscape(cpu, i);
 }
 
+/** DE D9: FCOMPP of two normal operands, then two pops. */
+function fcompp(cpu: Cpu, i: Insn): void {
+  const f = cpu.fpu;
+  if (!slow(cpu, f)) {
+    const p0 = f.top;
+    const p1 = (p0 + 1) & 7;
+    if (((f.empty >> p0) & 1) === 0 && ((f.empty >> p1) & 1) === 0 && normalReg(f, p0) && normalReg(f, p1)) {
+      const { sgn, ex, hi, lo } = f;
+      const c = compareWords(sgn[p0]!, ex[p0]!, hi[p0]!, lo[p0]!, sgn[p1]!, ex[p1]!, hi[p1]!, lo[p1]!);
+      lastInsn(cpu, f, i, 6);
+      f.sw = (f.sw & ~(C0 | C1 | C2 | C3)) | (c === 0 ? C3 : c < 0 ? C0 : 0);
+      f.empty |= (1 << p0) | (1 << p1);
+      f.top = (p0 + 2) & 7;
+      return;
+    }
+  }
+  fpuEscape(cpu, i);
+}
+
 /** DF E0: FNSTSW AX — a non-waiting control instruction: only #NM stops it. */
 function fnstswAx(cpu: Cpu, i: Insn): void {
   if ((cpu.cr0 & (CR0_EM | CR0_TS)) !== 0) return fpuEscape(cpu, i);
@@ -239,7 +258,9 @@ export function selectX87(i: Insn): Handler {
     case 0xd9:
       return reg === 0 ? fldSti : reg === 1 ? fxchSti : fpuEscape;
     case 0xdc:
+      return reg === 0 || reg === 1 || reg === 4 || reg === 5 ? arithSti : fpuEscape;
     case 0xde:
+      if (reg === 3 && (i.modrm & 7) === 1) return fcompp;
       return reg === 0 || reg === 1 || reg === 4 || reg === 5 ? arithSti : fpuEscape;
     case 0xdd:
       return reg === 2 || reg === 3 ? fstSti : fpuEscape;
