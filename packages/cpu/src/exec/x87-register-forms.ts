@@ -87,7 +87,7 @@ function copyReg(f: X87State, d: number, s: number): void {
 }
 
 /** D8 C0-CF, E0-EF: ST(0) = ST(0) op ST(i) (FADD, FMUL, FSUB, FSUBR). */
-function arithSt0(cpu: Cpu, i: Insn): void {
+export function arithSt0(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p0 = f.top;
@@ -109,7 +109,7 @@ function arithSt0(cpu: Cpu, i: Insn): void {
  * DC/DE C0-CF, E0-EF: ST(i) = ST(i) op ST(0), popping for DE (SUB/SUBR swap roles in this
  * half of the map: SDM vol.2 table A-10, as fpu.ts's `reg ^ 1`).
  */
-function arithSti(cpu: Cpu, i: Insn): void {
+export function arithSti(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p0 = f.top;
@@ -134,7 +134,7 @@ function arithSti(cpu: Cpu, i: Insn): void {
 }
 
 /** D9 C0-C7: FLD ST(i) — any class (a register load raises nothing); ST(7) must be empty. */
-function fldSti(cpu: Cpu, i: Insn): void {
+export function fldSti(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p = (f.top - 1) & 7; // ST(7), the new ST(0)
@@ -151,7 +151,7 @@ function fldSti(cpu: Cpu, i: Insn): void {
 }
 
 /** D9 C8-CF: FXCH ST(i) with both in use. */
-function fxchSti(cpu: Cpu, i: Insn): void {
+export function fxchSti(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p0 = f.top;
@@ -197,7 +197,7 @@ function fstSti(cpu: Cpu, i: Insn): void {
 }
 
 /** D8 D0-DF: FCOM/FCOMP ST(i) of two normal operands (no exception possible: compare.ts). */
-function fcomSti(cpu: Cpu, i: Insn): void {
+export function fcomSti(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p0 = f.top;
