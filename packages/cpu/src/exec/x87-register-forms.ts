@@ -3,7 +3,7 @@ import type { Handler, Insn } from "../decode/insn.js";
 import { CS } from "../state/registers.js";
 import { setReg16 } from "./operand.js";
 import { C0, C1, C2, C3, EXC_MASK } from "../fpu/exceptions.js";
-import { addWords, compareWords, FAST_NONE, fastOut, mulWords } from "../fpu/fast-normal.js";
+import { addWords, compareWords, FAST_NONE, fastOut, mulWords, roundWords } from "../fpu/fast-normal.js";
 import { SW_B, SW_ES, type X87State } from "../fpu/x87-state.js";
 import { fpuEscape, insnOffset } from "./fpu.js";
 
@@ -44,30 +44,76 @@ function arithStatus(f: X87State, s: number): void {
   f.sw = sw;
 }
 
-/** Physical register p is normal: exponent 1..7FFE with J set (fast-normal.ts's `normal`). */
-function normalReg(f: X87State, p: number): boolean {
+/** 1 for a normal register, 0 for a zero (either sign), -1 for any other class. */
+function regClass(f: X87State, p: number): number {
   const e = f.ex[p]!;
-  return e !== 0 && e !== 0x7fff && f.hi[p]! < 0; // J is hi's sign bit (x87-state.ts)
+  if (e === 0) return f.hi[p]! === 0 && f.lo[p]! === 0 ? 0 : -1;
+  return e !== 0x7fff && f.hi[p]! < 0 ? 1 : -1; // J is hi's sign bit (x87-state.ts)
 }
 
 /**
  * R[x] ∘ R[y] (physical registers) by fpu.ts's ARITH numbering (0 FADD x+y, 1 FMUL, 4 FSUB
- * x-y, 5 FSUBR y-x) into fastOut, or FAST_NONE: the same fast-normal arithmetic arith.ts
- * tries first for two normal operands.
+ * x-y, 5 FSUBR y-x) into fastOut, or FAST_NONE. Two normal operands: the same fast-normal
+ * arithmetic arith.ts tries first. A zero with a normal or zero operand (a loop's first
+ * pass starts from z = 0): what arith.ts's exact path gives for it, without exception —
+ * FMUL a zero signed by the XOR of the signs (SDM vol.2 FMUL table); FADD/FSUB two zeros
+ * +0, or -0 when both are -0 or when rounding down with different signs (vol.1 §4.8.3.2);
+ * a zero and a normal value, the normal one rounded once to the precision control (as
+ * addFinite does).
  */
 function fastOp(f: X87State, op: number, x: number, y: number): number {
-  if (!normalReg(f, x) || !normalReg(f, y)) return FAST_NONE;
+  const cx = regClass(f, x);
+  const cy = regClass(f, y);
+  if (cx < 0 || cy < 0) return FAST_NONE;
   const { sgn, ex, hi, lo } = f;
-  switch (op) {
-    case 0:
-      return addWords(sgn[x]!, ex[x]!, hi[x]!, lo[x]!, sgn[y]!, ex[y]!, hi[y]!, lo[y]!, f.cw);
-    case 1:
-      return mulWords(sgn[x]!, ex[x]!, hi[x]!, lo[x]!, sgn[y]!, ex[y]!, hi[y]!, lo[y]!, f.cw);
-    case 4:
-      return addWords(sgn[x]!, ex[x]!, hi[x]!, lo[x]!, sgn[y]! ^ 1, ex[y]!, hi[y]!, lo[y]!, f.cw);
-    default:
-      return addWords(sgn[y]!, ex[y]!, hi[y]!, lo[y]!, sgn[x]! ^ 1, ex[x]!, hi[x]!, lo[x]!, f.cw);
+  if (cx === 1 && cy === 1) {
+    switch (op) {
+      case 0:
+        return addWords(sgn[x]!, ex[x]!, hi[x]!, lo[x]!, sgn[y]!, ex[y]!, hi[y]!, lo[y]!, f.cw);
+      case 1:
+        return mulWords(sgn[x]!, ex[x]!, hi[x]!, lo[x]!, sgn[y]!, ex[y]!, hi[y]!, lo[y]!, f.cw);
+      case 4:
+        return addWords(sgn[x]!, ex[x]!, hi[x]!, lo[x]!, sgn[y]! ^ 1, ex[y]!, hi[y]!, lo[y]!, f.cw);
+      default:
+        return addWords(sgn[y]!, ex[y]!, hi[y]!, lo[y]!, sgn[x]! ^ 1, ex[x]!, hi[x]!, lo[x]!, f.cw);
+    }
   }
+  if (op === 1) return zeroOut(sgn[x]! ^ sgn[y]!);
+  // A + (-1)^sb × |B|.
+  const a = op === 5 ? y : x;
+  const b = op === 5 ? x : y;
+  const sa = sgn[a]!;
+  const sb = op === 0 ? sgn[b]! : sgn[b]! ^ 1;
+  if ((op === 5 ? cy : cx) === 0) {
+    if ((op === 5 ? cx : cy) === 0) return zeroOut(sa === sb ? sa : ((f.cw >> 10) & 3) === 1 ? 1 : 0);
+    return roundWords(sb, ex[b]!, hi[b]!, lo[b]!, f.cw);
+  }
+  return roundWords(sa, ex[a]!, hi[a]!, lo[a]!, f.cw);
+}
+
+/** A zero of sign s into fastOut; no status bits. */
+function zeroOut(s: number): number {
+  fastOut[0] = s;
+  fastOut[1] = 0;
+  fastOut[2] = 0;
+  fastOut[3] = 0;
+  return 0;
+}
+
+/**
+ * The order of R[p] and R[q] when each is normal or zero (-1, 0, 1: FCOM's relation, which
+ * raises nothing for these classes, compare.ts), or 2 when the general path must decide.
+ */
+function compareRegs(f: X87State, p: number, q: number): number {
+  const cp = regClass(f, p);
+  const cq = regClass(f, q);
+  if (cp < 0 || cq < 0) return 2;
+  const { sgn, ex, hi, lo } = f;
+  if (cp === 1 && cq === 1) return compareWords(sgn[p]!, ex[p]!, hi[p]!, lo[p]!, sgn[q]!, ex[q]!, hi[q]!, lo[q]!);
+  // A zero: compare the values' signs (zero counts as 0 whatever its sign).
+  const vp = cp === 0 ? 0 : sgn[p]! ? -1 : 1;
+  const vq = cq === 0 ? 0 : sgn[q]! ? -1 : 1;
+  return vp === vq ? 0 : vp < vq ? -1 : 1;
 }
 
 /** Physical register p = fastOut (its tag is already "in use"). */
@@ -196,16 +242,15 @@ function fstSti(cpu: Cpu, i: Insn): void {
   fpuEscape(cpu, i);
 }
 
-/** D8 D0-DF: FCOM/FCOMP ST(i) of two normal operands (no exception possible: compare.ts). */
+/** D8 D0-DF: FCOM/FCOMP ST(i) of normal or zero operands (no exception possible: compare.ts). */
 export function fcomSti(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p0 = f.top;
     const pi = (p0 + i.modrm) & 7;
     if (((f.empty >> p0) & 1) === 0 && ((f.empty >> pi) & 1) === 0) {
-      if (normalReg(f, p0) && normalReg(f, pi)) {
-        const { sgn, ex, hi, lo } = f;
-        const c = compareWords(sgn[p0]!, ex[p0]!, hi[p0]!, lo[p0]!, sgn[pi]!, ex[pi]!, hi[pi]!, lo[pi]!);
+      const c = compareRegs(f, p0, pi);
+      if (c !== 2) {
         lastInsn(cpu, f, i, 0);
         // conditionCodes(): greater 0, less C0, equal C3 (compare.ts).
         f.sw = (f.sw & ~(C0 | C1 | C2 | C3)) | (c === 0 ? C3 : c < 0 ? C0 : 0);
@@ -220,15 +265,14 @@ export function fcomSti(cpu: Cpu, i: Insn): void {
   fpuEscape(cpu, i);
 }
 
-/** DE D9: FCOMPP of two normal operands, then two pops. */
+/** DE D9: FCOMPP of normal or zero operands, then two pops. */
 function fcompp(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (!slow(cpu, f)) {
     const p0 = f.top;
     const p1 = (p0 + 1) & 7;
-    if (((f.empty >> p0) & 1) === 0 && ((f.empty >> p1) & 1) === 0 && normalReg(f, p0) && normalReg(f, p1)) {
-      const { sgn, ex, hi, lo } = f;
-      const c = compareWords(sgn[p0]!, ex[p0]!, hi[p0]!, lo[p0]!, sgn[p1]!, ex[p1]!, hi[p1]!, lo[p1]!);
+    const c = ((f.empty >> p0) & 1) === 0 && ((f.empty >> p1) & 1) === 0 ? compareRegs(f, p0, p1) : 2;
+    if (c !== 2) {
       lastInsn(cpu, f, i, 6);
       f.sw = (f.sw & ~(C0 | C1 | C2 | C3)) | (c === 0 ? C3 : c < 0 ? C0 : 0);
       f.empty |= (1 << p0) | (1 << p1);

@@ -135,6 +135,16 @@ function roundNormal(sign: number, exp: number, w3: number, w2: number, w1: numb
   return PE | C1;
 }
 
+/**
+ * A normal value (sign, biased exponent, significand halves as int32 patterns) rounded to the
+ * precision control, into {@link fastOut}: what FADD/FSUB of it and a zero gives (arith.ts's
+ * addFinite rounds the non-zero operand once). Status bits, or FAST_NONE (a round-up past the
+ * largest finite value).
+ */
+export function roundWords(sign: number, exp: number, hi: number, lo: number, cw: number): number {
+  return roundNormal(sign, exp, hi | 0, lo | 0, 0, 0, cw);
+}
+
 /** The Result of a raw entry point's answer (null: the exact path decides). */
 function asResult(sw: number): Result | null {
   return sw === FAST_NONE ? null : { value: new F80(fastOut[0]!, fastOut[1]!, fastOut[2]! >>> 0, fastOut[3]! >>> 0), sw };
