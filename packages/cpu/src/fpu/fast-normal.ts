@@ -145,6 +145,38 @@ export function roundWords(sign: number, exp: number, hi: number, lo: number, cw
   return roundNormal(sign, exp, hi | 0, lo | 0, 0, 0, cw);
 }
 
+/**
+ * {@link roundNormal} for the control word FNINIT leaves (PC = 64 bits, RC = nearest): small
+ * enough for V8 to inline into the arithmetic, which the general one is not. Words as int32
+ * patterns, as there.
+ */
+function roundNearest64(sign: number, exp: number, w3: number, w2: number, w1: number, w0: number): number {
+  if (exp < 1 || exp > EXP_MAX - 1) return FAST_NONE;
+  const r = w1 >>> 0;
+  if (r === 0 && w0 === 0) {
+    out(sign, exp, w3, w2);
+    return 0;
+  }
+  // Round bit and sticky below w2 bit 0: up above half, or at half when odd (ties to even).
+  if (r < 0x80000000 || (r === 0x80000000 && w0 === 0 && (w2 & 1) === 0)) {
+    out(sign, exp, w3, w2);
+    return PE;
+  }
+  let lo = (w2 >>> 0) + 1;
+  let hi = w3 >>> 0;
+  if (lo >= TWO32) {
+    lo = 0;
+    hi += 1;
+    if (hi >= TWO32) {
+      hi = J_HI;
+      exp += 1;
+      if (exp > EXP_MAX - 1) return FAST_NONE;
+    }
+  }
+  out(sign, exp, hi, lo);
+  return PE | C1;
+}
+
 /** The Result of a raw entry point's answer (null: the exact path decides). */
 function asResult(sw: number): Result | null {
   return sw === FAST_NONE ? null : { value: new F80(fastOut[0]!, fastOut[1]!, fastOut[2]! >>> 0, fastOut[3]! >>> 0), sw };
@@ -286,6 +318,7 @@ export function addWords(sa: number, ea: number, ah: number, al: number, sb: num
       exp -= z;
     }
   }
+  if ((cw & 0x0f00) === 0x0300) return roundNearest64(sa, exp, w3 | 0, w2 | 0, w1 | 0, w0 | 0);
   return roundNormal(sa, exp, w3 | 0, w2 | 0, w1 | 0, w0 | 0, cw);
 }
 
@@ -343,6 +376,7 @@ export function mulWords(sa: number, ea: number, ah: number, al: number, sb: num
     w1 = ((w1 << 1) | (w0 >>> 31)) >>> 0;
     w0 = (w0 << 1) >>> 0;
   }
+  if ((cw & 0x0f00) === 0x0300) return roundNearest64(sa ^ sb, exp, w3 | 0, w2 | 0, w1 | 0, w0 | 0);
   return roundNormal(sa ^ sb, exp, w3 | 0, w2 | 0, w1 | 0, w0 | 0, cw);
 }
 
