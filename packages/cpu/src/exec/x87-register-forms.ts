@@ -13,10 +13,13 @@ import { fpuEscape, insnOffset } from "./fpu.js";
  * pop, FCOM/FCOMP ST(i), FCOMPP, FNSTSW AX). The decoder picks one per (escape, ModRM) once
  * ({@link selectX87}), so running the instruction again decodes nothing; each handler does the
  * common case inline — no #NM condition, no pending exception, operands in use and (for the
- * arithmetic) normal with a normal result — and otherwise calls the general escape handler
+ * arithmetic and comparisons) normal or zero, with a normal or zero result — and otherwise
+ * calls the general escape handler
  * ({@link fpuEscape}) *before changing any state*, so everything it does not do itself
  * (stack faults, specials, denormals, unmasked-exception reporting, #NM) is decided exactly as
- * before. The arithmetic is fast-normal.ts's, the same the general path runs first.
+ * before. The arithmetic is fast-normal.ts's, the same the general path runs first; the
+ * decode-time choice also puts the hottest of these in the run loop's direct-dispatch switch
+ * (decode/hot-handlers.ts).
  *
  * What each fast case writes is what fpu.ts writes for it: FIP/FCS/FOP (these are not control
  * instructions, SDM vol.1 §8.1.8), C1 cleared or "rounded up", PE (with ES and B when PE is
