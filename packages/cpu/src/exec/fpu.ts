@@ -5,7 +5,7 @@ import { MF, NM, UD } from "../exceptions/vectors.js";
 import { CS } from "../state/registers.js";
 import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
 import { effOffset, setReg16 } from "./operand.js";
-import { abs, f80, fromBits, INDEFINITE, negate, POS_ZERO, toBits, type F80 } from "../fpu/float80.js";
+import { abs, F80, f80, fromBits, INDEFINITE, negate, POS_ZERO, toBits } from "../fpu/float80.js";
 import { C0, C1, C2, C3, EXC_MASK, IE, type Result } from "../fpu/exceptions.js";
 import { fadd, fdiv, fmul, fprem, fprem1, frndint, fscale, fsqrt, fsub, fxtract } from "../fpu/arith.js";
 import { fromBcd, fromIeee, fromInt, toBcd, toIeee, toInt, widenIeee } from "../fpu/convert.js";
@@ -126,6 +126,10 @@ function comi(cpu: Cpu, f: X87State, i: number, quiet: boolean, pop: boolean): v
  * (`w0` the low dword, or the word of an m16int; `w1` an m64real's high dword).
  */
 function arithSource(esc: number, w0: number, w1: number): { v: F80; de: boolean } {
+  // A normal real or a non-zero integer widens on words (fast-convert.ts) to the same value;
+  // zeros, denormals, infinities and NaNs take convert.ts's exact path.
+  const ok = esc === 4 ? widenDoubleWords(w0, w1) : esc === 0 ? widenSingleWord(w0) : widenIntWord(esc === 2 ? w0 : (w0 << 16) >> 16);
+  if (ok) return { v: new F80(fastOut[0]!, fastOut[1]!, fastOut[2]! >>> 0, fastOut[3]! >>> 0), de: false };
   switch (esc) {
     case 0: {
       const w = widenIeee(BigInt(w0 >>> 0), 32);

@@ -160,7 +160,7 @@ describe("x87 memory operands read on words", () => {
     }
   }
 
-  it("D8/DA/DC/DE arithmetic and FLD/FILD give what the exact functions give for the same operand", () => {
+  it("D8/DA/DC/DE arithmetic (FDIV/FDIVR too) and FLD/FILD give what the exact functions give for the same operand", () => {
     const r = rng(87087);
     const m = machine([0xf4]);
     const cpu = m.cpu;
@@ -180,10 +180,12 @@ describe("x87 memory operands read on words", () => {
       null,
       (a: F80, b: F80, cw: number, de: boolean) => arith.fsub(a, b, cw, de),
       (a: F80, b: F80, cw: number, de: boolean) => arith.fsub(b, a, cw, de),
+      (a: F80, b: F80, cw: number, de: boolean) => arith.fdiv(a, b, cw, de),
+      (a: F80, b: F80, cw: number, de: boolean) => arith.fdiv(b, a, cw, de),
     ];
     for (let n = 0; n < 20_000; n++) {
       const src = sources[r() % sources.length]!;
-      const reg = [0, 1, 4, 5][r() & 3]!;
+      const reg = [0, 1, 4, 5, 6, 7][r() % 6]!;
       const bits = operandBits(r, src.width);
       for (let k = 0; k < src.width / 8; k++) m.ram[ADDR + k] = Number((bits >> BigInt(8 * k)) & 0xffn);
       const insn = decode((k) => [src.esc, (reg << 3) | 5, 0x00, 0x30, 0, 0][k] ?? 0x90, true, new Insn(undefinedOpcode));
