@@ -6,6 +6,7 @@ import { callRel32, jcc32, jmp32, jnz32, jz32, ret32 } from "./exec/control.js";
 import { lea, movMR32, movRM32, movRR32, movRR32Rev, movZI32 } from "./exec/data.js";
 import { shiftR32 } from "./exec/shift.js";
 import { popZ32, pushZ32 } from "./exec/stack.js";
+import { arithSt0, arithSti, fcomSti, fldSti, fxchSti } from "./exec/x87-register-forms.js";
 import { CpuFault, fault, Unimplemented, unimplemented } from "./exceptions/cpu-fault.js";
 import { deliverInterrupt, EventSource } from "./exceptions/delivery.js";
 import { DB, DF_VEC, FaultClass, faultClass, GP } from "./exceptions/vectors.js";
@@ -467,6 +468,11 @@ export class Cpu extends CpuMemory {
           case 21: popZ32(this, insn); break;
           case 22: shiftR32(this, insn); break;
           case 23: lea(this, insn); break;
+          case 24: arithSt0(this, insn); break;
+          case 25: arithSti(this, insn); break;
+          case 26: fldSti(this, insn); break;
+          case 27: fxchSti(this, insn); break;
+          case 28: fcomSti(this, insn); break;
           default: insn.handler(this, insn);
         }
         this.n++;

@@ -3,6 +3,7 @@ import * as control from "../exec/control.js";
 import * as data from "../exec/data.js";
 import * as shift from "../exec/shift.js";
 import * as stack from "../exec/stack.js";
+import * as x87 from "../exec/x87-register-forms.js";
 import type { Handler } from "./insn.js";
 
 /**
@@ -36,6 +37,12 @@ export const HOT_HANDLERS: readonly Handler[] = [
   stack.popZ32,
   shift.shiftR32,
   data.lea,
+  // The x87 register forms of FP loops (exec/x87-register-forms.ts; bench/fpubench.mjs).
+  x87.arithSt0,
+  x87.arithSti,
+  x87.fldSti,
+  x87.fxchSti,
+  x87.fcomSti,
 ];
 
 const ids = new Map<Handler, number>(HOT_HANDLERS.map((h, k) => [h, k + 1]));

@@ -15,6 +15,7 @@ import * as str from "../exec/string.js";
 import * as sys from "../exec/system.js";
 import * as sysCall from "../exec/fast-system-call.js";
 import * as prot from "../exec/protection.js";
+import { selectX87 } from "../exec/x87-register-forms.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import type { Handler, Insn } from "./insn.js";
 import { always, def, type Group, type OpDef, type TableEntry } from "./opcode-def.js";
@@ -190,7 +191,8 @@ OPCODES[0xd4] = def("aam", "Ib", always(bcd.aam));
 OPCODES[0xd5] = def("aad", "Ib", always(bcd.aad));
 OPCODES[0xd6] = def("salc", "", always(data.salc));
 OPCODES[0xd7] = def("xlat", "Xlat", always(data.xlat));
-// x87 escapes D8-DF: exec/fpu.ts decodes the x87 map itself; the table only tells the P6
+// x87 escapes D8-DF: exec/fpu.ts decodes the x87 map itself (the hot register forms get a
+// pre-decoded handler, exec/x87-register-forms.ts); the table only tells the P6
 // additions apart (register forms DA /0-3 FCMOVcc, DB /0-3 FCMOVNcc, DB /5 FUCOMI, DB /6
 // FCOMI, DF /5 FUCOMIP, DF /6 FCOMIP: SDM vol.2 table A-10), which older models lack.
 const P6_X87_FORMS: Readonly<Record<number, readonly number[]>> = { 0xda: [0, 1, 2, 3], 0xdb: [0, 1, 2, 3, 5, 6], 0xdf: [5, 6] };
@@ -198,11 +200,11 @@ const P6_X87_FORMS: Readonly<Record<number, readonly number[]>> = { 0xda: [0, 1,
 // with its RPL (SDM vol.1 §8.1.8): a deprivileged guest kernel's would show its real ring.
 const X87_STORES_FCS: Readonly<Record<number, string>> = { 0xd9: "fnstenv", 0xdd: "fnsave" };
 for (let op = 0xd8; op <= 0xdf; op++) {
-  const x87 = def("(fpu)", "Ev", always(fpu.fpuEscape));
-  const p6 = def("(fpu)", "Ev", always(fpu.fpuEscape), { needs: "fcmov" });
+  const x87 = def("(fpu)", "Ev", selectX87);
+  const p6 = def("(fpu)", "Ev", selectX87, { needs: "fcmov" });
   const memForms = new Array<OpDef>(8).fill(x87);
   const fcs = X87_STORES_FCS[op];
-  if (fcs !== undefined) memForms[6] = def("(fpu)", "Ev", always(fpu.fpuEscape), { sys: sensitive(fcs) });
+  if (fcs !== undefined) memForms[6] = def("(fpu)", "Ev", selectX87, { sys: sensitive(fcs) });
   const regForms = Array.from({ length: 8 }, (_, reg) => (P6_X87_FORMS[op]?.includes(reg) ? p6 : x87));
   OPCODES[op] = group(memForms, regForms);
 }

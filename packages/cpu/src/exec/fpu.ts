@@ -5,7 +5,7 @@ import { MF, NM, UD } from "../exceptions/vectors.js";
 import { CS } from "../state/registers.js";
 import { getStatusFlags, setStatusFlags } from "../state/lazy-flags.js";
 import { effOffset, setReg16 } from "./operand.js";
-import { abs, f80, fromBits, INDEFINITE, negate, POS_ZERO, toBits, type F80 } from "../fpu/float80.js";
+import { abs, F80, f80, fromBits, INDEFINITE, negate, POS_ZERO, toBits } from "../fpu/float80.js";
 import { C0, C1, C2, C3, EXC_MASK, IE, type Result } from "../fpu/exceptions.js";
 import { fadd, fdiv, fmul, fprem, fprem1, frndint, fscale, fsqrt, fsub, fxtract } from "../fpu/arith.js";
 import { fromBcd, fromIeee, fromInt, toBcd, toIeee, toInt, widenIeee } from "../fpu/convert.js";
@@ -13,6 +13,8 @@ import { comiFlags, compare, conditionCodes, fxam } from "../fpu/compare.js";
 import { f2xm1, fcos, fpatan, fptan, fsin, fsincos, fyl2x, fyl2xp1 } from "../fpu/transcendental.js";
 import { SW_B, SW_ES, SW_SF, type X87State } from "../fpu/x87-state.js";
 import { loadState, readBytes, storeState, writeBytes } from "./x87-memory.js";
+import { addWords, FAST_NONE, fastOut, mulWords } from "../fpu/fast-normal.js";
+import { widenDoubleWords, widenIntWord, widenSingleWord } from "../fpu/fast-convert.js";
 
 /**
  * The x87 instructions, D8-DF (SDM vol.2; vol.1 ch.8). One handler decodes the escape byte,
@@ -119,22 +121,88 @@ function comi(cpu: Cpu, f: X87State, i: number, quiet: boolean, pop: boolean): v
   if (pop) f.pop();
 }
 
-/** The memory operand of D8/DA/DC/DE arithmetic as an 80-bit value. */
-function arithSource(cpu: Cpu, i: Insn, esc: number): { v: F80; de: boolean } {
+/**
+ * The memory operand of D8/DA/DC/DE arithmetic as an 80-bit value, from the words read
+ * (`w0` the low dword, or the word of an m16int; `w1` an m64real's high dword).
+ */
+function arithSource(esc: number, w0: number, w1: number): { v: F80; de: boolean } {
+  // A normal real or a non-zero integer widens on words (fast-convert.ts) to the same value;
+  // zeros, denormals, infinities and NaNs take convert.ts's exact path.
+  const ok = esc === 4 ? widenDoubleWords(w0, w1) : esc === 0 ? widenSingleWord(w0) : widenIntWord(esc === 2 ? w0 : (w0 << 16) >> 16);
+  if (ok) return { v: new F80(fastOut[0]!, fastOut[1]!, fastOut[2]! >>> 0, fastOut[3]! >>> 0), de: false };
   switch (esc) {
     case 0: {
-      const w = widenIeee(readBytes(cpu, i, 4), 32);
+      const w = widenIeee(BigInt(w0 >>> 0), 32);
       return { v: w.value, de: w.denormal };
     }
     case 4: {
-      const w = widenIeee(readBytes(cpu, i, 8), 64);
+      const w = widenIeee((BigInt(w1 >>> 0) << 32n) | BigInt(w0 >>> 0), 64);
       return { v: w.value, de: w.denormal };
     }
     case 2:
-      return { v: fromInt(readBytes(cpu, i, 4), 32), de: false };
+      return { v: fromInt(BigInt(w0 >>> 0), 32), de: false };
     default:
-      return { v: fromInt(readBytes(cpu, i, 2), 16), de: false };
+      return { v: fromInt(BigInt(w0 & 0xffff), 16), de: false };
   }
+}
+
+/**
+ * ST(0) = ST(0) op memory for a normal ST(0), a normal real or non-zero integer operand and a
+ * normal result, on words (fast-convert.ts, fast-normal.ts) — the case the exact path below
+ * would compute with the same fast-normal arithmetic after widening through BigInt. False
+ * (nothing changed) for anything else.
+ */
+function memoryArithFast(f: X87State, esc: number, reg: number, w0: number, w1: number): boolean {
+  const p = f.top;
+  if ((f.empty >> p) & 1) return false;
+  const ea = f.ex[p]!;
+  if (ea === 0 || ea === 0x7fff || f.hi[p]! >= 0) return false; // J is hi's sign bit
+  const ok = esc === 4 ? widenDoubleWords(w0, w1) : esc === 0 ? widenSingleWord(w0) : widenIntWord(esc === 2 ? w0 : (w0 << 16) >> 16);
+  if (!ok) return false;
+  const sb = fastOut[0]!;
+  const eb = fastOut[1]!;
+  const hb = fastOut[2]!;
+  const lb = fastOut[3]!;
+  const sa = f.sgn[p]!;
+  const ha = f.hi[p]!;
+  const la = f.lo[p]!;
+  let s: number;
+  switch (reg) {
+    case 0:
+      s = addWords(sa, ea, ha, la, sb, eb, hb, lb, f.cw);
+      break;
+    case 1:
+      s = mulWords(sa, ea, ha, la, sb, eb, hb, lb, f.cw);
+      break;
+    case 4:
+      s = addWords(sa, ea, ha, la, sb ^ 1, eb, hb, lb, f.cw);
+      break;
+    default:
+      s = addWords(sb, eb, hb, lb, sa ^ 1, ea, ha, la, f.cw);
+  }
+  if (s === FAST_NONE) return false;
+  let sw = (f.sw & ~C1) | s;
+  if (s & ~f.cw & EXC_MASK) sw |= SW_ES | SW_B;
+  f.sw = sw;
+  f.sgn[p] = fastOut[0]!;
+  f.ex[p] = fastOut[1]!;
+  f.hi[p] = fastOut[2]!;
+  f.lo[p] = fastOut[3]!;
+  return true;
+}
+
+/** Pushes fastOut (a normal value a load widened, no exception) when ST(7) is empty. */
+function pushFast(f: X87State): boolean {
+  const p = (f.top - 1) & 7;
+  if (((f.empty >> p) & 1) === 0) return false;
+  f.sw &= ~C1;
+  f.sgn[p] = fastOut[0]!;
+  f.ex[p] = fastOut[1]!;
+  f.hi[p] = fastOut[2]!;
+  f.lo[p] = fastOut[3]!;
+  f.empty &= ~(1 << p);
+  f.top = p;
+  return true;
 }
 
 /** A store of ST(0) in a memory format; an empty ST(0) stores that format's indefinite. */
@@ -171,13 +239,17 @@ const CONSTANTS: readonly (readonly [number, bigint, -1 | 0 | 1] | null)[] = [
  * toward zero take the lower neighbour of a constant whose nearest value is above it, up
  * the upper neighbour of one whose nearest value is below. No exception, C1 = 0.
  */
-function constant(f: X87State, k: number): F80 {
+function constantFor(mode: number, k: number): F80 {
   const [exp, sig, nearestWay] = CONSTANTS[k]!;
-  const mode = (f.cw >> 10) & 3;
   let s = sig;
   if (nearestWay === 1 && (mode === 1 || mode === 3)) s -= 1n;
   if (nearestWay === -1 && mode === 2) s += 1n;
   return exp === 0 ? POS_ZERO : f80(0, exp, s);
+}
+/** Every (RC, constant) pair computed once: FLDZ/FLD1 start loops, and values are immutable. */
+const CONSTANT_VALUES: readonly F80[] = Array.from({ length: 32 }, (_, n) => (CONSTANTS[n & 7] ? constantFor(n >> 3, n & 7) : POS_ZERO));
+function constant(f: X87State, k: number): F80 {
+  return CONSTANT_VALUES[(((f.cw >> 10) & 3) << 3) | k]!;
 }
 
 /** Is this (escape, reg, register form, rm) one of the non-waiting control instructions? */
@@ -238,6 +310,16 @@ for (let k = 0; k < FORMS.length; k++) {
     (isControl(esc, reg, mem, rm) ? FORM_CONTROL : 0);
 }
 
+/**
+ * The offset of the instruction being executed, for FIP: the run loop has already advanced
+ * EIP past it (wrapping at the code segment's offset size), and does not publish the
+ * instruction's own offset except on a fault.
+ */
+export function insnOffset(cpu: Cpu, i: Insn): number {
+  const ip = cpu.eip - i.len;
+  return cpu.code32 ? ip >>> 0 : ip & 0xffff;
+}
+
 export function fpuEscape(cpu: Cpu, i: Insn): void {
   const esc = i.opcode - 0xd8;
   const reg = i.reg;
@@ -249,7 +331,7 @@ export function fpuEscape(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (f.pending && !(form & FORM_NON_WAITING)) reportPending(cpu);
   if (!(form & FORM_CONTROL)) {
-    f.fip = cpu.insnEip;
+    f.fip = insnOffset(cpu, i);
     f.fcs = cpu.segSel[CS]!;
     f.fop = (esc << 8) | (i.modrm & 0xff);
     if (mem) {
@@ -270,8 +352,14 @@ export function fwait(cpu: Cpu, _i: Insn): void {
 function memoryForm(cpu: Cpu, i: Insn, f: X87State, esc: number, reg: number): void {
   const cw = f.cw;
   if (!(esc & 1)) {
-    // D8 m32real, DA m32int, DC m64real, DE m16int: ST(0) op memory.
-    const src = arithSource(cpu, i, esc);
+    // D8 m32real, DA m32int, DC m64real, DE m16int: ST(0) op memory. The operand is read
+    // once (as readBytes would: low dword first), then the fast case or the exact path.
+    const len = esc === 4 ? 8 : esc === 6 ? 2 : 4;
+    const lin = cpu.addr(i, len, false);
+    const w0 = len === 2 ? cpu.rd16(lin) : cpu.rd32(lin);
+    const w1 = len === 8 ? cpu.rd32((lin + 4) | 0) : 0;
+    if ((reg <= 1 || reg === 4 || reg === 5) && memoryArithFast(f, esc, reg, w0, w1)) return;
+    const src = arithSource(esc, w0, w1);
     if (reg === 2 || reg === 3) return comparison(f, src.v, false, src.de, reg - 2);
     if (f.isEmpty(0)) {
       if (stackFault(f, false)) f.set(0, INDEFINITE);
@@ -280,8 +368,12 @@ function memoryForm(cpu: Cpu, i: Insn, f: X87State, esc: number, reg: number): v
     return result(f, ARITH[reg]!(f.st(0), src.v, cw, src.de), 0, false);
   }
   switch ((esc << 3) | reg) {
-    case 0o10: // FLD m32real
-      return pushResult(f, fromIeee(readBytes(cpu, i, 4), 32, cw));
+    case 0o10: {
+      // FLD m32real
+      const v = cpu.rd32(cpu.addr(i, 4, false));
+      if (widenSingleWord(v) && pushFast(f)) return;
+      return pushResult(f, fromIeee(BigInt(v >>> 0), 32, cw));
+    }
     case 0o12:
     case 0o13: // FST/FSTP m32real
       return storeTop(cpu, i, f, 4, (x) => toIeee(x, 32, cw), reg === 3);
@@ -296,8 +388,12 @@ function memoryForm(cpu: Cpu, i: Insn, f: X87State, esc: number, reg: number): v
       return;
     case 0o17: // FNSTCW
       return writeBytes(cpu, i, 2, BigInt(f.cw));
-    case 0o30: // FILD m32int
-      return pushResult(f, { value: fromInt(readBytes(cpu, i, 4), 32), sw: 0 });
+    case 0o30: {
+      // FILD m32int
+      const v = cpu.rd32(cpu.addr(i, 4, false));
+      if (widenIntWord(v) && pushFast(f)) return;
+      return pushResult(f, { value: fromInt(BigInt(v >>> 0), 32), sw: 0 });
+    }
     case 0o32:
     case 0o33: // FIST/FISTP m32int
       return storeTop(cpu, i, f, 4, (x) => toInt(x, 32, cw), reg === 3);
@@ -305,8 +401,14 @@ function memoryForm(cpu: Cpu, i: Insn, f: X87State, esc: number, reg: number): v
       return pushResult(f, { value: fromBits(readBytes(cpu, i, 10)), sw: 0 });
     case 0o37: // FSTP m80real
       return storeTop(cpu, i, f, 10, (x) => ({ bits: toBits(x), sw: 0 }), true);
-    case 0o50: // FLD m64real
-      return pushResult(f, fromIeee(readBytes(cpu, i, 8), 64, cw));
+    case 0o50: {
+      // FLD m64real
+      const lin = cpu.addr(i, 8, false);
+      const lo = cpu.rd32(lin);
+      const hi = cpu.rd32((lin + 4) | 0);
+      if (widenDoubleWords(lo, hi) && pushFast(f)) return;
+      return pushResult(f, fromIeee((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), 64, cw));
+    }
     case 0o52:
     case 0o53: // FST/FSTP m64real
       return storeTop(cpu, i, f, 8, (x) => toIeee(x, 64, cw), reg === 3);

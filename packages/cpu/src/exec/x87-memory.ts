@@ -144,5 +144,5 @@ export function loadState(cpu: Cpu, i: Insn, f: X87State, withRegisters: boolean
   if (withRegisters) for (let k = 0; k < 8; k++) regs.push(fromBits(readAt(cpu, (lin + env + 10 * k) | 0, 10)));
   loadEnv(cpu, f, img, i.opSize === 32);
   // FRSTOR's registers are in stack order: ST(k) is physical (TOP + k) mod 8 of the new TOP.
-  regs.forEach((v, k) => (f.r[f.phys(k)] = v));
+  regs.forEach((v, k) => f.setReg(f.phys(k), v));
 }

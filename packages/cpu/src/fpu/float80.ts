@@ -18,8 +18,11 @@
  * as its halves `hi` (bits 63-32) and `lo` (bits 31-0), unsigned. Immutable.
  */
 export class F80 {
-  /** The significand as a BigInt, built on first use. */
-  private big: bigint | undefined;
+  /**
+   * The significand as a BigInt, built on first use: a private field, so two equal values
+   * compare equal (deep equality) whether or not one of them has built it.
+   */
+  #big: bigint | undefined;
   constructor(
     readonly sign: number,
     readonly exp: number,
@@ -27,12 +30,12 @@ export class F80 {
     readonly lo: number,
     big?: bigint,
   ) {
-    this.big = big;
+    this.#big = big;
   }
   /** The 64-bit significand (J is bit 63). */
   get sig(): bigint {
-    let b = this.big;
-    if (b === undefined) this.big = b = (BigInt(this.hi) << 32n) | BigInt(this.lo);
+    let b = this.#big;
+    if (b === undefined) this.#big = b = (BigInt(this.hi) << 32n) | BigInt(this.lo);
     return b;
   }
 }

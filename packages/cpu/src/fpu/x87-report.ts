@@ -4,7 +4,7 @@
  * its 80-bit image, its tag class (§8.1.7) and its value, so a stack fault or a NaN is visible
  * without decoding the hex by hand.
  */
-import { kind, Kind, lsbExponent, toHex } from "./float80.js";
+import { kind, Kind, lsbExponent, toHex, type F80 } from "./float80.js";
 import { CW_INIT, CW_POWER_ON, TAG_EMPTY, tagOf, type X87State } from "./x87-state.js";
 
 const h4 = (v: number) => (v & 0xffff).toString(16).toUpperCase().padStart(4, "0");
@@ -17,11 +17,11 @@ const h8 = (v: number) => (v >>> 0).toString(16).toUpperCase().padStart(8, "0");
 export function x87InUse(fpu: X87State): boolean {
   if (fpu.status() !== 0 || (fpu.cw !== CW_INIT && fpu.cw !== CW_POWER_ON)) return true;
   if (fpu.empty === 0xff) return false;
-  return fpu.empty !== 0 || fpu.r.some((x) => kind(x) !== Kind.Zero || x.sign !== 0);
+  return fpu.empty !== 0 || [0, 1, 2, 3, 4, 5, 6, 7].some((p) => fpu.sgn[p] !== 0 || kind(fpu.reg(p)) !== Kind.Zero);
 }
 
 /** The value of an 80-bit register in decimal (17 significant digits) or its class's name. */
-export function x87ValueText(x: X87State["r"][number]): string {
+export function x87ValueText(x: F80): string {
   const sign = x.sign ? "-" : "+";
   switch (kind(x)) {
     case Kind.Zero:

@@ -8,6 +8,12 @@
  * function of its contents, computed when the tag word is stored (FNSTENV, FNSAVE) and
  * ignored when one is loaded (FLDENV, FRSTOR), as the P6 family does (SDM vol.1 §8.1.7:
  * "the x87 FPU ... uses the tag values to detect empty registers").
+ *
+ * The registers are four parallel typed arrays (sign, biased exponent, significand halves)
+ * rather than F80 objects, so the register-form fast paths (exec/x87-register-forms.ts) load
+ * and store them without allocating: an F80 holds its unsigned 32-bit halves as heap numbers,
+ * and allocating one per result was a large share of an FP loop's time. `st(i)` builds an F80
+ * for the general path.
  */
 import { F80, f80, kind, Kind, POS_ZERO } from "./float80.js";
 import { C0, C1, C2, C3, EXC_MASK } from "./exceptions.js";
@@ -42,8 +48,16 @@ export function tagOf(x: F80): number {
 }
 
 export class X87State {
-  /** R0..R7 (physical order). */
-  readonly r: F80[] = new Array<F80>(8).fill(POS_ZERO);
+  /**
+   * R0..R7 (physical order): sign 0|1, biased exponent, significand bits 63-32 and 31-0 as
+   * int32 bit patterns (`>>> 0` reads them unsigned; J is the sign bit of `hi`). Int32, not
+   * Uint32: V8 passes an int32 to a call as a small integer, an unsigned word ≥ 2^31 as a
+   * newly allocated heap number (fast-normal.ts).
+   */
+  readonly sgn = new Uint8Array(8);
+  readonly ex = new Uint16Array(8);
+  readonly hi = new Int32Array(8);
+  readonly lo = new Int32Array(8);
   /** Bit p set: physical register p is empty. */
   empty = 0xff;
   top = 0;
@@ -59,7 +73,7 @@ export class X87State {
 
   /** Power-on and RESET (SDM vol.3 table 9-1): FCW 0040H, FSW 0, FTW 5555H (all +0.0). */
   powerOn(): void {
-    this.r.fill(POS_ZERO);
+    for (let p = 0; p < 8; p++) this.setReg(p, POS_ZERO);
     this.empty = 0;
     this.top = 0;
     this.cw = CW_POWER_ON;
@@ -93,13 +107,24 @@ export class X87State {
   isEmpty(i: number): boolean {
     return ((this.empty >> this.phys(i)) & 1) !== 0;
   }
+  /** Physical register p as a value (its tag aside). */
+  reg(p: number): F80 {
+    return new F80(this.sgn[p]!, this.ex[p]!, this.hi[p]! >>> 0, this.lo[p]! >>> 0);
+  }
+  /** Writes physical register p, leaving its tag alone. */
+  setReg(p: number, v: F80): void {
+    this.sgn[p] = v.sign;
+    this.ex[p] = v.exp;
+    this.hi[p] = v.hi;
+    this.lo[p] = v.lo;
+  }
   st(i: number): F80 {
-    return this.r[this.phys(i)]!;
+    return this.reg(this.phys(i));
   }
   /** Writes ST(i) and marks it in use. */
   set(i: number, v: F80): void {
     const p = this.phys(i);
-    this.r[p] = v;
+    this.setReg(p, v);
     this.empty &= ~(1 << p);
   }
   free(i: number): void {
@@ -119,7 +144,7 @@ export class X87State {
   /** The full tag word (two bits per physical register), computed from the contents. */
   tagWord(): number {
     let tw = 0;
-    for (let p = 0; p < 8; p++) tw |= ((this.empty >> p) & 1 ? TAG_EMPTY : tagOf(this.r[p]!)) << (2 * p);
+    for (let p = 0; p < 8; p++) tw |= ((this.empty >> p) & 1 ? TAG_EMPTY : tagOf(this.reg(p))) << (2 * p);
     return tw;
   }
   /** Loads a tag word: only "empty" (11) is kept (see the file comment). */
@@ -146,7 +171,10 @@ export class X87State {
   /** Snapshot of every field, for saved machine states and reports. */
   save(): X87Snapshot {
     return {
-      r: this.r.map((x) => ({ sign: x.sign, exp: x.exp, sig: x.sig.toString(16) })),
+      r: Array.from({ length: 8 }, (_, p) => {
+        const x = this.reg(p);
+        return { sign: x.sign, exp: x.exp, sig: x.sig.toString(16) };
+      }),
       empty: this.empty,
       top: this.top,
       cw: this.cw,
@@ -161,7 +189,7 @@ export class X87State {
   restore(s: X87Snapshot): void {
     for (let p = 0; p < 8; p++) {
       const x = s.r[p]!;
-      this.r[p] = f80(x.sign & 1, x.exp & 0x7fff, BigInt("0x" + x.sig) & ((1n << 64n) - 1n));
+      this.setReg(p, f80(x.sign & 1, x.exp & 0x7fff, BigInt("0x" + x.sig) & ((1n << 64n) - 1n)));
     }
     this.empty = s.empty & 0xff;
     this.top = s.top & 7;
