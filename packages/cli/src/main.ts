@@ -25,6 +25,9 @@ const toStderr = (s: string) => {
   stdout.flush();
   stderr.write(s);
 };
+/** What must happen before anything is written to the terminal (a progress line clears). */
+let beforeOutput: (() => void) | undefined;
+stdout.beforeWrite = stderr.beforeWrite = () => beforeOutput?.();
 
 async function main(argv: string[]): Promise<number> {
   const program = buildProgram(version, {
@@ -33,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
     flushStdout: () => stdout.flush(),
     isTty: process.stdout.isTTY === true,
     onStdoutFailure: (listener) => stdout.onFailure(listener),
+    ...(process.stderr.isTTY === true ? { progressStream: process.stderr } : {}),
+    beforeOutput: (listener) => (beforeOutput = listener),
   });
   if (argv.length === 0) {
     program.outputHelp();

@@ -14,6 +14,7 @@ import { checkConfiguredPolicy } from "./config/policy-spec.js";
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
 import { loadPlugins } from "./plugins/load-plugins.js";
+import type { ProgressStream } from "./output/run-progress.js";
 import { parseGdbAddress } from "./gdb/gdb-address.js";
 
 /** Where a command's output goes; the entry point passes the process streams. */
@@ -29,6 +30,10 @@ export interface Io {
    * full), so that a run can end instead of computing output nobody will see.
    */
   onStdoutFailure?(listener: () => void): void;
+  /** Where a long run shows its progress: stderr when it is a terminal, else absent (none shown). */
+  progressStream?: ProgressStream;
+  /** Sets what runs before any output is written (the progress line clears itself); undefined removes it. */
+  beforeOutput?(listener: (() => void) | undefined): void;
 }
 
 /** Ends a command with a status other than 0 without it being an error (a guest's exit). */
@@ -113,6 +118,7 @@ export function buildProgram(version: string, io: Io): Command {
       )
       .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end", pathOption("screen.png"))
       .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr")
+      .option("--no-progress", "on a terminal, do not show the progress line (instructions, M/s, virtual time, exits) on stderr")
       .option("--trace <file>", "write every instruction executed (number, CS:EIP, disassembly) to a file; slow", pathOption("trace.txt"))
       .option(
         "--trace-events <file>",

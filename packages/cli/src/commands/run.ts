@@ -26,6 +26,7 @@ import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
 import { type Registries, loadPlugins } from "../plugins/load-plugins.js";
 import { checkConfiguredPolicy } from "../config/policy-spec.js";
+import { RunProgress } from "../output/run-progress.js";
 import { connectComPorts, hasComPort, withComPorts } from "../serial/serial-ports.js";
 import { parseSerialSpec, type SerialSpec } from "../serial/serial-spec.js";
 import { TerminalInput } from "../serial/terminal-input.js";
@@ -50,6 +51,8 @@ export interface RunFlags extends MachineFlags {
   /** `--gdb HOST:PORT`: serve the GDB remote protocol there (src/gdb). */
   gdb?: GdbAddress;
   gdbWait?: boolean;
+  /** False with `--no-progress`: no progress line on a terminal. */
+  progress?: boolean;
 }
 
 /** The guest `ringlab run` boots when given no kernel. */
@@ -221,7 +224,7 @@ export function screenOf(machine: Machine): ScreenSource | undefined {
 export async function runCommand(
   config: RunConfig,
   flags: RunFlags,
-  io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure" | "flushStdout">,
+  io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure" | "flushStdout" | "progressStream" | "beforeOutput">,
   parseNumber: (v: string) => number,
 ): Promise<number> {
   if (flags.gdbWait && !flags.gdb) throw new UserError("--gdb-wait: needs --gdb HOST:PORT (where gdb connects)");
@@ -239,6 +242,13 @@ export async function runCommand(
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
   const writeEvents = flags.traceEvents ? startEventTrace(machine, flags.traceEvents) : undefined;
   let outcome;
+  // On a terminal, a line of progress on stderr — not under gdb (which owns the run's pace)
+  // nor with a guest's serial console taking the keyboard.
+  const progress =
+    io.progressStream !== undefined && flags.progress !== false && !flags.gdb && terminal === undefined
+      ? new RunProgress(io.progressStream, machine, machine.config.maxInstructions)
+      : undefined;
+  if (progress) io.beforeOutput?.(() => progress.clear());
   let stopGdbRun: ((reason: string) => void) | undefined;
   const signals = new HostSignals(machine, (name) => stopGdbRun?.(`interrupted by ${name}`));
   try {
@@ -252,8 +262,18 @@ export async function runCommand(
           hostStop: (stop) => (stopGdbRun = stop),
           flush: () => io.flushStdout?.(),
         })
-      : await runInSlices(machine, terminal, () => io.flushStdout?.(), () => signals.received);
+      : await runInSlices(
+          machine,
+          terminal,
+          () => {
+            io.flushStdout?.();
+            progress?.update();
+          },
+          () => signals.received,
+        );
   } finally {
+    progress?.stop();
+    io.beforeOutput?.(undefined);
     signals.dispose();
     stopTrace?.();
     writeEvents?.();

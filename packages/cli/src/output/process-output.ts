@@ -102,8 +102,12 @@ export class ProcessOutput {
     this.writeNow(out);
   }
 
+  /** Called before each write reaches the stream (a progress line clears itself). */
+  beforeWrite: (() => void) | undefined;
+
   private writeNow(data: string | Uint8Array): void {
     if (this.failed) return;
+    this.beforeWrite?.();
     try {
       this.stream.write(data);
     } catch (e) {
