@@ -42,35 +42,26 @@ export function pluginStillLoading(): { flag: string; file: string } | undefined
   return loading;
 }
 
-/** Whether `v` has the shape `defineDevicePlugin` returns. */
-function isDevicePlugin(v: unknown): v is DevicePlugin {
+/**
+ * Whether `v` has the shape `defineDevicePlugin` (function member `device`) or
+ * `definePolicy` (`create`) returns: a name, a description, a zod schema of options.
+ */
+function isDefinition(v: unknown, member: "device" | "create"): boolean {
   if (typeof v !== "object" || v === null) return false;
   const p = v as Record<string, unknown>;
   const options = p.options as { safeParse?: unknown } | undefined;
   return (
     typeof p.name === "string" &&
     typeof p.description === "string" &&
-    typeof p.device === "function" &&
+    typeof p[member] === "function" &&
     typeof options === "object" &&
     options !== null &&
     typeof options.safeParse === "function"
   );
 }
 
-/** Whether `v` has the shape `definePolicy` returns. */
-function isPolicyDefinition(v: unknown): v is PolicyDefinition {
-  if (typeof v !== "object" || v === null) return false;
-  const p = v as Record<string, unknown>;
-  const options = p.options as { safeParse?: unknown } | undefined;
-  return (
-    typeof p.name === "string" &&
-    typeof p.description === "string" &&
-    typeof p.create === "function" &&
-    typeof options === "object" &&
-    options !== null &&
-    typeof options.safeParse === "function"
-  );
-}
+const isDevicePlugin = (v: unknown): v is DevicePlugin => isDefinition(v, "device");
+const isPolicyDefinition = (v: unknown): v is PolicyDefinition => isDefinition(v, "create");
 
 /**
  * The built-in device plugins and policies plus those exported by each module in `files`
