@@ -249,7 +249,9 @@ export function fpuEscape(cpu: Cpu, i: Insn): void {
   const f = cpu.fpu;
   if (f.pending && !(form & FORM_NON_WAITING)) reportPending(cpu);
   if (!(form & FORM_CONTROL)) {
-    f.fip = cpu.insnEip;
+    // The instruction's own offset: EIP already points past it. (Cpu.insnEip is published
+    // only on a fault or a decode, so a cached instruction would leave an older one here.)
+    f.fip = cpu.code32 ? (cpu.eip - i.len) >>> 0 : (cpu.eip - i.len) & 0xffff;
     f.fcs = cpu.segSel[CS]!;
     f.fop = (esc << 8) | (i.modrm & 0xff);
     if (mem) {
