@@ -68,7 +68,7 @@ const LOADER_ROM = /^rom:/;
 export function saveMachine(machine: Machine): MachineSnapshot {
   const policy = machine.monitor;
   if (!policy.saveState) {
-    throw new ConfigError(`snapshots of the '${policy.name}' monitor policy are not supported yet (supported: pure)`);
+    throw new ConfigError(`snapshots of the '${policy.name}' monitor policy are not supported (it has no saveState)`);
   }
   const blobs: Uint8Array[] = [machine.bus.memory.ram8];
   const roms: JsonValue[] = [];
@@ -154,7 +154,7 @@ export function restoreMachine(machine: Machine, snap: MachineSnapshot): void {
     return { port: r.int(o, "port", 0, 0xffff), reads: r.int(o, "reads", 0, Number.MAX_SAFE_INTEGER), writes: r.int(o, "writes", 0, Number.MAX_SAFE_INTEGER) };
   });
   const policy = machine.monitor;
-  if (!policy.loadState) throw new ConfigError(`snapshots of the '${policy.name}' monitor policy are not supported yet (supported: pure)`);
+  if (!policy.loadState) throw new ConfigError(`snapshots of the '${policy.name}' monitor policy are not supported (it has no saveState)`);
 
   memory.ram8.set(ram);
   for (const m of romMaps) {

@@ -281,7 +281,7 @@ export async function driveMachine(
   if (flags.snapshot !== undefined && !machine.monitor.saveState) {
     closeSerial();
     throw new UserError(
-      `--snapshot: snapshots of the '${machine.monitor.name}' monitor policy are not supported yet (supported: pure)`,
+      `--snapshot: snapshots of the '${machine.monitor.name}' monitor policy are not supported (it has no saveState)`,
       ExitCode.unavailable,
     );
   }
