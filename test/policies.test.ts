@@ -10,7 +10,7 @@ import {
   createMachine,
   planMultiboot,
 } from "@ringlab/machine";
-import type { MonitorCounters, ExitReason, PolicyName } from "@ringlab/monitor";
+import type { MonitorCounters, ExitReason } from "@ringlab/monitor";
 import type { Vga } from "@ringlab/devices-vga";
 import { describe, expect, it } from "vitest";
 import { guestCpu } from "./lib/guest-list.js";
@@ -33,7 +33,7 @@ interface Run {
  * Boots a guest from test/guests under `policy` the way `ringlab run --policy` does (with
  * `--cpu` from the guest's `cpu` file, if it has one).
  */
-function boot(image: string, policy: PolicyName, patch = true, maxSlice?: number): Run {
+function boot(image: string, policy: string, patch = true, maxSlice?: number): Run {
   const console = new CollectingConsole();
   const model = guestCpu(image.split("/")[0]!);
   const cpu = model === undefined ? {} : { cpu: { model } };

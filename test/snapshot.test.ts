@@ -16,7 +16,8 @@ import {
   restoreMachine,
   saveMachine,
 } from "@ringlab/machine";
-import type { PolicyName } from "@ringlab/monitor";
+/** A monitor policy name (`monitor.policy`). */
+type PolicyName = "pure" | "scan-patch" | "pvi";
 import type { Vga } from "@ringlab/devices-vga";
 import { describe, expect, it } from "vitest";
 import { guestCpu } from "./lib/guest-list.js";

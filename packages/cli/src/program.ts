@@ -1,4 +1,4 @@
-import { POLICY_NAMES } from "@ringlab/monitor";
+import { BUILTIN_POLICY_NAMES } from "@ringlab/monitor";
 import { IO_PORT, PHYSICAL_ADDRESS, parseAddressText } from "@ringlab/sdk";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { type CompareFlags, compareCommand } from "./commands/compare.js";
@@ -9,10 +9,12 @@ import { type ResumeFlags, resumeCommand } from "./commands/resume.js";
 import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
 import { formatCpuListing, listCpus } from "./commands/cpus.js";
+import { formatPolicyListing, listPolicies } from "./commands/policies.js";
 import { type MachineFlags, addMachineOptions, pathOption, resolveRunConfig } from "./config/resolve-config.js";
+import { checkConfiguredPolicy } from "./config/policy-spec.js";
 import { ExitCode } from "./exit-codes.js";
 import { UserError } from "./user-error.js";
-import { registryWithPlugins } from "./plugins/load-plugins.js";
+import { loadPlugins } from "./plugins/load-plugins.js";
 import { parseGdbAddress } from "./gdb/gdb-address.js";
 
 /** Where a command's output goes; the entry point passes the process streams. */
@@ -57,8 +59,18 @@ export function buildProgram(version: string, io: Io): Command {
     .option("--json", "print the listing as JSON")
     .option("--plugin <module.js>", "also list the device plugins of an ES module (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
     .action(async (opts: { json?: boolean; plugin?: string[] }) => {
-      const list = listDevices(await registryWithPlugins(opts.plugin ?? []));
+      const list = listDevices((await loadPlugins(opts.plugin ?? [])).devices);
       io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatDeviceListing(list));
+    });
+
+  program
+    .command("policies")
+    .description("list the monitor policies (--policy, monitor.policy; compare --policies) with their options")
+    .option("--json", "print the listing as JSON")
+    .option("--plugin <module.js>", "also list the policies of an ES module (repeatable)", (v: string, prev: string[] = []) => [...prev, v])
+    .action(async (opts: { json?: boolean; plugin?: string[] }) => {
+      const list = listPolicies((await loadPlugins(opts.plugin ?? [])).policies);
+      io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatPolicyListing(list));
     });
 
   program
@@ -76,8 +88,10 @@ export function buildProgram(version: string, io: Io): Command {
       .description("show the effective configuration: the config file's keys, overridden by flags, with defaults")
       .option("--print", "print it as TOML (the default action)"),
     parseNumberOption,
-  ).action((opts: MachineFlags) => {
-    io.stdout(formatConfig(resolveRunConfig(opts)));
+  ).action(async (opts: MachineFlags) => {
+    const config = resolveRunConfig(opts);
+    checkConfiguredPolicy(config.monitor, opts, (await loadPlugins(config.plugins, opts.plugin ?? [])).policies);
+    io.stdout(formatConfig(config));
   });
 
   addMachineOptions(
@@ -153,7 +167,10 @@ export function buildProgram(version: string, io: Io): Command {
           "and check the guest could not tell them apart (exit 124 if it could)",
       )
       .argument("[kernel]", "Multiboot kernel image; default: the bundled demo guest")
-      .option("--policies <list>", `comma-separated policies, the first one the reference (default: ${POLICY_NAMES.join(",")})`)
+      .option(
+        "--policies <list>",
+        `comma-separated policies, each NAME or NAME:KEY=VALUE[:KEY=VALUE...], the first one the reference (default: ${BUILTIN_POLICY_NAMES.join(",")}; see ringlab policies)`,
+      )
       .option("--load <file@addr>", "load a raw image at an address instead, e.g. nullkernel.bin@0x100000", onlyOnce("--load"))
       .option("--entry <addr>", "entry point of a --load image, inside it (default: its first byte)", parseAddressOption)
       .option("--rom <file@addr>", "map a ROM image (repeatable)", (v: string, prev: string[] = []) => [...prev, v])

@@ -46,6 +46,18 @@ describe("ringlab compare", () => {
     expect(r.stdout).toContain('scan-patch vs pure: console output differs at line 2: "ring1 sgdt');
   });
 
+  it("takes policies with options, labelled as written (scan-patch:ring=3, the 0/3/3 model)", () => {
+    const r = ringlab("compare", `${guests}sensitive/sensitive.bin`, "--policies", "pure,scan-patch,scan-patch:ring=3");
+    expect(r.stderr).toBe("");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^scan-patch:ring=3 +exit 0 +150,904 /m);
+    expect(r.stdout).toContain("verdict: the guest could not tell pure, scan-patch, scan-patch:ring=3 apart");
+    // Unpatched, the guest sees the ring its kernel really runs in.
+    const leak = ringlab("compare", `${guests}sensitive/sensitive.bin`, "--no-patch", "--policies", "pure,scan-patch:ring=3");
+    expect(leak.status).toBe(124);
+    expect(leak.stdout).toContain('scan-patch:ring=3 vs pure: console output differs at line 2: "ring3 sgdt');
+  });
+
   it("--json gives every run's outcome, output and exits", () => {
     const r = ringlab("compare", "--load", `${image("probe.bin", PROBE)}@0x100000`, "--json");
     expect(r.status).toBe(0);
@@ -71,9 +83,11 @@ describe("ringlab compare", () => {
 
   it("refuses bad --policies lists and --policy in one line", () => {
     for (const [args, msg] of [
-      [["--policies", "pure,vmx"], "ringlab: --policies: expected a comma-separated list of 'pure', 'scan-patch', 'pvi', got 'vmx'\n"],
+      [["--policies", "pure,vmx"], "ringlab: --policies: unknown policy 'vmx' (known: pure, scan-patch, pvi)\n"],
+      [["--policies", "pure,scan-patch:ring=2"], "ringlab: --policies: policy 'scan-patch': option 'ring': expected 1 (the 0/1/3 model) or 3 (0/3/3)\n"],
       [["--policies", "pvi"], "ringlab: --policies: expected at least two policies to compare, got 'pvi'\n"],
       [["--policies", "pvi,pvi"], "ringlab: --policies: a policy is listed twice in 'pvi,pvi'\n"],
+      [["--policies", "pvi,PVI"], "ringlab: --policies: expected NAME or NAME:KEY=VALUE[:KEY=VALUE...] (see ringlab policies), got 'PVI'\n"],
       [["--policy", "pvi"], "ringlab: --policy: compare runs several policies; choose them with --policies\n"],
     ] as const) {
       const r = ringlab("compare", "--load", `${image("probe.bin", PROBE)}@0x100000`, ...args);

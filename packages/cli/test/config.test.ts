@@ -34,7 +34,7 @@ describe("ringlab config --print", () => {
       { kind: "reserved", start: "0xA0000", size: "384K" },
       { kind: "ram", start: "0x100000", size: "31M" },
     ]);
-    expect(cfg.monitor).toEqual({ policy: "pure", patch: true });
+    expect(cfg.monitor).toEqual({ policy: "pure", options: {}, patch: true });
   });
 
   it("reads a config file, resolves its kernel path against the file's folder, and lets flags override", () => {
@@ -119,18 +119,41 @@ describe("ringlab config: memory layout and monitor policy", () => {
 
   it("takes monitor.policy from the file and lets --policy override it", () => {
     const vm = file("policy.toml", '[monitor]\npolicy = "scan-patch"\n');
-    expect((parse(ringlab("config", "-c", vm).stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch", patch: true });
-    expect((parse(ringlab("config", "-c", vm, "--policy", "pvi").stdout) as Record<string, any>).monitor).toEqual({ policy: "pvi", patch: true });
-    expect((parse(ringlab("config", "-c", vm, "--no-patch").stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch", patch: false });
+    expect((parse(ringlab("config", "-c", vm).stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch", options: {}, patch: true });
+    expect((parse(ringlab("config", "-c", vm, "--policy", "pvi").stdout) as Record<string, any>).monitor).toEqual({ policy: "pvi", options: {}, patch: true });
+    expect((parse(ringlab("config", "-c", vm, "--no-patch").stdout) as Record<string, any>).monitor).toEqual({ policy: "scan-patch", options: {}, patch: false });
+    // --policy brings its own options; the file's belong to the file's policy.
+    const withOptions = file("ring3.toml", '[monitor]\npolicy = "scan-patch"\noptions = { ring = 3 }\n');
+    expect((parse(ringlab("config", "-c", withOptions).stdout) as Record<string, any>).monitor.options).toEqual({ ring: 3 });
+    expect((parse(ringlab("config", "-c", withOptions, "--policy", "pvi").stdout) as Record<string, any>).monitor.options).toEqual({});
+    expect((parse(ringlab("config", "--policy", "scan-patch:ring=3").stdout) as Record<string, any>).monitor).toEqual({
+      policy: "scan-patch",
+      options: { ring: 3 },
+      patch: true,
+    });
   });
 
-  it("names --policy and the three policies for a bad value, and the file for a bad key", () => {
+  it("names --policy and the registered policies for a bad value, and the file for a bad key", () => {
     const r = ringlab("config", "--policy", "bad");
     expect(r.status).toBe(78);
-    expect(r.stderr).toBe("ringlab: --policy: expected one of 'pure', 'scan-patch', 'pvi', got 'bad'\n");
+    expect(r.stderr).toBe("ringlab: --policy: unknown policy 'bad' (known: pure, scan-patch, pvi)\n");
     const f = ringlab("config", "-c", file("bad-policy.toml", '[monitor]\npolicy = "vmx"\n'));
     expect(f.status).toBe(78);
-    expect(f.stderr).toMatch(/^ringlab: .*bad-policy\.toml: key 'monitor\.policy': expected one of 'pure', 'scan-patch', 'pvi', got 'vmx'\n$/);
+    expect(f.stderr).toMatch(/^ringlab: .*bad-policy\.toml: key 'monitor\.policy': unknown policy 'vmx' \(known: pure, scan-patch, pvi\)\n$/);
+    const o = ringlab("config", "-c", file("bad-option.toml", '[monitor]\npolicy = "scan-patch"\noptions = { ring = 2 }\n'));
+    expect(o.status).toBe(78);
+    expect(o.stderr).toMatch(/^ringlab: .*bad-option\.toml: key 'monitor\.options': policy 'scan-patch': option 'ring': expected 1 \(the 0\/1\/3 model\) or 3 \(0\/3\/3\)\n$/);
+    for (const [flag, msg] of [
+      ["scan-patch:ring=2", "--policy: policy 'scan-patch': option 'ring': expected 1 (the 0/1/3 model) or 3 (0/3/3)"],
+      ["pure:fast=1", "--policy: policy 'pure': unknown option 'fast'"],
+      ["scan-patch:ring", "--policy: policy 'scan-patch': expected KEY=VALUE after ':', got 'ring'"],
+      ["scan-patch:ring=1:ring=3", "--policy: policy 'scan-patch': option 'ring' is given twice"],
+      ["Scan", "--policy: expected NAME or NAME:KEY=VALUE[:KEY=VALUE...] (see ringlab policies), got 'Scan'"],
+    ]) {
+      const b = ringlab("config", "--policy", flag!);
+      expect(b.stderr).toBe(`ringlab: ${msg}\n`);
+      expect(b.status).toBe(78);
+    }
   });
 
   it("names the file, the region and what was wrong for a bad layout", () => {

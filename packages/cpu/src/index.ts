@@ -7,6 +7,7 @@ export { CPU_STATE_VERSION } from "./state/cpu-snapshot.js";
 export type { ExitEvent, ExitKind } from "./state/cpu-state.js";
 export type { DecodedInsn } from "./decode/insn.js";
 export { decodeInstruction, mnemonicOf } from "./decode/decode-bytes.js";
+export { SYS, type SystemClass, systemClass, systemClassOf } from "./decode/system-class.js";
 export { disassemble, type DisassembledInsn } from "./disasm/disassemble.js";
 export {
   ALL_INSN_GROUPS,

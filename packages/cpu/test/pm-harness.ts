@@ -116,6 +116,12 @@ export function loadCache(m: TestMachine, seg: number, sel: number): void {
  */
 export function pm(code: number[], ring3: number[] = [], handler: number[] = [0xf4], model?: CpuModel): TestMachine {
   const m = machine(code, CODE, model);
+  installProtectedMode(m, ring3, handler);
+  return m;
+}
+
+/** {@link pm}'s set-up on an existing flat 32-bit machine: the tables, TSS and LDT, `ring3` and `handler` code. */
+export function installProtectedMode(m: TestMachine, ring3: number[] = [], handler: number[] = [0xf4]): void {
   m.ram.set(ring3, RING3_CODE);
   m.ram.set(handler, HANDLER);
   for (const [sel, d] of GDT_ENTRIES) writeDescriptor(m, GDT, sel, d);
@@ -136,7 +142,6 @@ export function pm(code: number[], ring3: number[] = [], handler: number[] = [0x
   m.ram[GDT + SEL.tss + 5] = 0x8b; // busy, as after LTR
   loadCache(m, 7, SEL.tss);
   loadCache(m, 6, SEL.ldt);
-  return m;
 }
 
 /** Puts the CPU at CPL 3 at `eip` (CS=0x1B, SS=DS=ES=FS=GS=0x23, ESP=RING3_STACK). */

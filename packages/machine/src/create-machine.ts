@@ -27,7 +27,7 @@ import {
   parseDeviceOptions,
 } from "@ringlab/sdk";
 import { Cpu, findCpuModel } from "@ringlab/cpu";
-import { type MonitorPolicy, createPolicy } from "@ringlab/monitor";
+import { type MonitorPolicy, type PolicyRegistry, builtinPolicies, parsePolicyOptions } from "@ringlab/monitor";
 import { type DependencyContainer, container as rootContainer } from "tsyringe";
 import type { DeviceRegistry } from "./device-registry.js";
 import { Machine, withPlugin } from "./machine.js";
@@ -47,6 +47,8 @@ export interface MachineHost {
   console?: ConsoleSink;
   /** Where the configuration came from (a file name), to name it in messages. */
   configSource?: string;
+  /** The policies `monitor.policy` may name. Default: the built-in ones (`builtinPolicies()`). */
+  policies?: PolicyRegistry;
 }
 
 /** A console sink that keeps what the guest wrote, for tests and browser front ends. */
@@ -101,7 +103,7 @@ export function createMachine(
   c.register(CLOCK, { useValue: clock });
   c.register(CPU, { useValue: cpu });
   // The policy installs its hooks on the CPU and drives it for the machine loop.
-  c.register(MONITOR_POLICY, { useValue: createPolicy(config.monitor.policy, cpu, { patch: config.monitor.patch }) });
+  c.register(MONITOR_POLICY, { useValue: attachPolicy(config, cpu, host) });
   c.register(MACHINE_CONFIG, { useValue: config });
   c.register(CONSOLE, { useValue: host.console ?? new CollectingConsole() });
   c.register(RUN_CONTROL, { useValue: runControl });
@@ -181,4 +183,16 @@ function fpuErrorSignal(cpu: Cpu): FpuErrorSignal {
       };
     },
   };
+}
+
+/**
+ * The policy `monitor.policy` names, built with `monitor.options` and attached to `cpu`.
+ * An unknown name or a bad option is one ConfigError naming the key (and the file, when
+ * the configuration came from one).
+ */
+function attachPolicy(config: MachineConfig, cpu: Cpu, host: MachineHost): MonitorPolicy {
+  const key = (k: string) => (host.configSource !== undefined ? `${host.configSource}: key '${k}'` : k);
+  const definition = (host.policies ?? builtinPolicies()).get(config.monitor.policy, key("monitor.policy"));
+  const options = parsePolicyOptions(definition, config.monitor.options, key("monitor.options"));
+  return definition.create(cpu, options, { patch: config.monitor.patch });
 }

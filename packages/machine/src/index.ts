@@ -30,8 +30,6 @@ export {
   type MachineConfig,
   type MachineConfigInput,
   type LayoutRegionInput,
-  MONITOR_POLICIES,
-  type MonitorPolicyName,
   deviceEntries,
   layoutRegionSchema,
   machineConfigSchema,

@@ -1,5 +1,4 @@
 import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL, ENGINES } from "@ringlab/cpu";
-import { POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
 import { ConfigError, FOUR_GIB, checkAddressValue, formatAddress, formatZodIssue, hex, readAddressText, z } from "@ringlab/sdk";
 import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
 import { formatSize, parseSize } from "./size-text.js";
@@ -39,10 +38,6 @@ const address = (what: string, example: string, end: number, endText: string) =>
     }
     return r.value;
   });
-
-/** The policies a monitor can run a guest under (see the monitor package). */
-export const MONITOR_POLICIES = POLICY_NAMES;
-export type MonitorPolicyName = PolicyName;
 
 const quotedList = (names: readonly string[]) => names.map((n) => `'${n}'`).join(", ");
 
@@ -130,7 +125,16 @@ const memorySchema = z
 /** `monitor`: how the guest is run (see the monitor package for what each policy does). */
 const monitorSchema = z
   .object({
-    policy: z.enum(MONITOR_POLICIES, { error: enumError(MONITOR_POLICIES) }).default("pure"),
+    /**
+     * A registered policy's name (the built-in ones, or one a plugin adds): checked against
+     * the registry when the machine is built, since plugins load after the config is read.
+     */
+    policy: z
+      .string({ error: "expected a policy name such as 'pure' (see ringlab policies)" })
+      .regex(/^[a-z][a-z0-9-]*$/, { error: (i) => `expected a policy name such as 'pure' (see ringlab policies), got '${String(i.input)}'` })
+      .default("pure"),
+    /** The chosen policy's own options, validated by its schema (see ringlab policies). */
+    options: z.record(z.string(), z.unknown()).default({}),
     /**
      * scan-patch / pvi: patch sensitive instructions (default). `false` runs the guest kernel
      * deprivileged without patches, to show what it can then observe.
@@ -204,7 +208,7 @@ export const machineConfigSchema = z
       .default({ tscHz: 1_000_000_000, cyclesPerInstruction: 1 }),
     devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
-    monitor: monitorSchema.default({ policy: "pure", patch: true }),
+    monitor: monitorSchema.default({ policy: "pure", options: {}, patch: true }),
     cpu: cpuSchema.default({ model: DEFAULT_CPU_MODEL.name, engine: "interp" }),
   })
   .strict();

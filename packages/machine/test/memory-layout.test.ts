@@ -1,5 +1,7 @@
 import "reflect-metadata";
 import { describe, expect, it } from "vitest";
+import { builtinPolicies, definePolicy, purePolicy } from "@ringlab/monitor";
+import { z } from "@ringlab/sdk";
 import {
   type Machine,
   type MachineConfigInput,
@@ -107,7 +109,7 @@ describe("memory.layout in the machine configuration", () => {
 
 describe("monitor.policy", () => {
   it("defaults to pure and accepts the three policies", () => {
-    expect(parseMachineConfig({}).monitor).toEqual({ policy: "pure", patch: true });
+    expect(parseMachineConfig({}).monitor).toEqual({ policy: "pure", options: {}, patch: true });
     for (const policy of ["pure", "scan-patch", "pvi"] as const) {
       expect(parseMachineConfig({ monitor: { policy } }).monitor.policy).toBe(policy);
     }
@@ -121,11 +123,31 @@ describe("monitor.policy", () => {
     }
   });
 
-  it("lists the three policies for an unknown one and refuses unknown keys", () => {
-    expect(() => parseMachineConfig({ monitor: { policy: "vmx" } }, "vm.toml")).toThrow(
-      "vm.toml: key 'monitor.policy': expected one of 'pure', 'scan-patch', 'pvi', got 'vmx'",
+  it("lists the registered policies for an unknown one and refuses unknown keys", () => {
+    // Plugins may add policies, so the name is checked against the registry when the machine is built.
+    expect(() => createMachine({ monitor: { policy: "vmx" } }, builtinRegistry(), { configSource: "vm.toml" })).toThrow(
+      "vm.toml: key 'monitor.policy': unknown policy 'vmx' (known: pure, scan-patch, pvi)",
+    );
+    expect(() => parseMachineConfig({ monitor: { policy: "VMX!" } }, "vm.toml")).toThrow(
+      "vm.toml: key 'monitor.policy': expected a policy name such as 'pure' (see ringlab policies), got 'VMX!'",
     );
     expect(() => parseMachineConfig({ monitor: { polcy: "pure" } }, "vm.toml")).toThrow("vm.toml: unknown key 'monitor.polcy'");
+  });
+
+  it("builds the policy with monitor.options, checked by the policy's own schema", () => {
+    const m = createMachine({ monitor: { policy: "scan-patch", options: { ring: 3 } } }, builtinRegistry());
+    expect(m.monitor.description).toContain("ring 3");
+    expect(() => createMachine({ monitor: { policy: "scan-patch", options: { ring: 2 } } }, builtinRegistry(), { configSource: "vm.toml" })).toThrow(
+      "vm.toml: key 'monitor.options': policy 'scan-patch': option 'ring': expected 1 (the 0/1/3 model) or 3 (0/3/3)",
+    );
+  });
+
+  it("takes a policy from the registry it is given (as a plugin adds one)", () => {
+    const policies = builtinPolicies().add(
+      definePolicy({ name: "pure-too", description: "pure again", options: z.object({}).strict(), create: (cpu, o, ctx) => purePolicy.create(cpu, o, ctx) }),
+    );
+    expect(createMachine({ monitor: { policy: "pure-too" } }, builtinRegistry(), { policies }).monitor.name).toBe("pure");
+    expect(() => createMachine({ monitor: { policy: "pure-too" } }, builtinRegistry())).toThrow("unknown policy 'pure-too'");
   });
 });
 

@@ -12,7 +12,7 @@ import {
 import { type JsonValue, StateReader } from "@ringlab/sdk";
 import { CodeScanner } from "./code-scanner.js";
 import { type ExitCount, type ExitReason, ExitStats } from "./exit-stats.js";
-import type { MonitorCounters, MonitorPolicy, PolicyName } from "./monitor-policy.js";
+import type { MonitorCounters, MonitorPolicy } from "./monitor-policy.js";
 import { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
 import { canDeprivilege, MONITOR_IDT_BASE, MONITOR_IDT_LIMIT, VirtualState } from "./virtual-state.js";
 
@@ -26,7 +26,7 @@ const ROW_CACHE_LIMIT = 4096;
 
 /** How a deprivileging policy runs the guest kernel. */
 export interface DeprivilegeOptions {
-  readonly name: Exclude<PolicyName, "pure">;
+  readonly name: "scan-patch" | "pvi";
   /** The ring the guest's ring 0 runs in: 1 (ring compression) or 3 (PVI needs CPL 3). */
   readonly kernelRing: 1 | 3;
   /** Run the guest kernel with CR4.PVI, so its CLI/STI change VIF instead of exiting. */
@@ -62,9 +62,9 @@ export interface DeprivilegeOptions {
  * `pure`.
  */
 export class DeprivilegingMonitor implements MonitorPolicy {
-  readonly name: Exclude<PolicyName, "pure">;
+  readonly name: "scan-patch" | "pvi";
   readonly description: string;
-  readonly stats = new ExitStats();
+  readonly stats: ExitStats;
   private readonly v = new VirtualState();
   private readonly scanner: CodeScanner;
   /** True while the CPU holds the deprivileged view (the guest runs directly). */
@@ -90,6 +90,7 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     private readonly options: DeprivilegeOptions,
   ) {
     this.name = options.name;
+    this.stats = new ExitStats(() => cpu.clock.instructions);
     this.description =
       `guest ring 0 runs in ring ${options.kernelRing}${options.pvi ? " with CR4.PVI (CLI/STI change VIF)" : ""}; ` +
       (options.patch ? "sensitive instructions patched before they run" : "sensitive instructions NOT patched (--no-patch)");

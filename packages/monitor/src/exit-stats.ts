@@ -1,40 +1,8 @@
 import { ConfigError, type JsonValue, StateReader } from "@ringlab/sdk";
+import { EXIT_REASONS, type ExitReason } from "./exit-reason.js";
+import { ExitTimeline } from "./exit-timeline.js";
 
-/**
- * Why a monitor took control from the guest. The reasons follow what a deprivileging VMM
- * has to catch (FreeMWare/plex86 plan):
- * - `sensitive-instruction`: a patched sensitive instruction (see sensitive-instructions.ts);
- * - `privileged-instruction`: a privileged one faulting because the guest kernel runs
- *   deprivileged (HLT, CLI/STI, MOV CRn, LGDT...);
- * - `io`: IN/OUT/INS/OUTS, forwarded to the bus;
- * - `ring-compression`: any other fault that happens only because the guest kernel runs in
- *   an outer ring (loading a DPL-0 segment from ring 1, a supervisor page from ring 3);
- * - `guest-exception`: an exception the guest itself causes, reflected to its IDT;
- * - `software-interrupt`: an unpatched INT n reflected to the guest's IDT;
- * - `external-interrupt`: a device interrupt, reflected (or held while the guest's IF=0);
- * - `code-page-write`: the guest wrote into scanned code, which is then scanned again.
- */
-export type ExitReason =
-  | "sensitive-instruction"
-  | "privileged-instruction"
-  | "io"
-  | "ring-compression"
-  | "guest-exception"
-  | "software-interrupt"
-  | "external-interrupt"
-  | "code-page-write";
-
-/** Every exit reason, in the order reports list them. */
-export const EXIT_REASONS: readonly ExitReason[] = [
-  "sensitive-instruction",
-  "privileged-instruction",
-  "io",
-  "ring-compression",
-  "guest-exception",
-  "software-interrupt",
-  "external-interrupt",
-  "code-page-write",
-];
+export { EXIT_REASONS, type ExitReason } from "./exit-reason.js";
 
 /** One row of the exit statistics. */
 export interface ExitCount {
@@ -46,9 +14,18 @@ export interface ExitCount {
 
 /**
  * Counts a policy's exits by reason and instruction: the numbers `--stats` prints to show
- * what each policy had to intercept.
+ * what each policy had to intercept. Given the guest's instruction count (`now`), it also
+ * keeps when they happened ({@link timeline}).
  */
 export class ExitStats {
+  /** When the exits happened, if the owner said how to tell the time. */
+  readonly timeline: ExitTimeline | null;
+
+  /** @param now The guest's retired-instruction count (for the timeline), if known. */
+  constructor(private readonly now?: () => number) {
+    this.timeline = now ? new ExitTimeline() : null;
+  }
+
   /** Rows by reason, then by instruction (two lookups, no key to build on the exit path). */
   private readonly counts = new Map<ExitReason, Map<string, ExitCount>>();
   private totalCount = 0;
@@ -78,6 +55,7 @@ export class ExitStats {
   count(row: ExitCount, n = 1): void {
     row.count += n;
     this.totalCount += n;
+    if (this.now !== undefined) this.timeline!.add(row.reason, this.now(), n);
   }
 
   private allRows(): ExitCount[] {
@@ -128,10 +106,16 @@ export class ExitStats {
       return { reason, instruction, count: r.int(o, "count", 0, Number.MAX_SAFE_INTEGER) };
     });
     this.reset();
-    for (const row of checked) this.record(row.reason, row.instruction, row.count);
+    // Straight into the rows: the timeline (when the exits happened) is not saved, and
+    // these exits did not happen now.
+    for (const row of checked) {
+      this.row(row.reason, row.instruction).count += row.count;
+      this.totalCount += row.count;
+    }
   }
 
   reset(): void {
+    this.timeline?.reset();
     this.counts.clear();
     this.generation++;
     this.totalCount = 0;

@@ -1,13 +1,32 @@
 /**
- * `@ringlab/monitor`: monitor policies — `pure` emulation, `scan-patch` (ring compression,
+ * `@ringlab/monitor`: monitor policies, a registry of them (`definePolicy`), — `pure` emulation, `scan-patch` (ring compression,
  * virtual privileged state, patched sensitive instructions) and `pvi` (the same with
  * CR4.PVI) — and the exit statistics each keeps.
  */
 export { type ExitCount, type ExitReason, EXIT_REASONS, ExitStats } from "./exit-stats.js";
-export { type MonitorCounters, type MonitorPolicy, type PolicyName, POLICY_NAMES } from "./monitor-policy.js";
+export { ExitTimeline, type ExitTimelineData } from "./exit-timeline.js";
+export { type MonitorCounters, type MonitorPolicy } from "./monitor-policy.js";
+export {
+  definePolicy,
+  parsePolicyOptions,
+  type PolicyContext,
+  type PolicyDefinition,
+  type PolicyOptionInfo,
+  policyOptionInfo,
+} from "./policy-definition.js";
+export { PolicyRegistry } from "./policy-registry.js";
 export { PurePolicy } from "./pure-policy.js";
 export { type DeprivilegeOptions, DeprivilegingMonitor } from "./deprivileging-monitor.js";
 export { CodeScanner, PATCH_BYTES } from "./code-scanner.js";
 export { ioInstruction, msrTrappedInstruction, privilegedInstruction, sensitiveInstruction } from "./sensitive-instructions.js";
-export { createPolicy, type PolicyOptions, pviPolicy, scanPatchPolicy } from "./policies.js";
+export {
+  BUILTIN_POLICIES,
+  BUILTIN_POLICY_NAMES,
+  builtinPolicies,
+  createPolicy,
+  type PolicyOptions,
+  purePolicy,
+  pviPolicy,
+  scanPatchPolicy,
+} from "./builtin-policies.js";
 export { MONITOR_IDT_BASE, MONITOR_IDT_LIMIT } from "./virtual-state.js";

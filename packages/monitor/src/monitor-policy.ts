@@ -2,10 +2,6 @@ import type { StopReason } from "@ringlab/cpu";
 import type { JsonValue } from "@ringlab/sdk";
 import type { ExitStats } from "./exit-stats.js";
 
-/** The monitor policies ringlab ships, by the name `--policy` and `monitor.policy` take. */
-export const POLICY_NAMES = ["pure", "scan-patch", "pvi"] as const;
-export type PolicyName = (typeof POLICY_NAMES)[number];
-
 /** What a policy measured besides its exits. */
 export interface MonitorCounters {
   /** Guest instructions retired while running deprivileged on the CPU (direct execution). */
@@ -28,7 +24,8 @@ export interface MonitorCounters {
  * guest sees the same virtual time under each.
  */
 export interface MonitorPolicy {
-  readonly name: PolicyName;
+  /** The name it is registered under (its PolicyDefinition's). */
+  readonly name: string;
   /** One line on how this policy runs the guest (for reports). */
   readonly description: string;
   /** Exits by reason and instruction since the policy was attached. */

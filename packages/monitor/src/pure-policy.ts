@@ -9,7 +9,7 @@ import type { MonitorCounters, MonitorPolicy } from "./monitor-policy.js";
  * exits — the reference every other policy must be indistinguishable from.
  */
 export class PurePolicy implements MonitorPolicy {
-  readonly name = "pure" as const;
+  readonly name: string = "pure";
   readonly description = "the CPU runs the guest at its own privilege levels; nothing is intercepted";
   readonly stats = new ExitStats();
   private retired = 0;

@@ -1,7 +1,7 @@
 import { Cpu, type CpuModel, findCpuModel } from "@ringlab/cpu";
 import { Bus, VirtualClock } from "@ringlab/sdk";
 import { describe, expect, it } from "vitest";
-import { createPolicy, type MonitorPolicy, type PolicyName, MONITOR_IDT_BASE } from "../src/index.js";
+import { createPolicy, type MonitorPolicy, MONITOR_IDT_BASE } from "../src/index.js";
 
 const CODE = 0x2000;
 const GDT = 0x1000;
@@ -10,7 +10,7 @@ const GDT = 0x1000;
  * A CPU in the Multiboot entry state (CPL 0, flat CS 0x08 / DS 0x10, IF=0) with a GDT that
  * holds those two descriptors, `code` at 0x2000, and the policy attached.
  */
-function machine(policy: PolicyName, code: number[], patch = true, model?: CpuModel) {
+function machine(policy: string, code: number[], patch = true, model?: CpuModel, options?: Record<string, unknown>) {
   const bus = new Bus({ ramSize: 1 << 20 });
   bus.memory.mapRam("ram", 0, 1 << 20);
   const clock = new VirtualClock();
@@ -25,7 +25,7 @@ function machine(policy: PolicyName, code: number[], patch = true, model?: CpuMo
   cpu.idtrBase = 0x3000;
   cpu.idtrLimit = 0xff;
   cpu.setReg32(4, 0x8000);
-  const p: MonitorPolicy = createPolicy(policy, cpu, { patch });
+  const p: MonitorPolicy = createPolicy(policy, cpu, { patch, ...(options ? { options } : {}) });
   return { cpu, clock, p };
 }
 
@@ -68,6 +68,17 @@ describe("deprivileging policies", () => {
     expect(cpu.getReg32(3) & 0x200).toBe(0x200); // the monitor's IF = 1
     const ram = cpu.bus.memory.ram8;
     expect((ram[0x502]! | (ram[0x503]! << 8) | (ram[0x504]! << 16) | (ram[0x505]! << 24)) >>> 0).toBe(MONITOR_IDT_BASE);
+  });
+
+  it("scan-patch with ring=3 (the 0/3/3 model): the guest still sees ring 0; unpatched, it sees ring 3", () => {
+    const { cpu, clock, p } = machine("scan-patch", PROBE, true, undefined, { ring: 3 });
+    expect(p.run(100)).toEqual({ kind: "halt" });
+    expect(cpu.getReg32(0)).toBe(0x08);
+    expect(clock.instructions).toBe(6);
+    expect(p.description).toContain("ring 3");
+    const leaky = machine("scan-patch", PROBE, false, undefined, { ring: 3 });
+    leaky.p.run(100);
+    expect(leaky.cpu.getReg32(0)).toBe(0x0b); // CS.RPL = 3
   });
 
   // cli / sti / nop / cli / sti / hlt
@@ -280,7 +291,7 @@ describe("deprivileging policies", () => {
     const entry = [0x8c, 0xcb, 0x8c, 0xd6, 0x9c, 0x5d, 0xb9, ...le32(0x174), 0x0f, 0x32, 0xf4];
     const P2 = findCpuModel("pentium2")!;
 
-    function run(policy: PolicyName, patch = true) {
+    function run(policy: string, patch = true) {
       const m = machine(policy, kernel, patch, P2);
       const ram = m.cpu.bus.memory.ram8;
       ram.set([0xff, 0xff, 0, 0, 0, 0xfa, 0xcf, 0, 0xff, 0xff, 0, 0, 0, 0xf2, 0xcf, 0], GDT + 0x18); // ring-3 code, data

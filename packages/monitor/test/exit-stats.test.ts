@@ -29,3 +29,26 @@ describe("ExitStats", () => {
     expect(s.rows()).toEqual([]);
   });
 });
+
+describe("the exit timeline", () => {
+  it("keeps every exit, by reason, halving its resolution as the run grows", () => {
+    let now = 0;
+    const stats = new ExitStats(() => now);
+    const io = stats.row("io", "in");
+    for (now = 0; now < 10_000_000; now += 1000) stats.count(io);
+    now = 5_000_000;
+    stats.record("external-interrupt", "vector 0x20", 3);
+    const t = stats.timeline!.data();
+    expect(t.byReason.io!.reduce((a, b) => a + b, 0)).toBe(10_000);
+    expect(t.byReason.io!.length).toBeLessThanOrEqual(256);
+    expect(t.bucketInstructions * 256).toBeGreaterThanOrEqual(10_000_000);
+    expect(t.byReason["external-interrupt"]![Math.floor(5_000_000 / t.bucketInstructions)]).toBe(3);
+    expect(Object.keys(t.byReason).sort()).toEqual(["external-interrupt", "io"]);
+    stats.reset();
+    expect(stats.timeline!.data()).toEqual({ bucketInstructions: 4096, byReason: {} });
+  });
+
+  it("is absent when the statistics cannot tell the time", () => {
+    expect(new ExitStats().timeline).toBeNull();
+  });
+});

@@ -1,11 +1,10 @@
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { EventLog, type EventLogTransfer } from "@ringlab/machine";
-import type { PolicyName } from "@ringlab/monitor";
 import type { RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
 import { ReportedError } from "../user-error.js";
-import type { CompareFlags, PolicyRun } from "./compare.js";
+import type { CompareFlags, ComparedPolicy, PolicyRun } from "./compare.js";
 
 /**
  * What a `compare --jobs` worker is given (its `workerData`): plain data only, since it
@@ -13,7 +12,7 @@ import type { CompareFlags, PolicyRun } from "./compare.js";
  * the command uses (its function name, looked up in the worker's table).
  */
 export interface CompareWorkerInput {
-  policy: PolicyName;
+  policy: ComparedPolicy;
   config: RunConfig;
   flags: CompareFlags;
   parser: string;
@@ -44,7 +43,7 @@ export function parseJobs(text: string): number {
  * status the worker described; policies after it are not started.
  */
 export async function runInWorkers(
-  policies: readonly PolicyName[],
+  policies: readonly ComparedPolicy[],
   config: RunConfig,
   flags: CompareFlags,
   parser: string,
@@ -76,7 +75,7 @@ function runOneWorker(input: CompareWorkerInput): Promise<CompareWorkerResult> {
   return new Promise((resolve) => {
     const crashed = (why: string, stack?: string): CompareWorkerResult => ({
       ok: false,
-      line: `internal error: the worker running policy '${input.policy}' ${why} (a ringlab bug; run with RINGLAB_DEBUG=1 for the stack)`,
+      line: `internal error: the worker running policy '${input.policy.text}' ${why} (a ringlab bug; run with RINGLAB_DEBUG=1 for the stack)`,
       exitCode: ExitCode.internal,
       ...(input.debug && stack ? { stack } : {}),
     });

@@ -4,7 +4,7 @@ import "reflect-metadata";
 import { parentPort, workerData } from "node:worker_threads";
 import { EventLog } from "@ringlab/machine";
 import { parseAddressOption } from "../program.js";
-import { registryWithPlugins } from "../plugins/load-plugins.js";
+import { loadPlugins } from "../plugins/load-plugins.js";
 import { describeError } from "../user-error.js";
 import { runUnder } from "./compare.js";
 import type { CompareWorkerInput, CompareWorkerResult } from "./compare-jobs.js";
@@ -20,8 +20,8 @@ try {
   if (!parse) throw new Error(`compare worker: no number parser named '${input.parser}'`);
   // This thread has its own module instances: the plugins load again here, and their
   // origins (for error lines naming --plugin or the config key) with them.
-  const registry = await registryWithPlugins(input.config.plugins, input.flags.plugin ?? []);
-  const run = runUnder(input.policy, input.config, input.flags, parse, registry);
+  const registries = await loadPlugins(input.config.plugins, input.flags.plugin ?? []);
+  const run = runUnder(input.policy, input.config, input.flags, parse, registries);
   const events = run.events.toTransfer();
   transfer.push(...EventLog.transferList(events));
   result = { ok: true, run: { ...run, events } };

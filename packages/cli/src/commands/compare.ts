@@ -1,6 +1,7 @@
-import { EXIT_REASONS, type ExitReason, type MonitorCounters, POLICY_NAMES, type PolicyName } from "@ringlab/monitor";
-import { type DeviceRegistry, type EventLog, type RunOutcome, formatEvent } from "@ringlab/machine";
-import { registryWithPlugins } from "../plugins/load-plugins.js";
+import { BUILTIN_POLICY_NAMES, EXIT_REASONS, type ExitReason, type MonitorCounters, type PolicyRegistry } from "@ringlab/monitor";
+import { type EventLog, type RunOutcome, formatEvent } from "@ringlab/machine";
+import { checkPolicySpec, type PolicySpec, parsePolicySpec } from "../config/policy-spec.js";
+import { type Registries, loadPlugins } from "../plugins/load-plugins.js";
 import type { RunConfig } from "../config/run-config.js";
 import { ExitCode } from "../exit-codes.js";
 import { UserError } from "../user-error.js";
@@ -19,9 +20,13 @@ export interface CompareFlags extends Pick<RunFlags, "load" | "entry" | "rom" | 
   jobs?: number;
 }
 
+/** A policy `compare` runs: its registered name and options, labelled as `--policies` wrote it. */
+export type ComparedPolicy = PolicySpec;
+
 /** One policy's run of the guest: everything the guest could show, and what the monitor did. */
 export interface PolicyRun {
-  policy: PolicyName;
+  /** The policy as `--policies` named it, options included (e.g. `scan-patch:ring=3`). */
+  policy: string;
   outcome: RunOutcome;
   /** The status `ringlab run` would exit with. */
   status: number;
@@ -86,44 +91,52 @@ function outcomeText(o: RunOutcome): string {
   }
 }
 
-/** The policies named by `--policies a,b,c` (default: all). */
-export function parsePolicies(text: string | undefined): PolicyName[] {
-  if (text === undefined) return [...POLICY_NAMES];
-  const names = text.split(",").map((s) => s.trim()).filter((s) => s !== "");
-  for (const n of names) {
-    if (!(POLICY_NAMES as readonly string[]).includes(n)) {
-      throw new UserError(`--policies: expected a comma-separated list of ${POLICY_NAMES.map((p) => `'${p}'`).join(", ")}, got '${n}'`, ExitCode.config);
-    }
+/**
+ * The policies named by `--policies a,b:key=value,c` (default: the built-in ones), each
+ * checked against the registry. A bare name that is the configuration's own
+ * `monitor.policy` runs with its `monitor.options`; otherwise with the policy's defaults.
+ */
+export function parsePolicies(text: string | undefined, policies: PolicyRegistry, monitor: { policy: string; options: Record<string, unknown> }): ComparedPolicy[] {
+  const specs: ComparedPolicy[] =
+    text === undefined
+      ? BUILTIN_POLICY_NAMES.map((name) => ({ text: name, name, options: {} }))
+      : text
+          .split(",")
+          .filter((s) => s.trim() !== "")
+          .map((s) => parsePolicySpec(s, "--policies"));
+  for (const spec of specs) {
+    if (spec.text === spec.name && spec.name === monitor.policy) spec.options = { ...monitor.options };
+    checkPolicySpec(spec, policies, "--policies");
   }
-  if (names.length < 2) throw new UserError(`--policies: expected at least two policies to compare, got '${text}'`, ExitCode.config);
-  if (new Set(names).size !== names.length) throw new UserError(`--policies: a policy is listed twice in '${text}'`, ExitCode.config);
-  return names as PolicyName[];
+  if (specs.length < 2) throw new UserError(`--policies: expected at least two policies to compare, got '${text}'`, ExitCode.config);
+  if (new Set(specs.map((p) => p.text)).size !== specs.length) throw new UserError(`--policies: a policy is listed twice in '${text}'`, ExitCode.config);
+  return specs;
 }
 
 /** Boots the guest afresh under `policy` and runs it to its end. */
 export function runUnder(
-  policy: PolicyName,
+  policy: ComparedPolicy,
   config: RunConfig,
   flags: CompareFlags,
   parseNumber: (v: string) => number,
-  registry: DeviceRegistry,
+  registries: Registries,
 ): PolicyRun {
   let console = "";
   const { machine } = bootMachine(
-    { ...config, monitor: { ...config.monitor, policy } },
+    { ...config, monitor: { ...config.monitor, policy: policy.name, options: policy.options } },
     { ...flags, screen: "none" },
     parseNumber,
     (bytes) => {
       for (let i = 0; i < bytes.length; i++) console += String.fromCharCode(bytes[i]!);
     },
-    registry,
+    registries,
   );
   const t0 = performance.now();
   const outcome = machine.run();
   const hostMs = performance.now() - t0;
   const m = machine.monitor;
   return {
-    policy,
+    policy: policy.text,
     outcome,
     status: exitStatusOf(outcome),
     instructions: machine.clock.instructions,
@@ -148,15 +161,15 @@ export async function compareCommand(
   io: { stdout(s: string): void },
   parseNumber: (v: string) => number,
 ): Promise<number> {
-  const policies = parsePolicies(flags.policies);
   // Loaded here even for workers (which load them again): a plugin that cannot load is
   // reported exactly as without --jobs, before any worker starts.
-  const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
+  const registries = await loadPlugins(config.plugins, flags.plugin ?? []);
+  const policies = parsePolicies(flags.policies, registries.policies, config.monitor);
   const jobs = flags.jobs ?? 1;
   const runs =
     jobs > 1
       ? await runInWorkers(policies, config, flags, parseNumber.name, jobs)
-      : policies.map((p) => runUnder(p, config, flags, parseNumber, registry));
+      : policies.map((p) => runUnder(p, config, flags, parseNumber, registries));
   const ref = runs[0]!;
   const diffs = runs.map((r) => (r === ref ? [] : differences(ref, r)));
   const same = diffs.every((d) => d.length === 0);

@@ -3,7 +3,7 @@ import { isRinglabError } from "@ringlab/sdk";
 import { ExitCode } from "../exit-codes.js";
 import { readInputFile } from "../read-input.js";
 import { UserError } from "../user-error.js";
-import { registryWithPlugins } from "../plugins/load-plugins.js";
+import { loadPlugins } from "../plugins/load-plugins.js";
 import { connectComPorts } from "../serial/serial-ports.js";
 import { parseSerialSpec } from "../serial/serial-spec.js";
 import { TerminalInput } from "../serial/terminal-input.js";
@@ -52,10 +52,10 @@ export async function resumeCommand(file: string, flags: ResumeFlags, io: Pick<I
     if (flags.engine !== undefined && isRinglabError(e) && /engine/.test(e.message)) throw new UserError(`--engine: ${e.message}`, ExitCode.usage);
     throw mismatch(`its machine configuration is not one this ringlab accepts (${isRinglabError(e) ? e.message : String(e)})`);
   }
-  const registry = await registryWithPlugins(header.run.plugins, header.run.pluginFlags);
+  const registries = await loadPlugins(header.run.plugins, header.run.pluginFlags);
   let machine: Machine;
   try {
-    machine = createMachine(machineConfig, registry, { console: { write: (bytes) => io.stdout(bytes) } });
+    machine = createMachine(machineConfig, registries.devices, { console: { write: (bytes) => io.stdout(bytes) }, policies: registries.policies });
   } catch (e) {
     if (!isRinglabError(e)) throw e;
     throw mismatch(`its machine cannot be built here (${e.message})`);

@@ -4,7 +4,6 @@ import { fileURLToPath } from "node:url";
 import {
   type LoadPlan,
   type Machine,
-  type DeviceRegistry,
   type RunOutcome,
   bootKernel,
   createMachine,
@@ -30,7 +29,8 @@ import { formatEventStats, startEventTrace } from "./trace-events.js";
 import { UserError } from "../user-error.js";
 import { formatRunReport } from "./run-report.js";
 import { formatMonitorStats } from "./monitor-stats.js";
-import { registryWithPlugins } from "../plugins/load-plugins.js";
+import { type Registries, loadPlugins } from "../plugins/load-plugins.js";
+import { checkConfiguredPolicy } from "../config/policy-spec.js";
 import { connectComPorts, hasComPort, withComPorts } from "../serial/serial-ports.js";
 import { parseSerialSpec, type SerialSpec } from "../serial/serial-spec.js";
 import { TerminalInput } from "../serial/terminal-input.js";
@@ -158,7 +158,7 @@ export function bootMachine(
   flags: RunFlags,
   parseNumber: (v: string) => number,
   console: (bytes: Uint8Array) => void,
-  registry: DeviceRegistry,
+  registries: Registries,
   openTerminal: () => TerminalInput | undefined = () => undefined,
 ): BootedMachine {
   const loadPlan = plan(config, flags, parseNumber);
@@ -176,10 +176,13 @@ export function bootMachine(
   }
   const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
   machineConfig.devices = withFwCfgItems(com.devices, config.fwCfg, flags.fwCfg?.length ? "--fw-cfg" : "fwCfg");
+  // Plugins may add policies, so the name is checked only now; a mistake names its flag or key.
+  checkConfiguredPolicy(config.monitor, flags, registries.policies);
   let machine: Machine;
   try {
-    machine = createMachine(machineConfig, registry, {
+    machine = createMachine(machineConfig, registries.devices, {
       console: { write: console },
+      policies: registries.policies,
       ...(flags.config !== undefined ? { configSource: flags.config } : {}),
     });
   } catch (e) {
@@ -246,8 +249,8 @@ export async function runCommand(
 ): Promise<number> {
   if (flags.gdbWait && !flags.gdb) throw new UserError("--gdb-wait: needs --gdb HOST:PORT (where gdb connects)");
   checkSnapshotFlags(flags);
-  const registry = await registryWithPlugins(config.plugins, flags.plugin ?? []);
-  const booted = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registry, TerminalInput.fromProcess);
+  const registries = await loadPlugins(config.plugins, flags.plugin ?? []);
+  const booted = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registries, TerminalInput.fromProcess);
   const run: SnapshotRun = {
     entry: booted.entry,
     serial: booted.serial,

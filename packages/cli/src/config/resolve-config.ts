@@ -1,7 +1,9 @@
 import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
 import { CPU_MODEL_NAMES, ENGINES } from "@ringlab/cpu";
-import { DEFAULT_DEVICES, MONITOR_POLICIES } from "@ringlab/machine";
+import { DEFAULT_DEVICES } from "@ringlab/machine";
+import { BUILTIN_POLICY_NAMES } from "@ringlab/monitor";
+import { parsePolicySpec } from "./policy-spec.js";
 import { readInputFile } from "../read-input.js";
 import { UserError } from "../user-error.js";
 import { ConfigError } from "@ringlab/sdk";
@@ -70,7 +72,10 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     )
     .addOption(new Option("--tsc-hz <hz>", "TSC frequency in Hz (clock.tscHz)").argParser(parseNumber))
     .addOption(new Option("--cpi <n>", "TSC ticks per instruction (clock.cyclesPerInstruction)").argParser(parseNumber))
-    .option("--policy <name>", `monitor policy: ${MONITOR_POLICIES.join(", ")} (monitor.policy)`)
+    .option(
+      "--policy <name[:key=value...]>",
+      `monitor policy: ${BUILTIN_POLICY_NAMES.join(", ")} or one a --plugin adds, with its options, e.g. scan-patch:ring=3 (monitor.policy, monitor.options; see ringlab policies)`,
+    )
     .option("--cpu <name>", `CPU model: ${CPU_MODEL_NAMES.join(", ")} (cpu.model; see ringlab cpus)`)
     .option("--engine <name>", `execution engine: ${ENGINES.join(", ")} (cpu.engine; default interp, the reference)`)
     .option("--no-patch", "scan-patch/pvi: run the guest deprivileged without patching its sensitive instructions, to see what it notices (monitor.patch = false)")
@@ -131,6 +136,9 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
       base = deepMerge(base, { kernel: { modules } });
     }
   }
+  const policySpec = flags.policy !== undefined ? parsePolicySpec(flags.policy, "--policy") : undefined;
+  // The file's monitor.options belong to the file's policy: --policy brings its own.
+  if (policySpec !== undefined && isObject(base.monitor)) base = { ...base, monitor: { ...base.monitor, options: {} } };
   const overrides: Record<string, unknown> = {
     memory: flags.mem !== undefined ? { size: flags.mem } : undefined,
     maxInstructions: flags.maxInstructions,
@@ -145,8 +153,8 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
       ? [...(Array.isArray(base.plugins) ? base.plugins : []), ...flags.plugin.map((f) => resolve(f))]
       : undefined,
     monitor:
-      flags.policy !== undefined || flags.patch === false
-        ? { policy: flags.policy, patch: flags.patch === false ? false : undefined }
+      policySpec !== undefined || flags.patch === false
+        ? { policy: policySpec?.name, options: policySpec?.options, patch: flags.patch === false ? false : undefined }
         : undefined,
     cpu: flags.cpu !== undefined || flags.engine !== undefined ? { model: flags.cpu, engine: flags.engine } : undefined,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,

@@ -3,14 +3,29 @@ import { register } from "node:module";
 import { resolve as resolvePath } from "node:path";
 import { pathToFileURL } from "node:url";
 import { type DeviceRegistry, builtinRegistry } from "@ringlab/machine";
+import { type PolicyDefinition, type PolicyRegistry, builtinPolicies } from "@ringlab/monitor";
 import type { DevicePlugin } from "@ringlab/sdk";
 import { ExitCode } from "../exit-codes.js";
 import { UserError } from "../user-error.js";
 
 let hooksRegistered = false;
 
+/** What the machine can be built from: device plugins and monitor policies, built-in and loaded. */
+export interface Registries {
+  devices: DeviceRegistry;
+  policies: PolicyRegistry;
+}
+
 /** Where each third-party plugin came from, by plugin name: for errors that name it. */
 const origins = new Map<string, { flag: string; file: string }>();
+/** Where each third-party policy came from, by policy name. */
+const policyOrigins = new Map<string, { flag: string; file: string }>();
+
+/** The flag (or config key) and file a third-party policy was loaded from; undefined for a built-in one. */
+export function policyOrigin(name: string): { flag: string; file: string } | undefined {
+  return policyOrigins.get(name);
+}
+
 /** The plugin module being imported right now, if any: for a load that never finishes. */
 let loading: { flag: string; file: string } | undefined;
 
@@ -42,15 +57,31 @@ function isDevicePlugin(v: unknown): v is DevicePlugin {
   );
 }
 
+/** Whether `v` has the shape `definePolicy` returns. */
+function isPolicyDefinition(v: unknown): v is PolicyDefinition {
+  if (typeof v !== "object" || v === null) return false;
+  const p = v as Record<string, unknown>;
+  const options = p.options as { safeParse?: unknown } | undefined;
+  return (
+    typeof p.name === "string" &&
+    typeof p.description === "string" &&
+    typeof p.create === "function" &&
+    typeof options === "object" &&
+    options !== null &&
+    typeof options.safeParse === "function"
+  );
+}
+
 /**
- * The built-in device plugins plus those exported by each module in `files` (ES modules:
- * the default export and every named export made with `defineDevicePlugin`). `fromFlag`
- * lists the files given with `--plugin`: errors name that flag for them, else the config
- * key `plugins`.
+ * The built-in device plugins and policies plus those exported by each module in `files`
+ * (ES modules: the default export and every named export made with `defineDevicePlugin` or
+ * `definePolicy`). `fromFlag` lists the files given with `--plugin`: errors name that flag
+ * for them, else the config key `plugins`.
  */
-export async function registryWithPlugins(files: readonly string[], fromFlag: readonly string[] = files): Promise<DeviceRegistry> {
+export async function loadPlugins(files: readonly string[], fromFlag: readonly string[] = files): Promise<Registries> {
   const registry = builtinRegistry();
-  if (files.length === 0) return registry;
+  const policies = builtinPolicies();
+  if (files.length === 0) return { devices: registry, policies };
   if (!hooksRegistered) {
     register(new URL("./shared-modules-hooks.js", import.meta.url), { data: { base: import.meta.url } });
     hooksRegistered = true;
@@ -71,11 +102,17 @@ export async function registryWithPlugins(files: readonly string[], fromFlag: re
       loading = undefined;
     }
     const plugins = [...new Set(Object.values(mod).filter(isDevicePlugin))];
-    if (plugins.length === 0) {
+    const definitions = [...new Set(Object.values(mod).filter(isPolicyDefinition))];
+    if (plugins.length === 0 && definitions.length === 0) {
       throw new UserError(
-        `${flag}: ${file}: exports no device plugin (expected defineDevicePlugin({...}) as its default or a named export)`,
+        `${flag}: ${file}: exports no device plugin or policy (expected defineDevicePlugin({...}) or definePolicy({...}) as its default or a named export)`,
         ExitCode.dataError,
       );
+    }
+    for (const d of definitions) {
+      if (policies.has(d.name)) throw new UserError(`${flag}: ${file}: policy '${d.name}' is already registered`, ExitCode.config);
+      policies.add(d);
+      policyOrigins.set(d.name, { flag, file });
     }
     for (const p of plugins) {
       if (registry.has(p.name)) throw new UserError(`${flag}: ${file}: device plugin '${p.name}' is already registered`, ExitCode.config);
@@ -83,5 +120,5 @@ export async function registryWithPlugins(files: readonly string[], fromFlag: re
       origins.set(p.name, { flag, file });
     }
   }
-  return registry;
+  return { devices: registry, policies };
 }

@@ -2,6 +2,7 @@ import type { Cpu } from "../cpu.js";
 import { DS } from "../state/registers.js";
 import { ZERO_REG } from "../state/registers.js";
 import type { OpDef } from "./opcode-def.js";
+import type { SystemClass } from "./system-class.js";
 
 /** Executes one decoded instruction. `cpu.eip` already points at the next instruction. */
 export type Handler = (cpu: Cpu, i: Insn) => void;
@@ -20,7 +21,7 @@ export interface DecodedInsn {
   readonly adSize: number;
   /** REP_NONE, REP_E or REP_NE. */
   readonly rep: number;
-  readonly def: { readonly mnem: string } | null;
+  readonly def: { readonly mnem: string; readonly sys: SystemClass | null } | null;
 }
 
 /** REP prefix kinds. */

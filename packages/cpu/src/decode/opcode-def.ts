@@ -1,5 +1,6 @@
 import { type InsnGroup, insnGroupBit } from "../model/cpu-model.js";
 import type { Handler, Insn } from "./insn.js";
+import type { SystemClass } from "./system-class.js";
 
 /**
  * Operand forms, in the notation of the SDM's opcode map (vol.2 appendix A.2):
@@ -54,6 +55,11 @@ export interface OpDef {
    * model/cpu-model.ts), or 0 for opcodes every model has. A CPU model without it is #UD.
    */
   readonly needs: number;
+  /**
+   * What the hardware says about this form and privilege (faults at CPL > 0, depends on
+   * IOPL, touches ports, sensitive though unprivileged...), or null: see system-class.ts.
+   */
+  readonly sys: SystemClass | null;
 }
 
 const BYTE_OPS = new Set<Operand>(["Eb", "Gb", "Zb", "AL", "Ob", "Xb", "Yb"]);
@@ -66,6 +72,8 @@ export interface DefOptions {
   op?: number;
   /** The instruction group a model must have for the opcode to exist (CMOV, CPUID...). */
   needs?: InsnGroup;
+  /** The form's privilege facts (system-class.ts). */
+  sys?: SystemClass;
 }
 
 /** Describes one opcode once: mnemonic, operand forms, handler selector. */
@@ -81,6 +89,7 @@ export function def(mnem: string, operands: string, select: (i: Insn) => Handler
     lockable: o.lock ?? false,
     string: o.string ?? false,
     needs: o.needs === undefined ? 0 : insnGroupBit(o.needs),
+    sys: o.sys ?? null,
     modrm: ops.some((x) => MODRM_OPS.test(x) && x !== "DX" && x !== "DS" && x !== "CS" && x !== "SS" && x !== "ES" && x !== "CL" && x !== "GS" && x !== "FS"),
   };
 }

@@ -18,6 +18,21 @@ import * as prot from "../exec/protection.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import type { Handler, Insn } from "./insn.js";
 import { always, def, type Group, type OpDef, type TableEntry } from "./opcode-def.js";
+import { SYS, type SystemClass, systemClass } from "./system-class.js";
+
+// Privilege facts (system-class.ts): every form that faults at CPL > 0, depends on IOPL,
+// touches ports or is sensitive though unprivileged says so here, and monitors derive their
+// intercept lists from it.
+const privileged = (name: string): SystemClass => systemClass(SYS.privileged, name);
+const sensitive = (name: string): SystemClass => systemClass(SYS.sensitive, name);
+const portIo = (name: string): SystemClass => systemClass(SYS.io | SYS.ioplSensitive, name);
+const PUSH_SREG = sensitive("push sreg");
+const POP_SREG = sensitive("pop sreg");
+const CALL_FAR = sensitive("call far");
+const JMP_FAR = sensitive("jmp far");
+const RETF = sensitive("retf");
+const MOV_CR = privileged("mov cr");
+const MOV_DR = privileged("mov dr");
 
 /**
  * The opcode map (SDM vol.2 appendix A): one-byte opcodes at 0x00-0xFF, the 0F two-byte map
@@ -57,8 +72,9 @@ const SEGS = [
   [0x1a8, 0x1a9, GS, "GS"],
 ] as const;
 for (const [pushOp, popOp, seg, name] of SEGS) {
-  OPCODES[pushOp] = def("push", name, always(stack.pushS), { op: seg });
-  if (popOp >= 0) OPCODES[popOp] = def("pop", name, always(stack.popS), { op: seg });
+  // PUSH CS shows the current privilege level in CS's RPL; a segment load checks DPL/RPL against CPL.
+  OPCODES[pushOp] = def("push", name, always(stack.pushS), { op: seg, sys: PUSH_SREG });
+  if (popOp >= 0) OPCODES[popOp] = def("pop", name, always(stack.popS), { op: seg, sys: POP_SREG });
 }
 OPCODES[0x27] = def("daa", "", always(bcd.daa));
 OPCODES[0x2f] = def("das", "", always(bcd.das));
@@ -83,10 +99,10 @@ OPCODES[0x68] = def("push", "Iz", always(stack.pushI));
 OPCODES[0x69] = def("imul", "Gv,Ev,Iz", always(muldiv.imulGEI));
 OPCODES[0x6a] = def("push", "Ibs", always(stack.pushI));
 OPCODES[0x6b] = def("imul", "Gv,Ev,Ibs", always(muldiv.imulGEI));
-OPCODES[0x6c] = def("ins", "Yb,DX", always(str.stringOp), { op: str.INS, string: true });
-OPCODES[0x6d] = def("ins", "Yv,DX", always(str.stringOp), { op: str.INS, string: true });
-OPCODES[0x6e] = def("outs", "DX,Xb", always(str.stringOp), { op: str.OUTS, string: true });
-OPCODES[0x6f] = def("outs", "DX,Xv", always(str.stringOp), { op: str.OUTS, string: true });
+OPCODES[0x6c] = def("ins", "Yb,DX", always(str.stringOp), { op: str.INS, string: true, sys: portIo("ins") });
+OPCODES[0x6d] = def("ins", "Yv,DX", always(str.stringOp), { op: str.INS, string: true, sys: portIo("ins") });
+OPCODES[0x6e] = def("outs", "DX,Xb", always(str.stringOp), { op: str.OUTS, string: true, sys: portIo("outs") });
+OPCODES[0x6f] = def("outs", "DX,Xv", always(str.stringOp), { op: str.OUTS, string: true, sys: portIo("outs") });
 for (let cc = 0; cc < 16; cc++) {
   OPCODES[0x70 + cc] = def("j" + CC[cc], "Jb", jccSel(cc), { op: cc });
   OPCODES[0x180 + cc] = def("j" + CC[cc], "Jz", jccSel(cc), { op: cc });
@@ -113,16 +129,16 @@ OPCODES[0x88] = def("mov", "Eb,Gb", always(data.movEG));
 OPCODES[0x89] = def("mov", "Ev,Gv", (i) => (i.opSize === 32 ? (i.rm >= 0 ? data.movRR32 : data.movMR32) : data.movEG));
 OPCODES[0x8a] = def("mov", "Gb,Eb", always(data.movGE));
 OPCODES[0x8b] = def("mov", "Gv,Ev", (i) => (i.opSize === 32 ? (i.rm >= 0 ? data.movRR32Rev : data.movRM32) : data.movGE));
-OPCODES[0x8c] = def("mov", "Esw,Sw", always(data.movESw));
+OPCODES[0x8c] = def("mov", "Esw,Sw", always(data.movESw), { sys: sensitive("mov r/m,sreg") }); // CS/SS RPL = CPL
 OPCODES[0x8d] = def("lea", "Gv,M", always(data.lea));
-OPCODES[0x8e] = def("mov", "Sw,Esw", always(data.movSwE));
+OPCODES[0x8e] = def("mov", "Sw,Esw", always(data.movSwE), { sys: sensitive("mov sreg,r/m") }); // DPL/RPL checked against CPL
 OPCODES[0x8f] = group([def("pop", "Ev", always(stack.popE)), null, null, null, null, null, null, null]);
 OPCODES[0x98] = def("cbw|cwde", "", always(data.cbw));
 OPCODES[0x99] = def("cwd|cdq", "", always(data.cwd));
-OPCODES[0x9a] = def("call", "Ap", always(control.callFarA));
+OPCODES[0x9a] = def("call", "Ap", always(control.callFarA), { sys: CALL_FAR });
 OPCODES[0x9b] = def("fwait", "", always(fpu.fwait));
-OPCODES[0x9c] = def("pushfw|pushf", "", always(flags.pushf));
-OPCODES[0x9d] = def("popfw|popf", "", always(flags.popf));
+OPCODES[0x9c] = def("pushfw|pushf", "", always(flags.pushf), { sys: sensitive("pushf") }); // shows IF and IOPL
+OPCODES[0x9d] = def("popfw|popf", "", always(flags.popf), { sys: sensitive("popf") }); // IF/IOPL silently kept at CPL > 0
 OPCODES[0x9e] = def("sahf", "", always(flags.sahf));
 OPCODES[0x9f] = def("lahf", "", always(flags.lahf));
 OPCODES[0xa0] = def("mov", "AL,Ob", always(data.movAO));
@@ -160,12 +176,12 @@ OPCODES[0xc6] = group([def("mov", "Eb,Ib", always(data.movEI)), null, null, null
 OPCODES[0xc7] = group([def("mov", "Ev,Iz", always(data.movEI)), null, null, null, null, null, null, null]);
 OPCODES[0xc8] = def("enter", "Iw,Ib", always(stack.enter));
 OPCODES[0xc9] = def("leave", "", always(stack.leave));
-OPCODES[0xca] = def("retf", "Iw", always(control.retFar));
-OPCODES[0xcb] = def("retf", "", always(control.retFar));
-OPCODES[0xcc] = def("int3", "", always(control.int3));
-OPCODES[0xcd] = def("int", "Ib", always(control.intN));
-OPCODES[0xce] = def("into", "", always(control.into));
-OPCODES[0xcf] = def("iretw|iret", "", always(control.iret));
+OPCODES[0xca] = def("retf", "Iw", always(control.retFar), { sys: RETF });
+OPCODES[0xcb] = def("retf", "", always(control.retFar), { sys: RETF });
+OPCODES[0xcc] = def("int3", "", always(control.int3), { sys: sensitive("int3") }); // gate DPL checked against CPL
+OPCODES[0xcd] = def("int", "Ib", always(control.intN), { sys: sensitive("int") });
+OPCODES[0xce] = def("into", "", always(control.into), { sys: sensitive("into") });
+OPCODES[0xcf] = def("iretw|iret", "", always(control.iret), { sys: sensitive("iret") });
 OPCODES[0xd0] = shiftGroup("Eb,One", shift.shift1);
 OPCODES[0xd1] = shiftGroup("Ev,One", shift.shift1);
 OPCODES[0xd2] = shiftGroup("Eb,CL", shift.shiftCL);
@@ -178,30 +194,36 @@ OPCODES[0xd7] = def("xlat", "Xlat", always(data.xlat));
 // additions apart (register forms DA /0-3 FCMOVcc, DB /0-3 FCMOVNcc, DB /5 FUCOMI, DB /6
 // FCOMI, DF /5 FUCOMIP, DF /6 FCOMIP: SDM vol.2 table A-10), which older models lack.
 const P6_X87_FORMS: Readonly<Record<number, readonly number[]>> = { 0xda: [0, 1, 2, 3], 0xdb: [0, 1, 2, 3, 5, 6], 0xdf: [5, 6] };
+// FNSTENV (D9 /6) and FNSAVE (DD /6) store FCS, the CS selector of the last x87 instruction
+// with its RPL (SDM vol.1 §8.1.8): a deprivileged guest kernel's would show its real ring.
+const X87_STORES_FCS: Readonly<Record<number, string>> = { 0xd9: "fnstenv", 0xdd: "fnsave" };
 for (let op = 0xd8; op <= 0xdf; op++) {
   const x87 = def("(fpu)", "Ev", always(fpu.fpuEscape));
   const p6 = def("(fpu)", "Ev", always(fpu.fpuEscape), { needs: "fcmov" });
+  const memForms = new Array<OpDef>(8).fill(x87);
+  const fcs = X87_STORES_FCS[op];
+  if (fcs !== undefined) memForms[6] = def("(fpu)", "Ev", always(fpu.fpuEscape), { sys: sensitive(fcs) });
   const regForms = Array.from({ length: 8 }, (_, reg) => (P6_X87_FORMS[op]?.includes(reg) ? p6 : x87));
-  OPCODES[op] = group(new Array<OpDef>(8).fill(x87), regForms);
+  OPCODES[op] = group(memForms, regForms);
 }
 OPCODES[0xe0] = def("loopne", "Jb", always(control.loop), { op: 0 });
 OPCODES[0xe1] = def("loope", "Jb", always(control.loop), { op: 1 });
 OPCODES[0xe2] = def("loop", "Jb", always(control.loop), { op: 2 });
 OPCODES[0xe3] = def("jcxz|jecxz", "Jb", always(control.jcxz));
-OPCODES[0xe4] = def("in", "AL,Ib", always(io.inI));
-OPCODES[0xe5] = def("in", "eAX,Ib", always(io.inI));
-OPCODES[0xe6] = def("out", "Ib,AL", always(io.outI));
-OPCODES[0xe7] = def("out", "Ib,eAX", always(io.outI));
+OPCODES[0xe4] = def("in", "AL,Ib", always(io.inI), { sys: portIo("in") });
+OPCODES[0xe5] = def("in", "eAX,Ib", always(io.inI), { sys: portIo("in") });
+OPCODES[0xe6] = def("out", "Ib,AL", always(io.outI), { sys: portIo("out") });
+OPCODES[0xe7] = def("out", "Ib,eAX", always(io.outI), { sys: portIo("out") });
 OPCODES[0xe8] = def("call", "Jz", (i) => (i.opSize === 32 ? control.callRel32 : control.callRel));
 OPCODES[0xe9] = def("jmp", "Jz", (i) => (i.opSize === 32 ? control.jmp32 : control.jmpRel));
-OPCODES[0xea] = def("jmp", "Ap", always(control.jmpFarA));
+OPCODES[0xea] = def("jmp", "Ap", always(control.jmpFarA), { sys: JMP_FAR });
 OPCODES[0xeb] = def("jmp", "Jb", (i) => (i.opSize === 32 ? control.jmp32 : control.jmpRel));
-OPCODES[0xec] = def("in", "AL,DX", always(io.inDX));
-OPCODES[0xed] = def("in", "eAX,DX", always(io.inDX));
-OPCODES[0xee] = def("out", "DX,AL", always(io.outDX));
-OPCODES[0xef] = def("out", "DX,eAX", always(io.outDX));
+OPCODES[0xec] = def("in", "AL,DX", always(io.inDX), { sys: portIo("in") });
+OPCODES[0xed] = def("in", "eAX,DX", always(io.inDX), { sys: portIo("in") });
+OPCODES[0xee] = def("out", "DX,AL", always(io.outDX), { sys: portIo("out") });
+OPCODES[0xef] = def("out", "DX,eAX", always(io.outDX), { sys: portIo("out") });
 OPCODES[0xf1] = def("icebp", "", always(control.icebp));
-OPCODES[0xf4] = def("hlt", "", always(sys.hlt));
+OPCODES[0xf4] = def("hlt", "", always(sys.hlt), { sys: privileged("hlt") });
 OPCODES[0xf5] = def("cmc", "", always(flags.cmc));
 function group3(operands: string): Group {
   const imm = operands === "Eb" ? "Eb,Ib" : "Ev,Iz";
@@ -220,8 +242,8 @@ OPCODES[0xf6] = group3("Eb");
 OPCODES[0xf7] = group3("Ev");
 OPCODES[0xf8] = def("clc", "", always(flags.clc));
 OPCODES[0xf9] = def("stc", "", always(flags.stc));
-OPCODES[0xfa] = def("cli", "", always(flags.cli));
-OPCODES[0xfb] = def("sti", "", always(flags.sti));
+OPCODES[0xfa] = def("cli", "", always(flags.cli), { sys: systemClass(SYS.ioplSensitive, "cli") });
+OPCODES[0xfb] = def("sti", "", always(flags.sti), { sys: systemClass(SYS.ioplSensitive, "sti") });
 OPCODES[0xfc] = def("cld", "", always(flags.cld));
 OPCODES[0xfd] = def("std", "", always(flags.std));
 OPCODES[0xfe] = group([
@@ -233,42 +255,44 @@ OPCODES[0xff] = group([
   def("inc", "Ev", always(alu.incdecE), { op: 0, lock: true }),
   def("dec", "Ev", always(alu.incdecE), { op: 1, lock: true }),
   def("call", "Ev", always(control.callE)),
-  def("call", "Mp", always(control.callFarM)),
+  def("call", "Mp", always(control.callFarM), { sys: CALL_FAR }),
   def("jmp", "Ev", always(control.jmpE)),
-  def("jmp", "Mp", always(control.jmpFarM)),
+  def("jmp", "Mp", always(control.jmpFarM), { sys: JMP_FAR }),
   def("push", "Ev", always(stack.pushE)),
   null,
 ]);
 
 // Two-byte (0F) map.
 OPCODES[0x100] = group([
-  def("sldt", "Esw", always(sys.sldt), { op: 0 }),
-  def("str", "Esw", always(sys.sldt), { op: 1 }),
-  def("lldt", "Ew", always(sys.lldt), { op: 2, size: 16 }),
-  def("ltr", "Ew", always(sys.lldt), { op: 3, size: 16 }),
-  def("verr", "Ew", always(prot.verr), { size: 16 }),
-  def("verw", "Ew", always(prot.verw), { size: 16 }),
+  def("sldt", "Esw", always(sys.sldt), { op: 0, sys: sensitive("sldt") }),
+  def("str", "Esw", always(sys.sldt), { op: 1, sys: sensitive("str") }),
+  def("lldt", "Ew", always(sys.lldt), { op: 2, size: 16, sys: privileged("lldt") }),
+  def("ltr", "Ew", always(sys.lldt), { op: 3, size: 16, sys: privileged("ltr") }),
+  def("verr", "Ew", always(prot.verr), { size: 16, sys: sensitive("verr") }),
+  def("verw", "Ew", always(prot.verw), { size: 16, sys: sensitive("verw") }),
   null,
   null,
 ]);
+const SMSW = sensitive("smsw"); // CR0's low bits (PE, MP, EM, TS) at any CPL
+const LMSW = privileged("lmsw");
 OPCODES[0x101] = group(
   [
-    def("sgdtw|sgdtd", "Ms", always(sys.sgdt), { op: 0 }),
-    def("sidtw|sidtd", "Ms", always(sys.sgdt), { op: 1 }),
-    def("lgdtw|lgdtd", "Ms", always(sys.lgdt), { op: 2 }),
-    def("lidtw|lidtd", "Ms", always(sys.lgdt), { op: 3 }),
-    def("smsw", "Ew", always(sys.smsw)),
+    def("sgdtw|sgdtd", "Ms", always(sys.sgdt), { op: 0, sys: sensitive("sgdt") }),
+    def("sidtw|sidtd", "Ms", always(sys.sgdt), { op: 1, sys: sensitive("sidt") }),
+    def("lgdtw|lgdtd", "Ms", always(sys.lgdt), { op: 2, sys: privileged("lgdt") }),
+    def("lidtw|lidtd", "Ms", always(sys.lgdt), { op: 3, sys: privileged("lidt") }),
+    def("smsw", "Ew", always(sys.smsw), { sys: SMSW }),
     null,
-    def("lmsw", "Ew", always(sys.lmsw), { size: 16 }),
-    def("invlpg", "Mb", always(sys.invlpg)),
+    def("lmsw", "Ew", always(sys.lmsw), { size: 16, sys: LMSW }),
+    def("invlpg", "Mb", always(sys.invlpg), { sys: privileged("invlpg") }),
   ],
-  [null, null, null, null, def("smsw", "Ev", always(sys.smsw)), null, def("lmsw", "Ew", always(sys.lmsw), { size: 16 }), null],
+  [null, null, null, null, def("smsw", "Ev", always(sys.smsw), { sys: SMSW }), null, def("lmsw", "Ew", always(sys.lmsw), { size: 16, sys: LMSW }), null],
 );
-OPCODES[0x102] = def("lar", "Gv,Esw", always(prot.lar));
-OPCODES[0x103] = def("lsl", "Gv,Esw", always(prot.lsl));
-OPCODES[0x106] = def("clts", "", always(sys.clts));
-OPCODES[0x108] = def("invd", "", always(sys.wbinvd));
-OPCODES[0x109] = def("wbinvd", "", always(sys.wbinvd));
+OPCODES[0x102] = def("lar", "Gv,Esw", always(prot.lar), { sys: sensitive("lar") }); // DPL checks against CPL
+OPCODES[0x103] = def("lsl", "Gv,Esw", always(prot.lsl), { sys: sensitive("lsl") });
+OPCODES[0x106] = def("clts", "", always(sys.clts), { sys: privileged("clts") });
+OPCODES[0x108] = def("invd", "", always(sys.wbinvd), { sys: privileged("invd") });
+OPCODES[0x109] = def("wbinvd", "", always(sys.wbinvd), { sys: privileged("wbinvd") });
 OPCODES[0x10b] = def("ud2", "", always(sys.ud2));
 // RSM is valid only in system-management mode, which this core does not have: #UD.
 OPCODES[0x1aa] = def("rsm", "", always(sys.ud2));
@@ -286,15 +310,15 @@ OPCODES[0x118] = group([
   def("nop", "Ev", always(data.nop), { needs: "hint-nop" }),
 ]);
 for (let op = 0x119; op <= 0x11f; op++) OPCODES[op] = def("nop", "Ev", always(data.nop), { needs: "hint-nop" });
-OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32 });
-OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32 });
-OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32 });
-OPCODES[0x123] = def("mov", "Dd,Rd", always(sys.movToDr), { size: 32 });
-OPCODES[0x130] = def("wrmsr", "", always(msr.wrmsr), { needs: "msr" });
-OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc), { needs: "rdtsc" });
-OPCODES[0x132] = def("rdmsr", "", always(msr.rdmsr), { needs: "msr" });
-OPCODES[0x134] = def("sysenter", "", always(sysCall.sysenter), { needs: "sysenter" });
-OPCODES[0x135] = def("sysexit", "", always(sysCall.sysexit), { needs: "sysenter" });
+OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32, sys: MOV_CR });
+OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32, sys: MOV_DR });
+OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32, sys: MOV_CR });
+OPCODES[0x123] = def("mov", "Dd,Rd", always(sys.movToDr), { size: 32, sys: MOV_DR });
+OPCODES[0x130] = def("wrmsr", "", always(msr.wrmsr), { needs: "msr", sys: privileged("wrmsr") });
+OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc), { needs: "rdtsc", sys: systemClass(SYS.timeStampDisable, "rdtsc") });
+OPCODES[0x132] = def("rdmsr", "", always(msr.rdmsr), { needs: "msr", sys: privileged("rdmsr") });
+OPCODES[0x134] = def("sysenter", "", always(sysCall.sysenter), { needs: "sysenter", sys: systemClass(SYS.sysenter, "sysenter") });
+OPCODES[0x135] = def("sysexit", "", always(sysCall.sysexit), { needs: "sysenter", sys: privileged("sysexit") });
 OPCODES[0x1a2] = def("cpuid", "", always(sys.cpuid), { needs: "cpuid" });
 OPCODES[0x1a3] = def("bt", "Ev,Gv", always(bit.btEG), { op: bit.BT });
 OPCODES[0x1a4] = def("shld", "Ev,Gv,Ib", always(shift.shiftDoubleI), { op: 0 });
@@ -305,7 +329,9 @@ OPCODES[0x1ad] = def("shrd", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 1 })
 OPCODES[0x1af] = def("imul", "Gv,Ev", always(muldiv.imulGE));
 OPCODES[0x1b0] = def("cmpxchg", "Eb,Gb", always(atomic.cmpxchg), { lock: true });
 OPCODES[0x1b1] = def("cmpxchg", "Ev,Gv", always(atomic.cmpxchg), { lock: true });
-OPCODES[0x1b2] = def("lss", "Gv,Mp", always(data.loadFarPointer), { op: SS });
+// Not in Robin & Irvine's list, but unsafe under ring compression: a stack segment must have
+// DPL = RPL = CPL, so a deprivileged LSS would accept an outer-ring stack ring 0 must refuse.
+OPCODES[0x1b2] = def("lss", "Gv,Mp", always(data.loadFarPointer), { op: SS, sys: sensitive("lss") });
 OPCODES[0x1b3] = def("btr", "Ev,Gv", always(bit.btEG), { op: bit.BTR, lock: true });
 OPCODES[0x1b4] = def("lfs", "Gv,Mp", always(data.loadFarPointer), { op: FS });
 OPCODES[0x1b5] = def("lgs", "Gv,Mp", always(data.loadFarPointer), { op: GS });
