@@ -6,6 +6,7 @@ import { REPO_ROOT } from "@ringlab/testkit";
 import { parse } from "smol-toml";
 import { describe, expect, it } from "vitest";
 import { badImages } from "./lib/bad-images.js";
+import { badSnapshots } from "./lib/bad-snapshots.js";
 
 /**
  * The bad-input corpus (issue 16): test/bad-input/cases.toml lists every way a user can get
@@ -30,6 +31,11 @@ cpSync(join(CORPUS, "files"), dir, { recursive: true });
 writeFileSync(join(dir, "random-300k.bin"), Uint8Array.from({ length: 300_000 }, (_, i) => (Math.imul(i + 1, 2654435761) >>> 24) & 0xff));
 // Kernel and ROM images wrong in one way each, built from their formats (test/lib/bad-images.ts).
 for (const [name, bytes] of Object.entries(badImages())) writeFileSync(join(dir, name), bytes);
+// A good snapshot of the bundled demo guest, then files wrong in one way each made from it
+// (test/lib/bad-snapshots.ts).
+const made = spawnSync(process.execPath, [CLI, "run", "--snapshot-at", "1000", "--snapshot", "good.snap", "--screen", "none"], { cwd: dir, encoding: "utf8" });
+if (made.status !== 0) throw new Error(`making good.snap: ${made.stderr}`);
+for (const [name, bytes] of Object.entries(badSnapshots(readFileSync(join(dir, "good.snap"))))) writeFileSync(join(dir, name), bytes);
 
 /**
  * Runs `args` with stdout on a FIFO whose only reader is already closed, so the first write

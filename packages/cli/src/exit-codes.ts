@@ -26,6 +26,13 @@ export const ExitCode = {
    * file, the device and where.
    */
   plugin: 79,
+  /**
+   * `resume`: the snapshot cannot be loaded by this build or into this machine — a newer (or
+   * older) snapshot format, another state schema of the CPU, the machine or a device, or a
+   * flag asking for another configuration than the snapshot's. The line names what differs.
+   * (A snapshot file that is not one, truncated or corrupted is a data error, 65.)
+   */
+  snapshotMismatch: 80,
   /** `run`: the instruction limit was reached before the guest exited. */
   instructionLimit: 120,
   /** `run`: the guest triple-faulted (or reached another unrecoverable CPU state). */

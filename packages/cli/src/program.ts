@@ -5,6 +5,7 @@ import { type CompareFlags, compareCommand } from "./commands/compare.js";
 import { parseJobs } from "./commands/compare-jobs.js";
 import { disasmCommand } from "./commands/disasm.js";
 import { type RunFlags, runCommand } from "./commands/run.js";
+import { type ResumeFlags, resumeCommand } from "./commands/resume.js";
 import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
 import { formatCpuListing, listCpus } from "./commands/cpus.js";
@@ -130,13 +131,39 @@ export function buildProgram(version: string, io: Io): Command {
         "serve the GDB remote protocol on a loopback address (e.g. 127.0.0.1:1234; port 0 picks one); gdb: target remote HOST:PORT",
         parseGdbAddress,
       )
-      .option("--gdb-wait", "with --gdb: hold the guest at its first instruction until gdb connects"),
+      .option("--gdb-wait", "with --gdb: hold the guest at its first instruction until gdb connects")
+      .option("--snapshot <file>", "write a snapshot of the whole machine to FILE: at --snapshot-at, else when Ctrl-C or SIGTERM stops the run", pathOption("run.snap"))
+      .option("--snapshot-at <n>", "stop after N guest instructions in all and write the --snapshot (continue with: ringlab resume FILE)", parseNumberOption),
     parseNumberOption,
   ).action(async (kernel: string | undefined, opts: RunFlags) => {
     const config = resolveRunConfig(opts, kernel);
     const status = await runCommand(config, opts, io, parseAddressOption);
     throw new RunFinished(status);
   });
+
+  program
+    .command("resume")
+    .description("continue a run from a snapshot (ringlab run --snapshot): its output continues the first run's exactly")
+    .argument("<snapshot>", "the snapshot file")
+    .addOption(
+      new Option("--screen <mode>", "print the VGA text screen at the end")
+        .choices(["ansi", "text", "none"])
+        .default(io.isTty ? "ansi" : "text", io.isTty ? "ansi on a terminal" : "text when not a terminal"),
+    )
+    .option("--screenshot <file.png>", "write the VGA screen as a PNG image at the end", pathOption("screen.png"))
+    .option("--stats", "print instructions retired, virtual time and unclaimed accesses to stderr (counted from power-on)")
+    .option("--trace <file>", "write every instruction executed from here on to a file; slow", pathOption("trace.txt"))
+    .option("--trace-events <file>", "write every interrupt and exception delivered to the guest since power-on to a file", pathOption("events.txt"))
+    .option("--max-instructions <n>", "stop after N guest instructions in all, counted from power-on (default: the snapshot's limit)", parseNumberOption)
+    .option("--engine <name>", "execution engine from here on (the engines run every guest alike)")
+    .option("--policy <name>", "must be the snapshot's monitor policy (a mismatch is refused)")
+    .option("--cpu <name>", "must be the snapshot's CPU model (a mismatch is refused)")
+    .option("--snapshot <file>", "write another snapshot: at --snapshot-at, else on Ctrl-C or SIGTERM", pathOption("run.snap"))
+    .option("--snapshot-at <n>", "stop after N guest instructions in all and write the --snapshot", parseNumberOption)
+    .action(async (file: string, opts: ResumeFlags) => {
+      const status = await resumeCommand(file, opts, io);
+      throw new RunFinished(status);
+    });
 
   const compare = addMachineOptions(
     program

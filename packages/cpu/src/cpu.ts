@@ -1,4 +1,4 @@
-import type { Bus, VirtualClock } from "@ringlab/sdk";
+import { type Bus, ConfigError, type JsonValue, type StateObject, StateReader, type VirtualClock } from "@ringlab/sdk";
 import { decode } from "./decode/decoder.js";
 import { type DecodedInsn, Insn } from "./decode/insn.js";
 import { addRR32, aluRI32, decR32, incR32, logicRR32, subRR32, testRI32, testRR32 } from "./exec/alu.js";
@@ -26,6 +26,7 @@ import { EFLAGS_FIXED1, EFLAGS_WRITABLE, IF, STATUS_FLAGS, TF, VM } from "./stat
 /** DR6.BS: the #DB came from single-stepping. */
 const DR6_BS = 0x4000;
 import { getStatusFlags, setStatusFlags } from "./state/lazy-flags.js";
+import { applyArchState, CPU_STATE_VERSION, readArchState, saveArchState } from "./state/cpu-snapshot.js";
 import { FAULTED, NOT_RUN } from "./jit/jit-block.js";
 import { HOT_THRESHOLD, JitEngine } from "./jit/jit-engine.js";
 import type { Engine } from "./jit/engine-name.js";
@@ -207,6 +208,76 @@ export class Cpu extends CpuMemory {
     this.pending = 0;
     this.stopReason = null;
     this.code.flush();
+  }
+
+  /**
+   * The whole CPU as plain JSON, between runs (not from inside an instruction handler): the
+   * architectural registers ({@link saveArchState}: segment caches, control, debug and
+   * descriptor-table registers, MSRs, x87), whether it is halted or shut down, and what the
+   * run loop keeps between instructions — an interrupt request or single-step trap waiting
+   * for the next boundary, the STI / MOV SS shadow and the last VIF-raising STI (both as
+   * absolute instruction counts, so the clock's state must be restored with it), and the
+   * recent-instruction ring that crash reports show. Decoded code and JIT translations are
+   * caches and are not saved.
+   */
+  saveState(): StateObject {
+    if (this.budget !== 0) throw new Error("Cpu.saveState: called during a run; save between runs");
+    return {
+      version: CPU_STATE_VERSION,
+      arch: saveArchState(this, this.getEflags()),
+      insnEip: this.insnEip,
+      pending: this.pending & (P_IRQ | P_STEP),
+      shadowEnd: this.shadowEnd,
+      vifRaised: this.vifRaised,
+      shutdown: this.shutdownWhy,
+      recent: Array.from(this.recent),
+      recentNext: this.recentNext,
+    };
+  }
+
+  /**
+   * Restores {@link saveState}'s output (refusing, by field, one it did not write) and then
+   * rebuilds what derives from it: the segments' check flags, EIP's wrap mask, the paging
+   * unit and its tables for the CPL; every cached translation, decoded instruction and JIT
+   * block is dropped (TLB and code caches start cold, as after a flush).
+   */
+  loadState(state: JsonValue): void {
+    const r = new StateReader("cpu state");
+    const o = r.object(state);
+    const version = r.int(o, "version", 0, Number.MAX_SAFE_INTEGER);
+    if (version !== CPU_STATE_VERSION) {
+      throw new ConfigError(`cpu state: schema version ${version}, this build reads version ${CPU_STATE_VERSION}`);
+    }
+    const arch = readArchState(r, r.object(o["arch"], "arch"));
+    const insnEip = r.int(o, "insnEip", -0x80000000, 0xffffffff);
+    const pending = r.int(o, "pending", 0, P_IRQ | P_STEP);
+    const shadowEnd = r.int(o, "shadowEnd", -1, Number.MAX_SAFE_INTEGER);
+    const vifRaised = r.int(o, "vifRaised", -1, Number.MAX_SAFE_INTEGER);
+    const shutdown = o["shutdown"];
+    if (shutdown !== null && typeof shutdown !== "string") throw new ConfigError("cpu state: field 'shutdown': expected null or a reason");
+    const recent = r.ints(o, "recent", RECENT_COUNT, -0x80000000, 0xffffffff);
+    if (recent.length !== RECENT_COUNT) throw new ConfigError(`cpu state: field 'recent': expected ${RECENT_COUNT} addresses`);
+    const recentNext = r.int(o, "recentNext", 0, RECENT_COUNT - 1);
+
+    this.reset();
+    applyArchState(this, arch);
+    // The status flags go back un-lazy; IF/TF set their pending bits, which are then
+    // replaced by the saved ones (exactly what was waiting for the next boundary).
+    this.setEflags(arch.eflags);
+    this.pending = pending;
+    for (let s = 0; s < 8; s++) refreshSegCheck(this, s);
+    this.ipMask = this.code32 ? -1 : 0xffff;
+    this.insnEip = insnEip;
+    this.shadowEnd = shadowEnd;
+    this.vifRaised = vifRaised;
+    this.shutdownWhy = shutdown;
+    this.recent.set(recent.map((v) => v | 0));
+    this.recentNext = recentNext;
+    // Builds (or drops) the paging unit for CR0.PG with the restored CPL and rights, and
+    // flushes every translation and decoded instruction — JIT blocks hang off those.
+    this.pagingChanged();
+    this.code.flush();
+    this.pending &= P_IRQ | P_STEP;
   }
 
   /**

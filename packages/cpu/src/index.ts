@@ -3,6 +3,7 @@
  * claim exceptions and interrupts through `Cpu.exitHook`.
  */
 export { Cpu, RECENT_COUNT, type StopReason } from "./cpu.js";
+export { CPU_STATE_VERSION } from "./state/cpu-snapshot.js";
 export type { ExitEvent, ExitKind } from "./state/cpu-state.js";
 export type { DecodedInsn } from "./decode/insn.js";
 export { decodeInstruction, mnemonicOf } from "./decode/decode-bytes.js";

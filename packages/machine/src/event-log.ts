@@ -146,6 +146,25 @@ export class EventLog {
     return log;
   }
 
+  /**
+   * Replaces the log with the events in these parallel arrays (as {@link toTransfer} holds
+   * them), for a restored machine snapshot: the log then reads as if the run had never
+   * stopped. The caller checks the arrays have one length.
+   */
+  restore(retired: readonly number[], packed: readonly number[], eips: readonly number[], errors: readonly number[]): void {
+    const n = retired.length;
+    const size = Math.max(256, n);
+    this.retired = new Float64Array(size);
+    this.retired.set(retired);
+    this.packed = new Float64Array(size);
+    this.packed.set(packed);
+    this.eips = new Uint32Array(size);
+    this.eips.set(eips);
+    this.errors = new Int32Array(size);
+    this.errors.set(errors);
+    this.count = n;
+  }
+
   /** Forgets every event (power-on). */
   clear(): void {
     this.count = 0;

@@ -12,6 +12,15 @@ export { formatSize } from "./size-text.js";
 export { DeviceRegistry } from "./device-registry.js";
 export { builtinDevices, builtinRegistry } from "./builtin-devices.js";
 export { Machine, type MachineState } from "./machine.js";
+export {
+  MACHINE_STATE_VERSION,
+  type MachineSnapshot,
+  restoreMachine,
+  saveMachine,
+  schemaDifference,
+  type StateSchemas,
+  stateSchemas,
+} from "./machine-snapshot.js";
 export { EventLog, type EventLogTransfer, type GuestEvent, eventVectorName, formatEvent } from "./event-log.js";
 export { type LoopContext, MAX_SLICE, type RunOutcome, runLoop } from "./run-loop.js";
 export {

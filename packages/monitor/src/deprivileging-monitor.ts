@@ -9,6 +9,7 @@ import {
   mnemonicOf,
   vectors,
 } from "@ringlab/cpu";
+import { type JsonValue, StateReader } from "@ringlab/sdk";
 import { CodeScanner } from "./code-scanner.js";
 import { type ExitCount, type ExitReason, ExitStats } from "./exit-stats.js";
 import type { MonitorCounters, MonitorPolicy } from "./monitor-policy.js";
@@ -128,6 +129,65 @@ export class DeprivilegingMonitor implements MonitorPolicy {
     this.scanner.scanned = this.scanner.patched = 0;
     this.scanner.forget();
     this.directRetired = this.emulatedRetired = 0;
+  }
+
+  /**
+   * The monitor's state between runs, for a machine snapshot. Between runs the CPU holds the
+   * guest's own view (see {@link run}), so the guest's privileged state is the CPU's; what
+   * is the monitor's own is whether a device interrupt waits for the guest's IF, the virtual
+   * state last captured, and what it counted. Patches live in the CPU's decoded-code cache,
+   * which a snapshot does not keep: after a restore the guest's code is scanned and patched
+   * again as it runs, so `scanned`/`patched` and the `code-page-write` exits count that
+   * rescanning too, while the guest (its output, events, instruction count) cannot tell.
+   */
+  saveState(): JsonValue {
+    if (this.direct) throw new Error("DeprivilegingMonitor.saveState: called during a run; save between runs");
+    const v = this.v;
+    return {
+      policy: this.name,
+      waiting: this.waiting,
+      virtual: { cpl: v.cpl, eflags: v.eflags, idtr: [v.idtrBase, v.idtrLimit], cr2: v.cr2, cr4: v.cr4, sysenterCs: v.sysenterCs },
+      directRetired: this.directRetired,
+      emulatedRetired: this.emulatedRetired,
+      scanned: this.scanner.scanned,
+      patched: this.scanner.patched,
+      stats: this.stats.saveState() as unknown as JsonValue,
+    };
+  }
+
+  loadState(state: JsonValue): void {
+    const r = new StateReader(`monitor state (${this.name})`);
+    const o = r.object(state);
+    const policy = r.choice(o, "policy", [this.name] as const);
+    const vo = r.object(o["virtual"], "virtual");
+    const idtr = r.ints(vo, "idtr", 2, -0x8000_0000, 0xffff_ffff);
+    const wide = (obj: typeof o, key: string) => r.int(obj, key, -0x8000_0000, 0xffff_ffff);
+    const virtual = { cpl: r.int(vo, "cpl", 0, 3), eflags: wide(vo, "eflags"), cr2: wide(vo, "cr2"), cr4: wide(vo, "cr4"), sysenterCs: wide(vo, "sysenterCs") };
+    const count = (key: string) => r.int(o, key, 0, Number.MAX_SAFE_INTEGER);
+    const restored = {
+      waiting: r.bool(o, "waiting"),
+      directRetired: count("directRetired"),
+      emulatedRetired: count("emulatedRetired"),
+      scanned: count("scanned"),
+      patched: count("patched"),
+    };
+    void policy;
+    this.stats.loadState(o["stats"] ?? null);
+    Object.assign(this.v, virtual);
+    this.v.idtrBase = idtr[0] ?? 0;
+    this.v.idtrLimit = idtr[1] ?? 0;
+    this.waiting = restored.waiting;
+    this.directRetired = restored.directRetired;
+    this.emulatedRetired = restored.emulatedRetired;
+    this.scanner.scanned = restored.scanned;
+    this.scanner.patched = restored.patched;
+    // The CPU restores with its decoded code dropped: nothing patched is cached, and the
+    // next entry to direct execution flushes again before scanning.
+    this.direct = false;
+    this.exit = null;
+    this.unpatchedCached = true;
+    this.scanner.forget();
+    this.rowByInsn.clear();
   }
 
   /** The guest's IF, and no STI / MOV SS shadow. */

@@ -1,4 +1,5 @@
-import type { ExitReason } from "./exit-reason.js";
+import { ConfigError, type JsonValue, StateReader } from "@ringlab/sdk";
+import { EXIT_REASONS, type ExitReason } from "./exit-reason.js";
 import { ExitTimeline } from "./exit-timeline.js";
 
 export { EXIT_REASONS, type ExitReason } from "./exit-reason.js";
@@ -82,6 +83,35 @@ export class ExitStats {
     const out: Partial<Record<ExitReason, number>> = {};
     for (const r of this.allRows()) out[r.reason] = (out[r.reason] ?? 0) + r.count;
     return out;
+  }
+
+  /** The rows as plain data (reason, instruction, count), for saved machine states. */
+  saveState(): ExitCount[] {
+    return this.allRows().map((r) => ({ ...r }));
+  }
+
+  /**
+   * Replaces every row with {@link saveState}'s output, in its order (the order rows with
+   * equal counts tie-break by name, so nothing a report shows depends on it). Throws a
+   * `ConfigError` naming the first bad row.
+   */
+  loadState(rows: JsonValue): void {
+    if (!Array.isArray(rows)) throw new ConfigError("monitor state: field 'stats': expected an array of rows");
+    const r = new StateReader("monitor state: field 'stats'");
+    const checked = rows.map((row) => {
+      const o = r.object(row);
+      const reason = r.choice(o, "reason", EXIT_REASONS);
+      const instruction = o["instruction"];
+      if (typeof instruction !== "string") throw new ConfigError("monitor state: field 'stats': expected an instruction name");
+      return { reason, instruction, count: r.int(o, "count", 0, Number.MAX_SAFE_INTEGER) };
+    });
+    this.reset();
+    // Straight into the rows: the timeline (when the exits happened) is not saved, and
+    // these exits did not happen now.
+    for (const row of checked) {
+      this.row(row.reason, row.instruction).count += row.count;
+      this.totalCount += row.count;
+    }
   }
 
   reset(): void {

@@ -1,4 +1,5 @@
 import type { StopReason } from "@ringlab/cpu";
+import type { JsonValue } from "@ringlab/sdk";
 import type { ExitStats } from "./exit-stats.js";
 
 /** What a policy measured besides its exits. */
@@ -38,4 +39,12 @@ export interface MonitorPolicy {
   requestStop(): void;
   /** Power-on: forgets the guest's virtual state, held interrupts and statistics. */
   reset(): void;
+  /**
+   * Optional: the policy's own state as plain JSON, between runs, for a machine snapshot
+   * (its counters and exit statistics, and whatever guest state it keeps virtual). A
+   * policy without it cannot be snapshotted: the machine refuses, naming it.
+   */
+  saveState?(): JsonValue;
+  /** Restores {@link saveState}'s output; throws a `ConfigError` naming a bad field. */
+  loadState?(state: JsonValue): void;
 }

@@ -19,9 +19,7 @@ export interface PolicyContext {
  * policy to the CPU — installing whatever hooks it needs — and returns it.
  *
  * ```ts
- * import { definePolicy, PurePolicy } from "@ringlab/monitor";
- * import { z } from "@ringlab/sdk";
- *
+ * // definePolicy and purePolicy come from this package, z from the SDK.
  * export const tracingPolicy = definePolicy({
  *   name: "pure-traced",
  *   description: "pure emulation that counts every HLT",

@@ -1,4 +1,5 @@
 import type { Cpu, StopReason } from "@ringlab/cpu";
+import { type JsonValue, StateReader } from "@ringlab/sdk";
 import { ExitStats } from "./exit-stats.js";
 import type { MonitorCounters, MonitorPolicy } from "./monitor-policy.js";
 
@@ -35,6 +36,22 @@ export class PurePolicy implements MonitorPolicy {
   reset(): void {
     this.stats.reset();
     this.retired = 0;
+  }
+
+  /**
+   * Pure keeps nothing of the guest's (the CPU holds all of it): only what it counted. Its
+   * exit statistics stay empty, but are saved all the same so a restored run reports alike.
+   */
+  saveState(): JsonValue {
+    return { retired: this.retired, stats: this.stats.saveState() as unknown as JsonValue };
+  }
+
+  loadState(state: JsonValue): void {
+    const r = new StateReader("monitor state (pure)");
+    const o = r.object(state);
+    const retired = r.int(o, "retired", 0, Number.MAX_SAFE_INTEGER);
+    this.stats.loadState(o["stats"] ?? null);
+    this.retired = retired;
   }
 
   counters(): MonitorCounters {

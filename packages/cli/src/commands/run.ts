@@ -1,4 +1,5 @@
 import { writeFileSync } from "node:fs";
+import { resolve as resolvePath } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type LoadPlan,
@@ -11,7 +12,11 @@ import {
   planLinux,
   planMultiboot,
   planRaw,
+  saveMachine,
+  stateSchemas,
 } from "@ringlab/machine";
+import { encodeSnapshot, SNAPSHOT_FORMAT, type SnapshotRun } from "../snapshot/snapshot-file.js";
+import { RINGLAB_VERSION } from "../version.js";
 import type { PostCodes } from "@ringlab/devices-debug";
 import { ResourceConflictError, hex, quoteText } from "@ringlab/sdk";
 import type { MachineFlags } from "../config/resolve-config.js";
@@ -53,6 +58,10 @@ export interface RunFlags extends MachineFlags {
   gdbWait?: boolean;
   /** False with `--no-progress`: no progress line on a terminal. */
   progress?: boolean;
+  /** `--snapshot FILE`: where a snapshot goes (at `--snapshot-at`, else on Ctrl-C / SIGTERM). */
+  snapshot?: string;
+  /** `--snapshot-at N`: stop after N instructions in all and write the snapshot. */
+  snapshotAt?: number;
 }
 
 /** The guest `ringlab run` boots when given no kernel. */
@@ -138,6 +147,9 @@ export interface BootedMachine {
   closeSerial(): void;
   /** The terminal whose keys reach a `stdio` COM port, when there is one. */
   terminal?: TerminalInput;
+  /** The host side of each COM port (as `--serial` takes it) and the device serving it: what a snapshot records. */
+  serial: string[];
+  serialIds: string[];
 }
 
 /**
@@ -159,8 +171,12 @@ export function bootMachine(
   }
   const serialWhere = flags.serial?.length ? "--serial" : "serial";
   const serial: SerialSpec[] = config.serial.map((text) => parseSerialSpec(text, serialWhere));
+  const serialTexts = [...config.serial];
   // A Linux kernel's console is COM1 (console=ttyS0): on stdio unless said otherwise, keys too.
-  if (serial.length === 0 && loadPlan?.format === "linux" && hasComPort(machineConfig.devices, 0)) serial.push({ kind: "stdio" });
+  if (serial.length === 0 && loadPlan?.format === "linux" && hasComPort(machineConfig.devices, 0)) {
+    serial.push({ kind: "stdio" });
+    serialTexts.push("stdio");
+  }
   const com = withComPorts(machineConfig.devices, serial.length, serialWhere);
   machineConfig.devices = withFwCfgItems(com.devices, config.fwCfg, flags.fwCfg?.length ? "--fw-cfg" : "fwCfg");
   // Plugins may add policies, so the name is checked only now; a mistake names its flag or key.
@@ -209,7 +225,14 @@ export function bootMachine(
   // Last, so that a file is opened only once everything else is known to be right.
   const terminal = serial.some((s) => s.kind === "stdio") ? openTerminal() : undefined;
   const closeSerial = connectComPorts(machine, com.ids, serial, console, serialWhere, terminal);
-  return { machine, entry, closeSerial: () => (closeSerial(), terminal?.close()), ...(terminal ? { terminal } : {}) };
+  return {
+    machine,
+    entry,
+    closeSerial: () => (closeSerial(), terminal?.close()),
+    ...(terminal ? { terminal } : {}),
+    serial: serialTexts,
+    serialIds: com.ids,
+  };
 }
 
 /** The VGA device of a machine, if it has one. */
@@ -228,15 +251,52 @@ export async function runCommand(
   parseNumber: (v: string) => number,
 ): Promise<number> {
   if (flags.gdbWait && !flags.gdb) throw new UserError("--gdb-wait: needs --gdb HOST:PORT (where gdb connects)");
+  checkSnapshotFlags(flags);
   const registries = await loadPlugins(config.plugins, flags.plugin ?? []);
-  const { machine, entry, closeSerial, terminal } = bootMachine(
-    config,
-    flags,
-    parseNumber,
-    (bytes) => io.stdout(bytes),
-    registries,
-    TerminalInput.fromProcess,
-  );
+  const booted = bootMachine(config, flags, parseNumber, (bytes) => io.stdout(bytes), registries, TerminalInput.fromProcess);
+  const run: SnapshotRun = {
+    entry: booted.entry,
+    serial: booted.serial,
+    serialIds: booted.serialIds,
+    plugins: config.plugins,
+    pluginFlags: (flags.plugin ?? []).map((f) => resolvePath(f)),
+    ...(flags.postPort !== undefined ? { postPort: flags.postPort } : {}),
+  };
+  return driveMachine(booted, flags, io, run);
+}
+
+/** `--snapshot` / `--snapshot-at` make sense together and without a debugger. */
+export function checkSnapshotFlags(flags: Pick<RunFlags, "snapshot" | "snapshotAt" | "gdb">): void {
+  if (flags.snapshotAt !== undefined && flags.snapshot === undefined) throw new UserError("--snapshot-at: needs --snapshot FILE (where the snapshot is written)");
+  if (flags.snapshot !== undefined && flags.gdb) throw new UserError("--snapshot: cannot be combined with --gdb (a debugger may stop the guest anywhere)");
+}
+
+/**
+ * Runs a booted (or restored) machine to its end and reports it as `ringlab run` does:
+ * the screen, `--screenshot`, `--stats`, the run report, the exit status. With
+ * `--snapshot-at N` the run stops after N instructions in all and writes the snapshot
+ * instead of reporting, so that a resumed run's output continues this one's exactly.
+ */
+export async function driveMachine(
+  booted: BootedMachine,
+  flags: RunFlags,
+  io: Pick<Io, "stdout" | "stderr" | "onStdoutFailure" | "flushStdout" | "progressStream" | "beforeOutput">,
+  run: SnapshotRun,
+): Promise<number> {
+  const { machine, entry, closeSerial, terminal } = booted;
+  if (flags.snapshot !== undefined && !machine.monitor.saveState) {
+    closeSerial();
+    throw new UserError(
+      `--snapshot: snapshots of the '${machine.monitor.name}' monitor policy are not supported (it has no saveState)`,
+      ExitCode.unavailable,
+    );
+  }
+  if (flags.snapshotAt !== undefined && flags.snapshotAt < machine.clock.instructions) {
+    closeSerial();
+    throw new UserError(`--snapshot-at: ${flags.snapshotAt} is before the snapshot's instruction ${machine.clock.instructions}: expected a later count`);
+  }
+  const maxInstructions = machine.config.maxInstructions ?? Infinity;
+  const limit = Math.min(maxInstructions, flags.snapshotAt ?? Infinity);
   // Nobody will see what the guest prints once stdout is gone: end the run, not the process.
   io.onStdoutFailure?.(() => machine.stop("stdout can no longer be written"));
   const stopTrace = flags.trace ? startTrace(machine, flags.trace) : undefined;
@@ -246,7 +306,7 @@ export async function runCommand(
   // nor with a guest's serial console taking the keyboard.
   const progress =
     io.progressStream !== undefined && flags.progress !== false && !flags.gdb && terminal === undefined
-      ? new RunProgress(io.progressStream, machine, machine.config.maxInstructions)
+      ? new RunProgress(io.progressStream, machine, Number.isFinite(limit) ? limit : undefined)
       : undefined;
   if (progress) io.beforeOutput?.(() => progress.clear());
   let stopGdbRun: ((reason: string) => void) | undefined;
@@ -264,6 +324,7 @@ export async function runCommand(
         })
       : await runInSlices(
           machine,
+          limit,
           terminal,
           () => {
             io.flushStdout?.();
@@ -278,6 +339,13 @@ export async function runCommand(
     stopTrace?.();
     writeEvents?.();
     closeSerial();
+  }
+  const snapshotNow = flags.snapshotAt !== undefined && outcome.kind === "instruction-limit" && machine.clock.instructions === flags.snapshotAt;
+  if (flags.snapshot !== undefined && (snapshotNow || signals.received)) {
+    // Between slices: a clean instruction boundary, the loop's state all in the machine.
+    writeSnapshot(flags.snapshot, machine, run);
+    io.stderr(`ringlab: snapshot at instruction ${machine.clock.instructions} written to ${flags.snapshot} (continue it with: ringlab resume ${flags.snapshot})\n`);
+    if (!signals.received) return ExitCode.ok;
   }
   if (signals.received) {
     // Ctrl-C or a kill: the statistics so far, one line, and the shell's status for it.
@@ -307,7 +375,30 @@ export async function runCommand(
   }
   if (flags.stats) io.stderr(formatStats(machine, entry));
   if (outcome.kind !== "exit") io.stderr(formatRunReport(machine, outcome));
+  if (flags.snapshotAt !== undefined) {
+    io.stderr(`ringlab: --snapshot-at ${flags.snapshotAt}: the run ended at instruction ${machine.clock.instructions}, before it: no snapshot written\n`);
+  }
   return exitStatusOf(outcome);
+}
+
+/** Writes `machine`'s snapshot to `file`; a failure is one line with status 73. */
+function writeSnapshot(file: string, machine: Machine, run: SnapshotRun): void {
+  const bytes = encodeSnapshot(
+    {
+      ringlab: RINGLAB_VERSION,
+      format: SNAPSHOT_FORMAT,
+      instructions: machine.clock.instructions,
+      config: machine.config,
+      run,
+      schemas: stateSchemas(machine),
+    },
+    saveMachine(machine),
+  );
+  try {
+    writeFileSync(file, bytes);
+  } catch (e) {
+    throw new UserError(`--snapshot: cannot write ${file} (${(e as NodeJS.ErrnoException).code ?? String(e)})`, ExitCode.cannotWrite);
+  }
 }
 
 /**
@@ -323,11 +414,11 @@ const SLICE = 2_000_000;
  */
 async function runInSlices(
   machine: Machine,
+  limit: number,
   terminal: TerminalInput | undefined,
   flush: () => void,
   interrupted: () => string | undefined,
 ): Promise<RunOutcome> {
-  const limit = machine.config.maxInstructions ?? Infinity;
   for (;;) {
     const step = Math.min(limit, machine.clock.instructions + SLICE);
     const outcome = machine.run(step);

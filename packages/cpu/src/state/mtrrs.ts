@@ -41,6 +41,18 @@ export class Mtrrs {
     this.regs.fill(0);
   }
 
+  /** Every register as plain data, for saved machine states. */
+  save(): { defType: number; regs: number[] } {
+    return { defType: this.defType, regs: Array.from(this.regs) };
+  }
+
+  /** Restores {@link save}'s output (a shorter `regs` leaves the rest zero). */
+  restore(s: { defType: number; regs: readonly number[] }): void {
+    this.defType = s.defType;
+    this.regs.fill(0);
+    this.regs.set(s.regs.slice(0, this.regs.length));
+  }
+
   /** Whether `index` is one of these MSRs. */
   has(index: number): boolean {
     return index === MSR_MTRRCAP || index === MSR_MTRR_DEF_TYPE || FIXED_MTRRS.includes(index) || this.variableSlot(index) >= 0;

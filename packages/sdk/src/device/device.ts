@@ -13,6 +13,12 @@ export interface Device {
   attach(bus: Bus): void;
   /** Power-on state. Re-arms the device's timers on the clock if it has any. */
   reset(): void;
+  /**
+   * Optional: the version of {@link saveState}'s schema (1 when absent). A machine snapshot
+   * records it per device and refuses to load a state written with another version, naming
+   * the device, so bump it whenever a saved field changes meaning.
+   */
+  readonly stateVersion?: number;
   /** The whole device state as plain JSON (no functions, no typed arrays). */
   saveState(): JsonValue;
   /**

@@ -296,6 +296,14 @@ export class MemoryMap {
     return { ...this.counters };
   }
 
+  /** Sets the counters to {@link stats}'s values (a restored machine snapshot). */
+  restoreCounters(c: Readonly<MemoryCounters>): void {
+    this.counters.unmappedReads = c.unmappedReads;
+    this.counters.unmappedWrites = c.unmappedWrites;
+    this.counters.romWrites = c.romWrites;
+    this.counters.lastUnmappedAddress = c.lastUnmappedAddress;
+  }
+
   /** Zeroes the counters. */
   resetCounters(): void {
     this.counters.unmappedReads = 0;

@@ -153,6 +153,12 @@ export class PortSpace {
       .map(([port, c]) => ({ port, reads: c.reads, writes: c.writes }));
   }
 
+  /** Sets the unclaimed-access counts to {@link unclaimedAccesses}'s (a restored machine snapshot). */
+  restoreUnclaimed(counts: readonly UnclaimedPortCount[]): void {
+    this.unclaimed.clear();
+    for (const c of counts) this.unclaimed.set(c.port, { reads: c.reads, writes: c.writes });
+  }
+
   /** Forgets the unclaimed-access counts. */
   resetCounters(): void {
     this.unclaimed.clear();
