@@ -16,11 +16,13 @@ import {
   restoreMachine,
   saveMachine,
 } from "@ringlab/machine";
-/** A monitor policy name (`monitor.policy`). */
-type PolicyName = "pure" | "scan-patch" | "pvi";
 import type { Vga } from "@ringlab/devices-vga";
+import { prng } from "@ringlab/sdk/testing";
 import { describe, expect, it } from "vitest";
 import { guestCpu } from "./lib/guest-list.js";
+
+/** A monitor policy name (`monitor.policy`). */
+type PolicyName = "pure" | "scan-patch" | "pvi";
 
 const guestsDir = fileURLToPath(new URL("./guests/", import.meta.url));
 
@@ -101,18 +103,6 @@ function withoutRecentRing(state: { cpu: Record<string, unknown> }): unknown {
 /** A snapshot as it comes back from a file: JSON text and copied bytes, nothing shared. */
 function throughFile(s: MachineSnapshot): MachineSnapshot {
   return { state: JSON.parse(JSON.stringify(s.state)), blobs: s.blobs.map((b) => b.slice()) };
-}
-
-/** Mulberry32: a small seeded PRNG, so the N picked are the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function expectSameEnd(a: RunEnd, b: RunEnd, label: string): void {
