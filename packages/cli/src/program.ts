@@ -9,6 +9,7 @@ import { type ResumeFlags, resumeCommand } from "./commands/resume.js";
 import { formatConfig } from "./commands/config.js";
 import { formatDeviceListing, listDevices } from "./commands/devices.js";
 import { formatCpuListing, listCpus } from "./commands/cpus.js";
+import { type NewDeviceFlags, newDeviceCommand } from "./commands/new-device.js";
 import { formatPolicyListing, listPolicies } from "./commands/policies.js";
 import { type MachineFlags, addMachineOptions, pathOption, resolveRunConfig } from "./config/resolve-config.js";
 import { checkConfiguredPolicy } from "./config/policy-spec.js";
@@ -86,6 +87,13 @@ export function buildProgram(version: string, io: Io): Command {
       const list = listCpus();
       io.stdout(opts.json ? JSON.stringify(list, null, 2) + "\n" : formatCpuListing(list));
     });
+
+  program
+    .command("new-device")
+    .description("create a device plugin package (source, test, build, README) in an empty folder")
+    .argument("<name>", "the device's plugin name: lower case letters, digits and dashes, e.g. beeper")
+    .option("--dir <folder>", "where to create it (default: ./NAME); it must be empty or not exist")
+    .action((name: string, opts: NewDeviceFlags) => newDeviceCommand(name, opts, io));
 
   addMachineOptions(
     program

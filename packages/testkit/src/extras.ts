@@ -23,11 +23,13 @@ import { fileURLToPath } from "node:url";
  * - `gdb`: GNU gdb (Debian's `gdb`), for the GDB stub's end-to-end test: `$RINGLAB_GDB`, else `gdb` on PATH.
  * - `chromium`: a headless Chromium (Debian's `chromium`) that renders `compare --html`
  *   reports: `$RINGLAB_CHROMIUM`, else `chromium` on PATH.
+ * - `npm-registry`: npm and a reachable registry (`npm ping`), where a test installs a package
+ *   as a user would: `$RINGLAB_NPM`, else `npm` on PATH.
  * - `guests`: the third-party guests scripts/fetch-guests.sh fetches from Debian (the Linux
  *   kernel and its busybox initramfs, memtest86+, SeaBIOS) into `$RINGLAB_GUESTS_DIR`,
  *   default `.guests/` in the repository.
  */
-export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "gdb" | "chromium" | "guests";
+export type ExtraName = "test386" | "unicorn" | "objdump" | "nasm" | "qemu" | "bochs" | "gcc-m32" | "gdb" | "chromium" | "npm-registry" | "guests";
 
 /** What the project knows about an extra, whether or not this machine has it. */
 export interface ExtraInfo {
@@ -121,6 +123,13 @@ export const EXTRAS: readonly ExtraInfo[] = [
     install: "apt-get install -y chromium",
     variable: "RINGLAB_CHROMIUM",
     unlocks: "rendering `ringlab compare --html` reports in a real browser, headless, and checking the charts appear (packages/cli/test/compare-html.test.ts)",
+  },
+  {
+    name: "npm-registry",
+    title: "the npm registry",
+    install: "network access to the registry npm is configured for (npm config get registry)",
+    variable: "RINGLAB_NPM",
+    unlocks: "a package made by `ringlab new-device`, installed, built and tested as generated, then loaded with --plugin (test/new-device.test.ts)",
   },
   {
     name: "guests",
@@ -232,6 +241,16 @@ function locate(info: ExtraInfo, command: string): { path: string } | { missing:
   return path === undefined ? { missing: missing(info, `no ${command} on PATH (or set ${info.variable})`) } : { path };
 }
 
+/** npm answers and its registry answers `npm ping`. */
+function probeNpmRegistry(info: ExtraInfo): Extra {
+  const where = locate(info, "npm");
+  if ("missing" in where) return where.missing;
+  const ping = run(where.path, ["ping", "--fetch-timeout=20000", "--fetch-retries=1"]);
+  if (!ping.ok) return missing(info, `${where.path} ping: ${ping.why}`, where.path);
+  const v = run(where.path, ["--version"]);
+  return { name: info.name, available: true, path: where.path, ...(v.ok ? { version: `npm ${v.out.split("\n")[0]!.trim()}` } : {}) };
+}
+
 function probeGuests(info: ExtraInfo): Extra {
   const dir = guestsDir();
   const absent = GUEST_FILES.filter((f) => !existsSync(join(dir, f)));
@@ -315,6 +334,7 @@ const probes: Record<ExtraName, (info: ExtraInfo) => Extra> = {
   "gcc-m32": probeGccM32,
   gdb: (info) => probeTool(info, "gdb", ["--version"], (v) => (/^GNU gdb/.test(v) ? undefined : `not GNU gdb (${v})`)),
   chromium: (info) => probeTool(info, "chromium", ["--version"], (v) => (/Chromium \d+/.test(v) ? undefined : `not Chromium (${v})`)),
+  "npm-registry": probeNpmRegistry,
   guests: probeGuests,
 };
 
