@@ -110,10 +110,10 @@ import {
   type Device,
   type IrqLine,
   type JsonValue,
-  StateReader,
   type TimerHandle,
   type VirtualClock,
   defineDevicePlugin,
+  deviceState,
   ioPortOption,
   z,
 } from "@ringlab/sdk";
@@ -133,6 +133,21 @@ const options = z
   .strict();
 
 export type ${C}Options = z.output<typeof options>;
+
+/**
+ * What a snapshot keeps of the device, declared once: saveState checks against it and
+ * loadState refuses, naming the field, a state that does not match.
+ */
+const state = deviceState(
+  z
+    .object({
+      last: z.number().int().min(0).max(0xff),
+      status: z.number().int().min(0).max(0x03),
+      /** The clock tick at which a running countdown ends, or -1. */
+      deadline: z.number().int().min(-1),
+    })
+    .strict(),
+);
 
 /** STATUS bit 0: the countdown ended since STATUS was last read. */
 const EXPIRED = 0x01;
@@ -189,20 +204,16 @@ export class ${C} implements Device {
   }
 
   saveState(): JsonValue {
-    return { last: this.last, status: this.status, deadline: this.deadline };
+    return state.save({ last: this.last, status: this.status, deadline: this.deadline });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(\`\${this.id} state\`);
-    const o = r.object(state);
-    const last = r.int(o, "last", 0, 0xff);
-    const status = r.int(o, "status", 0, EXPIRED | RUNNING);
-    const deadline = r.int(o, "deadline", -1, Number.MAX_SAFE_INTEGER);
+  loadState(json: JsonValue): void {
+    const s = state.load(json, \`\${this.id} state\`);
     this.stop();
-    this.last = last;
-    this.status = status;
+    this.last = s.last;
+    this.status = s.status;
     // Timers are not part of the clock's state: a device schedules its own again.
-    if (deadline >= 0) this.schedule(deadline);
+    if (s.deadline >= 0) this.schedule(s.deadline);
   }
 
   private readStatus(): number {
@@ -312,7 +323,7 @@ describe("${n.plugin}", () => {
     expect(b.irqEvents).toEqual([]);
     b.advanceNs(1);
     expect(b.irqEvents.length).toBe(2);
-    expect(() => install(new DeviceTestKit()).loadState({ last: 999 })).toThrow(/${n.plugin} state/);
+    expect(() => install(new DeviceTestKit()).loadState({ last: 999, status: 0, deadline: -1 })).toThrow(\`${n.plugin} state: field 'last'\`);
   });
 });
 `;

@@ -22,5 +22,5 @@ describe("the generated differential cases run identically under jit and interp"
       expect(jit.run(c, slice), `${c.id} slice ${slice}`).toEqual(interp.run(c, slice));
     });
     expect(jitErrors).toEqual([]);
-  }, 120_000);
+  }, 300_000);
 });

@@ -1,0 +1,41 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, deviceState, z } from "../src/index.js";
+
+const state = deviceState(
+  z
+    .object({
+      data: z.number().int().min(0).max(0xff),
+      mode: z.enum(["spp", "ps2"]),
+      fifo: z.array(z.number().int().min(0).max(0xff)).max(16),
+    })
+    .strict(),
+);
+
+describe("deviceState", () => {
+  it("saves plain JSON and loads it back typed", () => {
+    const saved = state.save({ data: 0x41, mode: "ps2", fifo: [1, 2] });
+    expect(saved).toEqual({ data: 0x41, mode: "ps2", fifo: [1, 2] });
+    expect(state.load(JSON.parse(JSON.stringify(saved)), "lpt1 state")).toEqual({ data: 0x41, mode: "ps2", fifo: [1, 2] });
+  });
+
+  it("names the first bad field of a restored state in one ConfigError line", () => {
+    expect(() => state.load({ data: 256, mode: "spp", fifo: [] }, "lpt1 state")).toThrow(ConfigError);
+    expect(() => state.load({ data: 256, mode: "spp", fifo: [] }, "lpt1 state")).toThrow(/^lpt1 state: field 'data': Too big: expected number to be <=255$/);
+    expect(() => state.load({ data: 1, mode: "epp", fifo: [] }, "lpt1 state")).toThrow(/^lpt1 state: field 'mode': /);
+    expect(() => state.load({ data: 1, mode: "spp", fifo: [1, 999] }, "lpt1 state")).toThrow(/^lpt1 state: field 'fifo\.1': /);
+    expect(() => state.load({ data: 1, mode: "spp", fifo: [], extra: 1 }, "lpt1 state")).toThrow("lpt1 state: unknown field 'extra'");
+    expect(() => state.load(null, "lpt1 state")).toThrow(/^lpt1 state: .*expected object/);
+  });
+
+  it("refuses to save what it could not load (a device bug, not a user error)", () => {
+    let thrown: unknown;
+    try {
+      state.save({ data: 300, mode: "spp", fifo: [] });
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(Error);
+    expect(thrown).not.toBeInstanceOf(ConfigError);
+    expect(String(thrown)).toMatch(/its own schema refuses: field 'data'/);
+  });
+});
