@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { checkLayers, importsOf } from "./lib/layer-rules.js";
 
 const packagesDir = fileURLToPath(new URL("../packages", import.meta.url));
+const examplesDir = fileURLToPath(new URL("../examples", import.meta.url));
 
 function fakeRepo(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), "ringlab-layers-"));
@@ -23,6 +24,11 @@ const manifest = (deps: string[] = []) =>
 describe("layer rules (DESIGN.md)", () => {
   it("hold for every package in the repository", () => {
     const violations = checkLayers(packagesDir).map((v) => `${v.file}:${v.line}: ${v.message}`);
+    expect(violations).toEqual([]);
+  });
+
+  it("hold for the examples (the device guide's package is a device: the SDK only)", () => {
+    const violations = checkLayers(examplesDir).map((v) => `${v.file}:${v.line}: ${v.message}`);
     expect(violations).toEqual([]);
   });
 

@@ -15,6 +15,8 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
   testkit: [],
   // The GDB protocol over an abstract target: machine implements the target, cli the socket.
   "gdb-stub": [],
+  // examples/: the device guide's example is a device like any other.
+  "lpt-printer": ["sdk"],
 };
 
 /**
@@ -24,7 +26,7 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
 export const TEST_ONLY = ["testkit"];
 
 /** Packages whose `src` must not use Node-only APIs, so a browser build can reuse them. */
-export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine", "gdb-stub"];
+export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine", "gdb-stub", "lpt-printer"];
 
 /**
  * Third-party runtime dependencies a browser-safe package may have: libraries known to run
