@@ -20,7 +20,7 @@ export { Bus, type BusOptions, type OwnerResources, formatPortRange } from "./bu
 export { type ClockOptions, DEFAULT_TSC_HZ, type TimerHandle, VirtualClock } from "./clock/virtual-clock.js";
 export type { Device } from "./device/device.js";
 export { type StateObject, StateReader } from "./device/state-reader.js";
-export { type DeviceState, deviceState } from "./device/device-state.js";
+export { type DeviceState, deviceState, stateBool, stateChoice, stateInt, stateInts } from "./device/device-state.js";
 export { type DeviceClass, type DevicePlugin, defineDevicePlugin, formatZodIssue, parseDeviceOptions } from "./device/device-plugin.js";
 export { ConfigError, type MappedRange, ResourceConflictError, RinglabError, isRinglabError } from "./errors.js";
 export { DeviceError, asDeviceError } from "./device/device-error.js";

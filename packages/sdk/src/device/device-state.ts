@@ -49,3 +49,39 @@ export function deviceState<S extends z.ZodType>(schema: S): DeviceState<z.outpu
     },
   };
 }
+
+/** "got 99", "got nothing", `got "x"`: what a state held, as the messages show it. */
+function shown(v: unknown): string {
+  return v === undefined ? "nothing" : (JSON.stringify(v) ?? String(v)).slice(0, 40);
+}
+
+/**
+ * A whole number from `min` to `max` in a saved state, refused as `expected a whole number
+ * from 0 to 15, got 99` — the field schemas below word their errors as device states always
+ * have, so a state built from them reads the same as one checked by hand.
+ */
+export function stateInt(min: number, max: number) {
+  const expected = `expected a whole number from ${min} to ${max}`;
+  return z.custom<number>((v) => typeof v === "number" && Number.isSafeInteger(v) && v >= min && v <= max, {
+    error: (issue) => `${expected}, got ${shown(issue.input)}`,
+  });
+}
+
+/** true or false in a saved state (`expected true or false, got 1`). */
+export function stateBool() {
+  return z.custom<boolean>((v) => typeof v === "boolean", { error: (issue) => `expected true or false, got ${shown(issue.input)}` });
+}
+
+/** At most `maxLength` whole numbers from `min` to `max` (a FIFO, a register file). */
+export function stateInts(maxLength: number, min: number, max: number) {
+  return z.array(stateInt(min, max), { error: (issue) => `expected an array of at most ${maxLength} numbers, got ${shown(issue.input)}` }).max(maxLength, {
+    error: (issue) => `expected an array of at most ${maxLength} numbers, got ${shown(issue.input)}`,
+  });
+}
+
+/** One of `choices` (`expected one of idle, busy, got "jammed"`). */
+export function stateChoice<const T extends readonly [string, ...string[]]>(choices: T) {
+  return z.custom<T[number]>((v) => typeof v === "string" && (choices as readonly string[]).includes(v), {
+    error: (issue) => `expected one of ${choices.join(", ")}, got ${shown(issue.input)}`,
+  });
+}
