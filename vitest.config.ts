@@ -5,7 +5,7 @@ import { defineConfig } from "vitest/config";
 // (a missing extra: see packages/testkit).
 export default defineConfig({
   test: {
-    projects: ["packages/*", "examples/*", "test"],
+    projects: ["packages/*", "examples/*", "fuzz", "test"],
     reporters: ["default", "./packages/testkit/dist/reporter.js"],
   },
 });

@@ -2,9 +2,8 @@
 // The `ringlab` entry point: the only place that touches the process (argv, streams, exit).
 import "reflect-metadata";
 import { createRequire } from "node:module";
-import { CommanderError, RunFinished, buildProgram } from "./program.js";
 import { ExitCode } from "./exit-codes.js";
-import { describeError } from "./user-error.js";
+import { runArgv } from "./run-argv.js";
 import { ProcessOutput } from "./output/process-output.js";
 import { pluginStillLoading } from "./plugins/load-plugins.js";
 
@@ -29,36 +28,17 @@ const toStderr = (s: string) => {
 let beforeOutput: (() => void) | undefined;
 stdout.beforeWrite = stderr.beforeWrite = () => beforeOutput?.();
 
-async function main(argv: string[]): Promise<number> {
-  const program = buildProgram(version, {
-    stdout: (s) => stdout.write(s),
+function main(argv: string[]): Promise<number> {
+  const io = {
+    stdout: (s: string | Uint8Array) => stdout.write(s),
     stderr: toStderr,
     flushStdout: () => stdout.flush(),
     isTty: process.stdout.isTTY === true,
-    onStdoutFailure: (listener) => stdout.onFailure(listener),
+    onStdoutFailure: (listener: () => void) => stdout.onFailure(listener),
     ...(process.stderr.isTTY === true ? { progressStream: process.stderr } : {}),
-    beforeOutput: (listener) => (beforeOutput = listener),
-  });
-  if (argv.length === 0) {
-    program.outputHelp();
-    return ExitCode.ok;
-  }
-  try {
-    await program.parseAsync(argv, { from: "user" });
-    return ExitCode.ok;
-  } catch (e) {
-    if (e instanceof RunFinished) return e.exitCode;
-    if (e instanceof CommanderError) {
-      // --help and --version end through here with exit code 0.
-      if (e.exitCode === 0) return ExitCode.ok;
-      toStderr(`ringlab: ${e.message.replace(/^error: /, "").replace(/\s*\n\s*/g, " ")} (see 'ringlab --help')\n`);
-      return ExitCode.usage;
-    }
-    const { line, exitCode, stack } = describeError(e, debug);
-    toStderr(`ringlab: ${line}\n`);
-    if (stack) toStderr(stack + "\n");
-    return exitCode;
-  }
+    beforeOutput: (listener: (() => void) | undefined) => (beforeOutput = listener),
+  };
+  return runArgv(version, io, argv, debug);
 }
 
 /**

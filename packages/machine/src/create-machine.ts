@@ -59,6 +59,11 @@ export class CollectingConsole implements ConsoleSink {
     this.chunks.push(bytes.slice());
   }
 
+  /** Forgets what was written (a harness reusing one machine for many runs). */
+  clear(): void {
+    this.chunks = [];
+  }
+
   /** All bytes written so far, decoded as Latin-1 (the debug console is a byte stream). */
   text(): string {
     let out = "";

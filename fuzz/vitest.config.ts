@@ -1,0 +1,3 @@
+import { ringlabProject } from "../vitest.shared.js";
+
+export default ringlabProject("fuzz");
