@@ -59,7 +59,19 @@ export const IO_PORT: AddressKind = { what: "a port number", example: "0x80", en
  * expected and what was given (`expected an address below 4 GiB (0x100000000), got
  * 0x100100000`), for the caller to put after the flag or key it came from.
  */
-export function parseAddressText(text: string, kind: AddressKind = PHYSICAL_ADDRESS): { value: number } | { error: string } {
+export function parseAddressText(
+  text: string,
+  kind: AddressKind = PHYSICAL_ADDRESS,
+): {
+  /** The value read, a whole number from 0 to below `kind.end` (4 GiB by default). */
+  value: number;
+} | {
+  /**
+   * Why `text` is not one, as a phrase for the caller to put after the flag or key it came
+   * from: `expected an address such as 0x100000, got 'x'`.
+   */
+  error: string;
+} {
   const v = readAddressText(text);
   if (v === undefined) return { error: `expected ${kind.what} such as ${kind.example}, got '${text}'` };
   return checkAddressValue(v, kind, text.trim());
@@ -73,7 +85,13 @@ export function checkAddressValue(
   value: number | bigint,
   kind: AddressKind = PHYSICAL_ADDRESS,
   written?: string,
-): { value: number } | { error: string } {
+): {
+  /** `value` as a number, a whole number from 0 to below `kind.end` (4 GiB by default). */
+  value: number;
+} | {
+  /** Why `value` is refused: not a whole number, negative, or at or above the limit. */
+  error: string;
+} {
   const end = kind.end ?? FOUR_GIB;
   const v = typeof value === "bigint" ? value : Number.isInteger(value) ? BigInt(value) : undefined;
   if (v === undefined) return { error: `expected ${kind.what} such as ${kind.example}, got ${String(value)}` };

@@ -15,10 +15,29 @@ export interface BusOptions {
 
 /** What one owner holds on the bus, for `ringlab devices` and reports. */
 export interface OwnerResources {
+  /** The owner name the claims were made with: a device id (`"pit"`, `"uart1"`) or a machine part (`"ram"`). */
   owner: string;
-  ports: { base: number; count: number; widths: string }[];
-  memory: { base: number; size: number; kind: string }[];
+  /** Its port claims, in the order made. */
+  ports: {
+    /** First port of the claim, 0..0xFFFF. */
+    base: number;
+    /** Number of consecutive ports claimed. */
+    count: number;
+    /** The access widths its handlers serve, in bits, joined by slashes: `"8"`, `"8/16"`, `"8/16/32"`. */
+    widths: string;
+  }[];
+  /** Its memory mappings (RAM, ROM, MMIO), lowest address first. */
+  memory: {
+    /** First physical address of the mapping. */
+    base: number;
+    /** Size of the mapping in bytes. */
+    size: number;
+    /** What backs it: a {@link RegionKind}, `"ram"`, `"rom"` or `"mmio"`. */
+    kind: string;
+  }[];
+  /** The IRQ line numbers it claimed, lowest first (0..15 on a PC/AT). */
   irqs: number[];
+  /** Whether it installed the bus's interrupt controller ({@link Bus.setInterruptController}). */
   interruptController: boolean;
 }
 
@@ -27,13 +46,24 @@ export interface OwnerResources {
  * the interrupt controller the CPU acknowledges interrupts from. Devices see only this.
  */
 export class Bus {
+  /**
+   * The 4 GiB physical address space: RAM, ROM and MMIO mappings, and the A20 gate. A device
+   * maps its windows here in `attach` ({@link MemoryMap.mapMmio}, {@link MemoryMap.mapDeviceRam}).
+   */
   readonly memory: MemoryMap;
+  /** The 64 Ki I/O ports (0..0xFFFF) the guest reaches with `IN`/`OUT`; a device claims its ports here in `attach`. */
   readonly ports: PortSpace;
+  /** The board's IRQ lines (`irqLines` of them, 16 by default); a device claims the lines it drives here. */
   readonly irqs: IrqLines;
   private controller: InterruptController = NO_INTERRUPT_CONTROLLER;
   private controllerOwner: string | undefined;
   private intrListener: (() => void) | undefined;
 
+  /**
+   * A bus with `options.ramSize` bytes of RAM buffer (not yet mapped at any address: the
+   * machine maps it around the PC's holes), no ports claimed, `options.irqLines` IRQ lines
+   * and no interrupt controller ({@link NO_INTERRUPT_CONTROLLER} until one is installed).
+   */
   constructor(options: BusOptions) {
     this.memory = new MemoryMap(options.ramSize);
     this.ports = new PortSpace();

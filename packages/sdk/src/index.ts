@@ -1,6 +1,12 @@
 /**
  * `@ringlab/sdk`: the contract between ringlab's CPU, monitor and device plugins. A device
  * imports only this package.
+ *
+ * It also re-exports zod's `z` (zod 4), the schema library a plugin declares its options
+ * with ({@link defineDevicePlugin}); zod documents it at https://zod.dev/api, so this
+ * reference does not repeat it. The device testing kit is `@ringlab/sdk/testing`.
+ *
+ * @module @ringlab/sdk
  */
 export { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } from "./access.js";
 export {
@@ -22,7 +28,14 @@ export type { Device } from "./device/device.js";
 export { type StateObject, StateReader } from "./device/state-reader.js";
 export { type DeviceState, deviceState, stateBool, stateChoice, stateInt, stateInts } from "./device/device-state.js";
 export { type DeviceClass, type DevicePlugin, defineDevicePlugin, formatZodIssue, parseDeviceOptions } from "./device/device-plugin.js";
-export { ConfigError, type MappedRange, ResourceConflictError, RinglabError, isRinglabError } from "./errors.js";
+export {
+  ConfigError,
+  type MappedRange,
+  ResourceConflictError,
+  type ResourceConflictDetails,
+  RinglabError,
+  isRinglabError,
+} from "./errors.js";
 export { DeviceError, asDeviceError } from "./device/device-error.js";
 export { ioPortOption } from "./device/port-option.js";
 export { type InterruptController, NO_INTERRUPT_CONTROLLER } from "./irq/interrupt-controller.js";

@@ -34,6 +34,12 @@ export const RUN_CONTROL: InjectionToken<RunControl> = Symbol("ringlab.RunContro
 
 /** A byte sink for guest console output (stdout in the CLI, a buffer in tests). */
 export interface ConsoleSink {
+  /**
+   * Takes bytes the guest wrote, in order, as raw bytes (no character decoding; one call may
+   * carry several). Devices call it while the machine runs — from a port handler, a timer or
+   * their `flush` — so a sink should return promptly; one that keeps the bytes past the call
+   * should copy them, as the machine's `CollectingConsole` does.
+   */
   write(bytes: Uint8Array): void;
 }
 

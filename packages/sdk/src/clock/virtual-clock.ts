@@ -5,18 +5,27 @@ import { type Timer, TimerQueue } from "./timer-queue.js";
 
 /** Options of the virtual clock. */
 export interface ClockOptions {
-  /** TSC frequency in Hz: how many TSC ticks make one virtual second. Default 1 GHz. */
+  /**
+   * TSC frequency in Hz: how many TSC ticks make one virtual second. A whole number from
+   * 1 000 000 (1 MHz) to 100 000 000 000 (100 GHz); default {@link DEFAULT_TSC_HZ} (1 GHz).
+   */
   tscHz?: number;
-  /** TSC ticks each retired guest instruction advances the clock by. Default 1. */
+  /** TSC ticks each retired guest instruction advances the clock by: a whole number from 1 to 1000. Default 1. */
   cyclesPerInstruction?: number;
 }
 
-/** A handle to cancel a scheduled timer. */
+/** A handle to cancel a scheduled timer, returned by {@link VirtualClock.scheduleAt} and its kin. */
 export interface TimerHandle {
+  /** The absolute TSC tick the timer fires at, as scheduled (what its callback receives as `now`). */
   readonly deadline: number;
+  /**
+   * Stops the timer from firing. Cancelling a timer that already fired or was cancelled does
+   * nothing, so a device may cancel its handle unconditionally before re-arming.
+   */
   cancel(): void;
 }
 
+/** The TSC frequency a clock has when {@link ClockOptions.tscHz} is not given: 1 GHz, so one tick is one virtual nanosecond. */
 export const DEFAULT_TSC_HZ = 1_000_000_000;
 
 /**
@@ -27,7 +36,9 @@ export const DEFAULT_TSC_HZ = 1_000_000_000;
  * reads the wall clock.
  */
 export class VirtualClock {
+  /** TSC ticks per virtual second, fixed for the clock's life ({@link ClockOptions.tscHz}). */
   readonly tscHz: number;
+  /** TSC ticks each retired instruction adds, fixed for the clock's life ({@link ClockOptions.cyclesPerInstruction}). */
   readonly cyclesPerInstruction: number;
   private tsc = 0;
   private retired = 0;
@@ -36,6 +47,10 @@ export class VirtualClock {
   private inFlight: (() => number) | null = null;
   private deadlineListener: ((deadline: number) => void) | null = null;
 
+  /**
+   * A clock at tick 0 with no timers. Throws a {@link ConfigError} (`clock.tscHz: expected
+   * ...`) when an option is outside its range.
+   */
   constructor(options: ClockOptions = {}) {
     const tscHz = options.tscHz ?? DEFAULT_TSC_HZ;
     const cpi = options.cyclesPerInstruction ?? 1;
@@ -86,6 +101,11 @@ export class VirtualClock {
     this.deadlineListener = listener;
   }
 
+  /**
+   * `ticks` TSC ticks in virtual nanoseconds, `ticks × 10⁹ / tscHz`, not rounded: a
+   * fraction when the frequency is not a divisor of 1 GHz (at 1.193182 MHz one tick is
+   * about 838.1 ns). {@link nsToTicks} is the way back, rounded up.
+   */
   ticksToNs(ticks: number): number {
     return (ticks * 1e9) / this.tscHz;
   }
@@ -174,8 +194,16 @@ export class VirtualClock {
     }
   }
 
-  /** Labels and deadlines of pending timers, earliest first (for reports and tests). */
-  pendingTimers(): { label: string; deadline: number }[] {
+  /**
+   * Labels and deadlines of pending timers, earliest first and in scheduling order within
+   * one tick (for reports and tests); cancelled timers are left out.
+   */
+  pendingTimers(): {
+    /** The label given to {@link scheduleAt} (default `"timer"`): by convention the device and timer, `"pit OUT0"`. */
+    label: string;
+    /** The absolute TSC tick it is due at. */
+    deadline: number;
+  }[] {
     const out: { label: string; deadline: number }[] = [];
     const taken: Timer[] = [];
     for (let t = this.queue.pop(); t; t = this.queue.pop()) taken.push(t);

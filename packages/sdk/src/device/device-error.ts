@@ -15,6 +15,10 @@ export class DeviceError extends RinglabError {
     readonly device: string | undefined,
     /** Where it threw, as a phrase: "its constructor", "its 8-bit read handler of port 0x0300". */
     readonly where: string,
+    /**
+     * What the device's code threw, as thrown: usually an `Error` (a `TypeError` from a bug,
+     * a `RangeError`), but any value a `throw` can carry.
+     */
     override readonly cause: unknown,
   ) {
     super("device", `${device !== undefined ? `device '${device}'` : "a device"}: ${where} threw ${describeThrown(cause)}`);

@@ -10,13 +10,22 @@ export type StateObject = { [key: string]: JsonValue };
  * a device's `loadState` needs to reject a state it did not write. `where` starts the message.
  */
 export class StateReader {
+  /** `where` starts every message, naming whose state it is: `"uart1 state"`, `"pit state"`. */
   constructor(private readonly where: string) {}
 
+  /**
+   * `value` as a plain object (not null, not an array), or throws naming `path` (`(root)`
+   * when empty) — the first call of a `loadState`: `const s = r.object(state)`.
+   */
   object(value: JsonValue | undefined, path = ""): StateObject {
     if (value === null || typeof value !== "object" || Array.isArray(value)) throw this.error(path, "expected an object", value);
     return value;
   }
 
+  /**
+   * `obj[key]` as a safe integer from `min` to `max` inclusive, or throws naming `key`
+   * (`expected a whole number from 0 to 15, got 99`; a missing field is `got nothing`).
+   */
   int(obj: StateObject, key: string, min: number, max: number): number {
     const v = obj[key];
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < min || v > max) {
@@ -25,6 +34,7 @@ export class StateReader {
     return v;
   }
 
+  /** `obj[key]` as a boolean, or throws naming `key` (`expected true or false, got 1`). */
   bool(obj: StateObject, key: string): boolean {
     const v = obj[key];
     if (typeof v !== "boolean") throw this.error(key, "expected true or false", v);

@@ -8,6 +8,7 @@ export interface IrqSink {
 
 /** A device's handle on one IRQ line. */
 export interface IrqLine {
+  /** The line's number on the board, 0..`count - 1` of its {@link IrqLines} (IRQ 0..15 on a PC/AT). */
   readonly line: number;
   /** Drives the line high (a level-triggered request, or the rising edge of an edge one). */
   raise(): void;
@@ -29,7 +30,11 @@ export class IrqLines {
   private readonly owners: (string | undefined)[];
   private sink: IrqSink | undefined;
 
-  constructor(readonly count = 16) {
+  /** A board with `count` lines (16 by default), all low, none claimed, no sink connected. */
+  constructor(
+    /** Number of lines, numbered 0..count-1; 16 on a PC/AT (two cascaded 8259As). */
+    readonly count = 16,
+  ) {
     this.levels = new Array<boolean>(count).fill(false);
     this.owners = new Array<string | undefined>(count).fill(undefined);
   }
@@ -107,7 +112,12 @@ export class IrqLines {
   }
 
   /** Claimed lines with their owners, lowest first. */
-  claims(): { line: number; owner: string }[] {
+  claims(): {
+    /** The line number. */
+    line: number;
+    /** The owner that claimed it (a device id). */
+    owner: string;
+  }[] {
     const out: { line: number; owner: string }[] = [];
     this.owners.forEach((owner, line) => owner !== undefined && out.push({ line, owner }));
     return out;

@@ -2,9 +2,15 @@ import { type AccessHandlers, type AccessWidth, ALL_ONES, hex, servedWidths } fr
 import { ResourceConflictError, RinglabError } from "../errors.js";
 import { asDeviceError } from "../device/device-error.js";
 
-/** Pages are 4 KiB, as on IA-32 (SDM vol.3 §4.3); the direct-access tables are per page. */
+/**
+ * log2 of the page size: pages are 4 KiB, as on IA-32 (SDM vol.3 §4.3), and the memory
+ * map's direct-access tables have one entry per page, so `addr >>> PAGE_SHIFT` is the page
+ * number of physical address `addr`.
+ */
 export const PAGE_SHIFT = 12;
+/** Bytes per page: 4096. RAM sizes must be a multiple of it. */
 export const PAGE_SIZE = 1 << PAGE_SHIFT;
+/** The offset bits of an address within its page, 0xFFF: `addr & PAGE_MASK`. */
 export const PAGE_MASK = PAGE_SIZE - 1;
 const PAGE_COUNT = 1 << (32 - PAGE_SHIFT);
 /** Physical address bit 20 as a page-number bit: what the A20 gate forces to 0 when closed. */
@@ -20,7 +26,9 @@ export type RegionKind = "ram" | "rom" | "mmio";
 
 /** One mapping in the physical address space. */
 export interface MemoryRegion {
+  /** Who mapped it: a device id, or a machine part such as `"ram"`; {@link MemoryMap.unmap} removes by it. */
   readonly owner: string;
+  /** What backs it: bytes read and written directly (`ram`), bytes whose writes are dropped (`rom`), or handlers (`mmio`). */
   readonly kind: RegionKind;
   /** First physical address. */
   readonly base: number;
@@ -34,8 +42,15 @@ export interface MemoryRegion {
 
 /** Counts of accesses that hit no mapping, or wrote to ROM. */
 export interface MemoryCounters {
+  /**
+   * Reads nothing answered, which read all-ones. Where nothing is mapped an access is split
+   * down to bytes and each byte counts (a 32-bit read of unmapped memory counts 4); an access
+   * to an MMIO region with no handler of its width or a narrower one counts once.
+   */
   unmappedReads: number;
+  /** Writes nothing answered, which were dropped; counted as {@link unmappedReads} are. */
   unmappedWrites: number;
+  /** Writes to a ROM mapping, which were dropped: one per access (or per piece of a split one) landing in the ROM. */
   romWrites: number;
   /** Address of the last unmapped access, for reports. */
   lastUnmappedAddress: number | undefined;
@@ -139,7 +154,10 @@ export class MemoryMap {
     this.add({ owner, kind: "mmio", base, size, handlers });
   }
 
-  /** Removes every mapping made by `owner` (a device that moves its window re-maps it). */
+  /**
+   * Removes every mapping made by `owner`, or with `base` only the one of them that starts
+   * at `base` (a device that moves its window re-maps it). Removing nothing is no error.
+   */
   unmap(owner: string, base?: number): void {
     const removed = this.regionList.filter((r) => r.owner === owner && (base === undefined || r.base === base));
     if (removed.length === 0) return;

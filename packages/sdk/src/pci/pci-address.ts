@@ -9,7 +9,12 @@ export const PCI_FUNCTIONS_PER_DEVICE = 8;
 export interface PciAddress {
   /** Bus number; ringlab models bus 0 only (there are no PCI-to-PCI bridges). */
   readonly bus: number;
+  /**
+   * Device number on the bus, 0..31 ({@link PCI_DEVICES_PER_BUS}), in effect the slot: bits
+   * 15:11 of a configuration mechanism #1 address (PCI 3.0 §3.2.2.3.2).
+   */
   readonly device: number;
+  /** Function number within the device, 0..7 ({@link PCI_FUNCTIONS_PER_DEVICE}): bits 10:8 of that address. */
   readonly function: number;
 }
 

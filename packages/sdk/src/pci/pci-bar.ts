@@ -33,8 +33,28 @@ export interface PciBarSpec {
   onDecode?(base: number | null): void;
 }
 
-/** The bits of a BAR that software may write, and the hard-wired type bits (§6.2.5.1). */
-export function barMasks(owner: string, index: number, bar: PciBarSpec): { writable: number; fixed: number } {
+/**
+ * The bits of a BAR that software may write, and the hard-wired type bits (§6.2.5.1).
+ * Throws a {@link RinglabError} naming `owner` and BAR `index` when `bar.size` is not a
+ * power of two in its kind's range.
+ */
+export function barMasks(
+  owner: string,
+  index: number,
+  bar: PciBarSpec,
+): {
+  /**
+   * The bits a write may set: bits 31 down to log2(`size`), the base address aligned to the
+   * size. The bits below, type bits included, are never writable, so writing all-ones reads
+   * back `~(size - 1)` plus `fixed`.
+   */
+  writable: number;
+  /**
+   * The hard-wired low bits every read returns: 0x1 for I/O (bit 0, I/O space indicator),
+   * 0x8 for a prefetchable memory BAR (bit 3), 0x0 for other memory (32-bit, anywhere).
+   */
+  fixed: number;
+} {
   const { kind, size } = bar;
   const pow2 = Number.isInteger(size) && size > 0 && (size & (size - 1)) === 0;
   const inRange = kind === "io" ? size >= 4 && size <= 256 : size >= 16 && size <= 0x8000_0000;

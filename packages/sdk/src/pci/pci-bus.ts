@@ -16,8 +16,11 @@ export interface PciInterruptRouter {
 
 /** One registered function with its owner. */
 export interface PciSlot {
+  /** The device id that registered it: the owner of its BARs' port claims and MMIO regions. */
   readonly owner: string;
+  /** Where it sits: always bus 0. */
   readonly address: PciAddress;
+  /** The function itself. */
   readonly fn: PciFunction;
 }
 
@@ -40,8 +43,11 @@ export class PciBus implements PciFunctionHost {
   private readonly slots = new Map<number, PciSlot>();
   private router: { owner: string; router: PciInterruptRouter } | undefined;
 
-  /** `bus` is the machine bus BARs are mapped on. */
-  constructor(readonly bus: Bus) {}
+  /** An empty PCI bus 0 whose functions' BARs map on `bus`. */
+  constructor(
+    /** The machine bus the functions' BARs are mapped on (ports and memory) when they decode. */
+    readonly bus: Bus,
+  ) {}
 
   /**
    * Registers `fn` at `address` for `owner` (a device id). Throws {@link ResourceConflictError}

@@ -2,6 +2,8 @@
  * Offsets and bits of the PCI configuration space's type-0 header (PCI Local Bus Specification
  * 3.0, §6.1 "Configuration Space Organization", figure 6-1, and §6.2 "Configuration Space
  * Functions").
+ *
+ * @enum
  */
 export const PciConfig = Object.freeze({
   /** Vendor ID (16 bits, read-only); 0xFFFF is never a valid vendor: "no function here". */
@@ -52,7 +54,11 @@ export const PCI_CONFIG_SPACE_SIZE = 256;
 /** Number of Base Address Registers of a type-0 header. */
 export const PCI_BAR_COUNT = 6;
 
-/** Command register bits (PCI 3.0 §6.2.2, figure 6-2). */
+/**
+ * Command register bits (PCI 3.0 §6.2.2, figure 6-2).
+ *
+ * @enum
+ */
 export const PciCommand = Object.freeze({
   /** Bit 0: the function responds to I/O space accesses (its I/O BARs decode). */
   IO_SPACE: 0x0001,
@@ -68,7 +74,11 @@ export const PciCommand = Object.freeze({
   INTX_DISABLE: 0x0400,
 });
 
-/** Status register bits (PCI 3.0 §6.2.3, figure 6-3). */
+/**
+ * Status register bits (PCI 3.0 §6.2.3, figure 6-3).
+ *
+ * @enum
+ */
 export const PciStatus = Object.freeze({
   /** Bit 3 (read-only): the function's INTx# is pending, whatever the interrupt-disable bit says. */
   INTERRUPT: 0x0008,

@@ -21,7 +21,13 @@ export interface PciFunctionSpec {
   readonly classCode: number;
   /** Sets header type bit 7: this device has functions other than 0 (PCI 3.0 §6.2.1). */
   readonly multiFunction?: boolean;
+  /**
+   * Subsystem vendor ID (offset 0x2C, read-only): the vendor of the board or system the
+   * function is built into, from the same PCI-SIG list as vendor IDs (PCI 3.0 §6.2.4).
+   * Default 0.
+   */
   readonly subsystemVendorId?: number;
+  /** Subsystem ID (offset 0x2E, read-only): that vendor's number for the board (PCI 3.0 §6.2.4). Default 0. */
   readonly subsystemId?: number;
   /** The interrupt pin: 0 none (default), 1..4 for INTA#..INTD#. */
   readonly interruptPin?: 0 | 1 | 2 | 3 | 4;
@@ -34,7 +40,11 @@ export interface PciFunctionSpec {
   readonly commandWritable?: number;
   /** The command register's reset value (bits a function hard-wires to 1 go here). Default 0. */
   readonly command?: number;
-  /** The status register's read-only bits (e.g. {@link PciStatus.DEVSEL_MEDIUM}). Default 0. */
+  /**
+   * The status register's reset value: its read-only capability bits, e.g.
+   * {@link PciStatus.DEVSEL_MEDIUM} (DEVSEL# timing, PCI 3.0 §6.2.3). Default 0. Status bit 3
+   * is the function's own (it follows {@link PciFunction.setIntx}).
+   */
   readonly status?: number;
 }
 
@@ -106,7 +116,14 @@ export class PciFunction {
   private owner = "";
   private where: PciAddress | undefined;
 
-  constructor(readonly spec: PciFunctionSpec) {
+  /**
+   * Builds the header from `spec`. Throws a {@link RinglabError} for more than six BARs or a
+   * BAR whose size is not a power of two in its kind's range.
+   */
+  constructor(
+    /** The spec the header was built from: the object given, not a copy. */
+    readonly spec: PciFunctionSpec,
+  ) {
     const bars = spec.bars ?? [];
     if (bars.length > PCI_BAR_COUNT) throw new RinglabError("bad-claim", `PCI function ${hex(spec.vendorId, 4)}:${hex(spec.deviceId, 4)}: more than 6 BARs`);
     this.bars = Array.from({ length: PCI_BAR_COUNT }, (_, i) => bars[i]);

@@ -13,13 +13,25 @@ export interface PortClaim {
   readonly base: number;
   /** Number of consecutive ports. */
   readonly count: number;
+  /**
+   * What the guest's `IN`/`OUT` to these ports calls, with `offset` = port − {@link base}.
+   * At least one handler is required; see {@link AccessHandlers} for how unserved widths
+   * are split or read as all-ones.
+   */
   readonly handlers: AccessHandlers;
 }
 
 /** How often the guest touched a port that no device claims. */
 export interface UnclaimedPortCount {
+  /** The port, 0..0xFFFF. */
   port: number;
+  /**
+   * Reads of it nothing answered, each of which read all-ones: an `IN` from a port no device
+   * claims (a wide one is split into bytes and counts at each of its ports), or of a width
+   * its owner serves neither itself nor by splitting.
+   */
   reads: number;
+  /** Writes to it nothing answered (each dropped), counted as {@link reads} are. */
   writes: number;
 }
 

@@ -1,4 +1,13 @@
-import type { AccessWidth } from "../access.js";
+/**
+ * `@ringlab/sdk/testing`: a bus and a clock with no CPU ({@link DeviceTestKit}), for testing
+ * a device plugin alone as a guest would drive it, and a seeded generator ({@link prng}) for
+ * its fuzz tests.
+ *
+ * @module @ringlab/sdk/testing
+ */
+import type { AccessHandlers, AccessWidth } from "../access.js";
+import type { DeviceError } from "../device/device-error.js";
+import type { MemoryMap } from "../memory/memory-map.js";
 import { Bus } from "../bus.js";
 import { type ClockOptions, VirtualClock } from "../clock/virtual-clock.js";
 import type { Device } from "../device/device.js";
@@ -8,9 +17,25 @@ import { type ConsoleSink, type RunControl } from "../tokens.js";
 import { A20GateInputs } from "../memory/a20-gate.js";
 import { PciBus } from "../pci/pci-bus.js";
 
+/** How to build a {@link DeviceTestKit}; every field is optional. */
+export interface DeviceTestKitOptions {
+  /** Bytes of RAM, mapped at physical address 0: a positive multiple of 4 KiB. Default 1 MiB. */
+  ramSize?: number;
+  /** The clock's options; default a 1 GHz TSC (one tick per virtual nanosecond). */
+  clock?: ClockOptions;
+  /**
+   * Whether the kit connects its IRQ recorder ({@link DeviceTestKit.irqEvents}) as the sink of
+   * the IRQ lines. Default true; false leaves them for an interrupt controller device (a PIC)
+   * to connect to, as only one sink may.
+   */
+  recordIrqs?: boolean;
+}
+
 /** One recorded IRQ level change. */
 export interface IrqEvent {
+  /** The IRQ line that changed, 0..15 on the kit's 16-line board. */
   line: number;
+  /** Its new level: true when the device raised it, false when it lowered it. A pulse of a low line records both. */
   high: boolean;
   /** TSC tick at which it happened. */
   tick: number;
@@ -30,14 +55,31 @@ export interface IrqEvent {
  * ```
  */
 export class DeviceTestKit {
+  /**
+   * The bus the device attaches to: `ramSize` bytes of RAM mapped at address 0 (owner
+   * `"ram"`), no ports claimed, 16 IRQ lines, no interrupt controller until the test installs one.
+   */
   readonly bus: Bus;
+  /**
+   * The virtual clock, at tick 0 when the kit is made; with no CPU, the kit moves it only
+   * in {@link advanceTicks}/{@link advanceNs}. Give it to a device that takes `@inject(CLOCK)`.
+   */
   readonly clock: VirtualClock;
-  /** Every IRQ level change seen, in order, when no device connected as controller. */
+  /**
+   * Every IRQ level change, in order, with the tick it happened at — recorded unless the kit
+   * was made with `recordIrqs: false` (which leaves the lines free for a PIC to connect).
+   * Only changes are seen: raising a line already high records nothing.
+   */
   readonly irqEvents: IrqEvent[] = [];
   /** Bytes written to the console sink. */
   readonly consoleBytes: number[] = [];
-  /** Exit requests made through the run-control sink. */
-  readonly exitRequests: { status: number; reason: string }[] = [];
+  /** Exit requests made through the run-control sink, in order. */
+  readonly exitRequests: {
+    /** The exit status the device asked for. */
+    status: number;
+    /** Its reason, as the device gave it. */
+    reason: string;
+  }[] = [];
   /** Reset requests made through the run-control sink (their reasons), in order. */
   readonly resetRequests: string[] = [];
   /** The A20 gate of the kit's memory map, for a device that drives it (`bus.memory.a20Enabled` shows it). */
@@ -47,7 +89,7 @@ export class DeviceTestKit {
 
   /** A console sink that records into {@link consoleBytes}. */
   readonly console: ConsoleSink = { write: (b) => this.consoleBytes.push(...b) };
-  /** A run-control sink that records into {@link exitRequests}. */
+  /** A run-control sink that records into {@link exitRequests} and {@link resetRequests}. */
   readonly runControl: RunControl = {
     requestExit: (status, reason) => this.exitRequests.push({ status, reason }),
     requestReset: (reason) => this.resetRequests.push(reason),
@@ -55,7 +97,8 @@ export class DeviceTestKit {
 
   private recorderConnected = false;
 
-  constructor(options: { ramSize?: number; clock?: ClockOptions; recordIrqs?: boolean } = {}) {
+  /** A kit as {@link DeviceTestKitOptions} says; with none, 1 MiB of RAM, a 1 GHz clock and IRQ recording on. */
+  constructor(options: DeviceTestKitOptions = {}) {
     this.bus = new Bus({ ramSize: options.ramSize ?? 1 << 20 });
     this.bus.memory.mapRam("ram", 0, this.bus.memory.ram8.length);
     this.a20 = new A20GateInputs(this.bus.memory);
@@ -85,28 +128,50 @@ export class DeviceTestKit {
     return this.recorderConnected;
   }
 
+  /**
+   * What a guest `IN AL, DX` from `port` reads: the owner's 8-bit handler's value, or 0xFF
+   * (counted as unclaimed) when nothing serves it. An `Error` the handler throws comes out
+   * as a {@link DeviceError}.
+   */
   in8(port: number): number {
     return this.bus.ports.read(port, 1);
   }
+  /**
+   * A guest `IN AX, DX`: 0..0xFFFF, little-endian (the byte at `port` in bits 7:0), served
+   * as {@link AccessHandlers} describes — whole, split into byte reads at `port` and
+   * `port + 1`, or all-ones.
+   */
   in16(port: number): number {
     return this.bus.ports.read(port, 2);
   }
+  /** A guest `IN EAX, DX`: 0..0xFFFFFFFF, little-endian, whole or split into 16-bit (and byte) reads like {@link in16}. */
   in32(port: number): number {
     return this.bus.ports.read(port, 4);
   }
+  /** A guest `OUT DX, AL`: writes the low 8 bits of `value` to `port` (dropped and counted when nothing serves it). */
   out8(port: number, value: number): void {
     this.bus.ports.write(port, 1, value);
   }
+  /** A guest `OUT DX, AX`: writes the low 16 bits of `value`, little-endian, whole or split like {@link in16}. */
   out16(port: number, value: number): void {
     this.bus.ports.write(port, 2, value);
   }
+  /** A guest `OUT DX, EAX`: writes `value` as 32 bits, little-endian, whole or split like {@link in32}. */
   out32(port: number, value: number): void {
     this.bus.ports.write(port, 4, value);
   }
 
+  /**
+   * A guest read of `width` bytes (default 1) at physical `addr`, little-endian, through the
+   * memory map: RAM, a device's MMIO handlers, or all-ones where nothing is mapped.
+   */
   read(addr: number, width: AccessWidth = 1): number {
     return this.bus.memory.read(addr, width);
   }
+  /**
+   * A guest write of `value` as `width` bytes (default 1) at physical `addr`, little-endian.
+   * Note the order: value before width, unlike {@link MemoryMap.write}.
+   */
   write(addr: number, value: number, width: AccessWidth = 1): void {
     this.bus.memory.write(addr, width, value);
   }
