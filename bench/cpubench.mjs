@@ -1,18 +1,25 @@
-// `pnpm bench`: boots the cpubench guest (test/guests/cpubench) in ringlab's pure emulation
-// and reports guest MIPS; where qemu-system-i386 is installed, runs the same image there
-// in the same run and prints the ratio. A benchmark, not a test: nothing here asserts time.
+// `pnpm bench`: boots the cpubench guest (test/guests/cpubench) in ringlab and reports guest
+// MIPS; where they are installed, runs the same image in QEMU and in v86 (wasm JIT and its
+// interpreter) in the same run, checks that their output is ringlab's, and prints the
+// speeds side by side with ringlab's ratio to each. A benchmark, not a test: nothing here
+// asserts time.
 //
-//   node bench/cpubench.mjs [--image PATH] [--no-qemu] [--paging] [--engine interp|jit]
+//   node bench/cpubench.mjs [--image PATH] [--no-qemu] [--no-v86] [--paging] [--engine interp|jit] [--runs N]
 //
 // ringlab runs under both execution engines side by side (the interpreter, the reference,
-// and the block JIT), or only the one --engine names.
+// and the block JIT), or only the one --engine names. --runs N repeats the whole set N times,
+// the emulators in alternating order, so that a change of the machine's load falls on all of
+// them; the table takes each one's best run. ringlab's figure is its CPU time for the run;
+// v86's is its CPU time from the guest's first debug byte to the exit-port write (v86's
+// start-up is reported apart); QEMU's is the wall time between the same two points, compared
+// with ringlab's wall time.
 // --paging runs the guest with paging on (every address identity-mapped by 4 MiB pages),
-// to measure what the MMU's translation caches cost against flat mode.
+// to measure what the MMU's translation caches cost against flat mode (ringlab only).
 import "reflect-metadata";
-import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CollectingConsole, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+import { otherEmulators, printSideBySide, runSideBySide } from "./lib/side-by-side.mjs";
 
 const args = process.argv.slice(2);
 const flag = (name) => args.includes(name);
@@ -46,44 +53,41 @@ function identityPaging(m) {
   m.cpu.writeCr0(m.cpu.cr0 | 0x80000000);
 }
 
-function runQemu() {
-  const probe = spawnSync("qemu-system-i386", ["--version"], { encoding: "utf8" });
-  if (probe.error) return undefined;
-  const qemuArgs = ["-kernel", image, "-display", "none", "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot", "-m", "32"];
-  // QEMU's start-up (a few hundred ms) is inside this wall time; the report says so.
-  const t0 = process.hrtime.bigint();
-  const r = spawnSync("qemu-system-i386", qemuArgs, { encoding: "utf8", timeout: 600_000 });
-  const wall = Number(process.hrtime.bigint() - t0) / 1e9;
-  return { output: r.stdout, status: r.status, wall, version: probe.stdout.split("\n")[0] };
-}
+const rounds = Math.max(1, Number(value("--runs", "1")));
+const engines = value("--engine", "") ? [value("--engine", "")] : ["interp", "jit"];
+const ringlab = engines.map((engine) => ({
+  name: `ringlab ${engine}`,
+  run() {
+    const r = runRinglab(engine);
+    const mips = r.instructions / r.cpuSecs / 1e6;
+    console.log(`ringlab ${engine.padEnd(6)} (pure emulation${flag("--paging") ? ", paging on" : ""}): ${r.instructions} instructions in ${r.cpuSecs.toFixed(2)} s CPU (${r.wall.toFixed(2)} s wall): ${mips.toFixed(1)} MIPS`);
+    console.log(`  guest said: ${r.output.trim().split("\n").pop()}  (${r.outcome.kind}${r.outcome.kind === "exit" ? ` ${r.outcome.status}` : ""})`);
+    r.ok = r.outcome.kind === "exit" && r.outcome.status === 0;
+    if (!r.ok) {
+      console.log("  the guest did not exit with status 0: the figure above is not a valid result");
+      process.exitCode = 1;
+    }
+    return r;
+  },
+}));
+// --paging changes only ringlab's machine, so the other emulators would not run the same thing.
+const others = flag("--paging") ? [] : otherEmulators(image, { qemu: !flag("--no-qemu"), v86: !flag("--no-v86") });
 
 console.log(`cpubench: ${image}`);
-const engines = value("--engine", "") ? [value("--engine", "")] : ["interp", "jit"];
-const runs = {};
-for (const engine of engines) {
-  const r = runRinglab(engine);
-  runs[engine] = r;
-  const mips = r.instructions / r.cpuSecs / 1e6;
-  console.log(`ringlab ${engine.padEnd(6)} (pure emulation${flag("--paging") ? ", paging on" : ""}): ${r.instructions} instructions in ${r.cpuSecs.toFixed(2)} s CPU (${r.wall.toFixed(2)} s wall): ${mips.toFixed(1)} MIPS`);
-  console.log(`  guest said: ${r.output.trim().split("\n").pop()}  (${r.outcome.kind}${r.outcome.kind === "exit" ? ` ${r.outcome.status}` : ""})`);
-  if (r.outcome.kind !== "exit" || r.outcome.status !== 0) {
-    console.log("  the guest did not exit with status 0: the figure above is not a valid result");
-    process.exitCode = 1;
-  }
-}
-if (runs.interp && runs.jit) {
-  const same = runs.interp.output === runs.jit.output && runs.interp.instructions === runs.jit.instructions;
-  console.log(`  jit / interp speed: ${(runs.interp.cpuSecs / runs.jit.cpuSecs).toFixed(2)}x; output and instruction count ${same ? "identical" : "DIFFERENT"}`);
-  if (!same) process.exitCode = 1;
-}
-const rl = runs.jit ?? runs.interp;
-if (!flag("--no-qemu")) {
-  const q = runQemu();
-  if (!q) console.log("qemu-system-i386 not installed: no comparison (apt-get install qemu-system-x86)");
-  else {
-    const same = q.output === rl.output;
-    console.log(`${q.version}: ${q.wall.toFixed(2)} s wall (TCG, start-up included), exit ${q.status}; output ${same ? "identical" : "DIFFERENT"}`);
-    for (const [engine, r] of Object.entries(runs)) console.log(`  ringlab ${engine} / QEMU wall-time ratio: ${(r.wall / q.wall).toFixed(1)}x`);
-    console.log(`  (QEMU's figure includes its start-up of a few hundred ms; ${rl.instructions} guest instructions)`);
-  }
+const { columns, reference } = await runSideBySide({
+  rounds,
+  ringlab,
+  others,
+  afterRound(runs) {
+    const interp = runs["ringlab interp"];
+    const jit = runs["ringlab jit"];
+    if (!interp || !jit) return;
+    const same = interp.output === jit.output && interp.instructions === jit.instructions;
+    console.log(`  jit / interp speed: ${(interp.cpuSecs / jit.cpuSecs).toFixed(2)}x; output and instruction count ${same ? "identical" : "DIFFERENT"}`);
+    if (!same) process.exitCode = 1;
+  },
+});
+if (reference) {
+  printSideBySide("cpubench side by side", reference.instructions, columns);
+  if (others.length) console.log("  (the same guest, so ringlab's exact instruction count stands for every emulator's)");
 }

@@ -4,12 +4,18 @@
 // per second for each, counted as 16 × the iterations the guest reports (a floor: the per-point
 // set-up adds about 15 more a point). A benchmark, not a test: nothing here asserts time.
 //
-//   node bench/fpubench.mjs [--no-qemu] [--no-bochs]
+// v86 (wasm JIT and interpreter; bench/lib/v86-runner.mjs) runs it too, its figure from its
+// CPU time without its start-up, as ringlab's.
+//
+//   node bench/fpubench.mjs [--no-qemu] [--no-v86] [--no-bochs]
 import "reflect-metadata";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { CollectingConsole, bootKernel, builtinRegistry, createMachine, planMultiboot } from "@ringlab/machine";
+import { runQemu } from "./lib/qemu-runner.mjs";
+import { firstDifference } from "./lib/side-by-side.mjs";
+import { runV86 } from "./lib/v86-runner.mjs";
 
 const args = process.argv.slice(2);
 const image = fileURLToPath(new URL("../test/guests/fpubench/fpubench.bin", import.meta.url));
@@ -46,10 +52,23 @@ if (rl.outcome.kind !== "exit" || rl.outcome.status !== 0) {
   console.log("  the guest did not exit with status 0: the figures above are not a valid result");
   process.exitCode = 1;
 }
+const rate = (secs) => `${(x87 / secs / 1e6).toFixed(2)} M x87 instructions/s`;
 if (!args.includes("--no-qemu")) {
-  const { r, wall } = timed("qemu-system-i386", ["-kernel", image, "-display", "none", "-debugcon", "stdio", "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04", "-no-reboot", "-m", "32"]);
-  if (r.error) console.log("qemu-system-i386 not installed: no comparison (apt-get install qemu-system-x86)");
-  else console.log(`QEMU (TCG): ${wall.toFixed(2)} s wall, start-up included: ${(x87 / wall / 1e6).toFixed(2)} M x87 instructions/s; output ${r.stdout === rl.output ? "identical" : "DIFFERENT"}`);
+  const q = await runQemu(image);
+  if (!q.ok) console.log(`QEMU: not run: ${q.reason}`);
+  else console.log(`QEMU ${q.version} (TCG): ${q.wall.toFixed(2)} s wall, start-up included: ${rate(q.wall)} (${rate(q.runWall)} start-up subtracted); output ${q.output === rl.output ? "identical" : "DIFFERENT"}`);
+}
+if (!args.includes("--no-v86")) {
+  for (const jit of [true, false]) {
+    const v = await runV86(image, { jit });
+    const name = `v86 ${jit ? "jit" : "interp"}`;
+    if (!v.ok) console.log(`${name}: not run: ${v.reason}`);
+    else if (v.output !== rl.output || v.status !== 0) {
+      const why = v.status !== 0 ? `exit ${v.status}` : firstDifference(v.output, rl.output);
+      console.log(`${name} ${v.version}: wrong output (${why}); its time, for what it is worth: ${rate(v.runCpu)}`);
+    }
+    else console.log(`${name} ${v.version}: ${v.runCpu.toFixed(2)} s CPU, start-up (${v.startupWall.toFixed(2)} s wall) excluded: ${rate(v.runCpu)}; output identical`);
+  }
 }
 if (!args.includes("--no-bochs")) {
   // run-bochs.sh builds the ROM boot stub, runs Bochs and compares with expected.txt.
