@@ -1,17 +1,17 @@
-// The project's own guest kernels (test/guests/, committed, Multiboot flat images), bundled
-// into the app by Vite as files of their own: nothing is fetched from anywhere but the page's
+// The project's own guest kernels (test/guests/, committed, Multiboot flat images; `@guests`
+// is vite.config.ts's alias for that folder), bundled into the app by Vite as files of their own: nothing is fetched from anywhere but the page's
 // own origin.
-import demo from "../../../test/guests/demo/demo.bin?url";
-import idle from "../../../test/guests/idle/idle.bin?url";
-import irqBoundary from "../../../test/guests/irq-boundary/irq-boundary.bin?url";
-import monitorTorture from "../../../test/guests/monitor-torture/monitor-torture.bin?url";
-import monitorTorture2 from "../../../test/guests/monitor-torture2/monitor-torture2.bin?url";
-import nullkernelPolled from "../../../test/guests/nullkernel-polled/nullkernel-polled.bin?url";
-import nullkernelPreempt from "../../../test/guests/nullkernel-preempt/nullkernel-preempt.bin?url";
-import pae from "../../../test/guests/pae/pae.bin?url";
-import sensitive from "../../../test/guests/sensitive/sensitive.bin?url";
-import syscallbench from "../../../test/guests/syscallbench/syscallbench.bin?url";
-import x87 from "../../../test/guests/x87/x87.bin?url";
+import demo from "@guests/demo/demo.bin?url";
+import idle from "@guests/idle/idle.bin?url";
+import irqBoundary from "@guests/irq-boundary/irq-boundary.bin?url";
+import monitorTorture from "@guests/monitor-torture/monitor-torture.bin?url";
+import monitorTorture2 from "@guests/monitor-torture2/monitor-torture2.bin?url";
+import nullkernelPolled from "@guests/nullkernel-polled/nullkernel-polled.bin?url";
+import nullkernelPreempt from "@guests/nullkernel-preempt/nullkernel-preempt.bin?url";
+import pae from "@guests/pae/pae.bin?url";
+import sensitive from "@guests/sensitive/sensitive.bin?url";
+import syscallbench from "@guests/syscallbench/syscallbench.bin?url";
+import x87 from "@guests/x87/x87.bin?url";
 
 /** A guest the playground ships. */
 export interface BundledGuest {

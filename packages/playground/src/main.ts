@@ -229,6 +229,8 @@ async function openFile(file: File): Promise<void> {
 }
 
 for (const g of BUNDLED_GUESTS) guestSelect.append(Object.assign(new Option(g.name, g.url), { title: g.about }));
+// Fetched while the worker starts, so that the demo boots the moment it is ready.
+currentGuest().catch(() => undefined);
 guestSelect.onchange = () => void run();
 policySelect.onchange = () => void run();
 runButton.onclick = () => void run();

@@ -137,6 +137,21 @@ describeNeeds("chromium", "the playground in headless Chromium", () => {
     expect(await page.textContent("#error")).toBe("cannot boot notes.txt: no Multiboot header in the first 8192 bytes: not a Multiboot kernel");
     expect(await page.getAttribute("#status", "data-state")).toBe("error");
 
+    // The user's own kernel, dropped on the page: it boots (under the policy picked).
+    const sensitive = readFileSync(join(PACKAGE, "../../test/guests/sensitive/sensitive.bin")).toString("base64");
+    await page.evaluate((b64) => {
+      const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+      const data = new DataTransfer();
+      data.items.add(new File([bytes], "my-kernel.bin"));
+      for (const type of ["dragenter", "dragover", "drop"]) window.dispatchEvent(new DragEvent(type, { dataTransfer: data, bubbles: true, cancelable: true }));
+    }, sensitive);
+    await page.waitForSelector("body[data-runs='3'] #status[data-state='finished']", { timeout: 30_000 });
+    expect(await page.isHidden("#error")).toBe(true);
+    expect(await page.getAttribute("#status", "data-outcome")).toBe("exit 0");
+    expect(await page.$eval("#guest", (s) => (s as HTMLSelectElement).selectedOptions[0]!.textContent)).toBe("my-kernel.bin (your file)");
+    // Its debug console, exactly as QEMU printed it (the guest's expected.txt).
+    expect(await page.textContent("#console")).toBe(readFileSync(join(PACKAGE, "../../test/guests/sensitive/expected.txt"), "latin1"));
+
     expect(pageErrors).toEqual([]);
     expect(external).toEqual([]);
   }, 120_000);
