@@ -22,6 +22,8 @@ const FRAME_MS = 50;
  * costs milliseconds, and on a slow host the guest should not wait for its own screen.
  */
 const FRAME_SHARE = 8;
+/** ...but the screen is never left unchanged longer than this (the first frames, before the JavaScript engine has optimised the renderer, are the slowest). */
+const FRAME_MAX_MS = 250;
 /** The first slice, before the speed of this host is known. */
 const FIRST_SLICE = 50_000;
 
@@ -79,7 +81,7 @@ export class PlaygroundDriver {
       const t0 = this.host.now();
       frame(final);
       lastFrame = this.host.now();
-      interval = Math.max(FRAME_MS, FRAME_SHARE * (lastFrame - t0));
+      interval = Math.min(FRAME_MAX_MS, Math.max(FRAME_MS, FRAME_SHARE * (lastFrame - t0)));
     };
     draw(false);
     for (;;) {

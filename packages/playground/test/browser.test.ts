@@ -86,6 +86,8 @@ describeNeeds("chromium", "the playground in headless Chromium", () => {
     for (const line of ["prime #8: 19", "fib(30): 832040", "collatz(33): 26 steps", "all tasks finished"]) expect(text).toContain(line);
     expect(await page.getAttribute("#status", "data-outcome")).toBe("exit 0");
     expect(await page.textContent("#console")).toContain("all tasks finished");
+    // Live: the screen was drawn while the guest ran, not only at its end.
+    expect(Number(await page.getAttribute("#screen", "data-frames"))).toBeGreaterThanOrEqual(3);
 
     // What is drawn: a canvas that is not blank, in several colours (the boxes, the title bar).
     const pixels = await page.evaluate(() => {
