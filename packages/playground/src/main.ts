@@ -18,6 +18,7 @@ const screenText = $<HTMLPreElement>("screen-text");
 const consoleBox = $<HTMLPreElement>("console");
 const exitsBody = $<HTMLTableElement>("exits").tBodies[0]!;
 const exitsNote = $<HTMLParagraphElement>("exits-note");
+const exitsPolicy = $<HTMLSpanElement>("exits-policy");
 const comparison = $<HTMLElement>("comparison");
 const drop = $<HTMLDivElement>("drop");
 
@@ -79,6 +80,7 @@ async function run(): Promise<void> {
   consoleBox.textContent = "";
   showExits([]);
   const policy = policySelect.value;
+  exitsPolicy.textContent = `(${guest.name} under ${policy})`;
   status.dataset.policy = policy;
   setState("running", `Booting ${guest.name} under ${policy}…`);
   send({ type: "run", id, guest, policy });
