@@ -15,6 +15,9 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
   testkit: [],
   // The GDB protocol over an abstract target: machine implements the target, cli the socket.
   "gdb-stub": [],
+  // The browser front end: composes a machine like cli does, but in a Web Worker. Its tests
+  // run the built CLI (a devDependency, so that turbo builds it first) to compare reports.
+  playground: ["machine", "monitor", "devices-*", "sdk", "cli"],
   // examples/: the device guide's example is a device like any other.
   "lpt-printer": ["sdk"],
 };
@@ -26,7 +29,7 @@ export const ALLOWED_IMPORTS: Record<string, string[] | "*"> = {
 export const TEST_ONLY = ["testkit"];
 
 /** Packages whose `src` must not use Node-only APIs, so a browser build can reuse them. */
-export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine", "gdb-stub", "lpt-printer"];
+export const BROWSER_SAFE = ["sdk", "cpu", "monitor", "devices-*", "machine", "gdb-stub", "playground", "lpt-printer"];
 
 /**
  * Third-party runtime dependencies a browser-safe package may have: libraries known to run

@@ -42,3 +42,16 @@ export { type BootFile, type BootModule, type BootSummary, bootKernel } from "./
 export { BOOT_PARAMS_ADDR } from "./boot-linux.js";
 export * from "./loaders/index.js";
 export { GDB_KILL_REASON, MachineDebugTarget, type MachineDebugTargetOptions } from "./gdb-target.js";
+export {
+  type PolicyRun,
+  allDifferences,
+  comparisonTable,
+  differences,
+  exitsByReasonTable,
+  formatComparison,
+  groupDigits,
+  policyRunOf,
+  textScreenOf,
+  verdictLines,
+} from "./policy-comparison.js";
+export { describeOutcome, outcomeText } from "./outcome-text.js";

@@ -22,7 +22,7 @@ import { fileURLToPath } from "node:url";
  *   `gcc-multilib`), so that the host's own x87 can answer: `$RINGLAB_X87_GCC`, else `gcc`.
  * - `gdb`: GNU gdb (Debian's `gdb`), for the GDB stub's end-to-end test: `$RINGLAB_GDB`, else `gdb` on PATH.
  * - `chromium`: a headless Chromium (Debian's `chromium`) that renders `compare --html`
- *   reports: `$RINGLAB_CHROMIUM`, else `chromium` on PATH.
+ *   reports and runs the browser playground: `$RINGLAB_CHROMIUM`, else `chromium` on PATH.
  * - `npm-registry`: npm and a reachable registry (`npm ping`), where a test installs a package
  *   as a user would: `$RINGLAB_NPM`, else `npm` on PATH.
  * - `guests`: the third-party guests scripts/fetch-guests.sh fetches from Debian (the Linux
@@ -122,7 +122,8 @@ export const EXTRAS: readonly ExtraInfo[] = [
     title: "Chromium",
     install: "apt-get install -y chromium",
     variable: "RINGLAB_CHROMIUM",
-    unlocks: "rendering `ringlab compare --html` reports in a real browser, headless, and checking the charts appear (packages/cli/test/compare-html.test.ts)",
+    unlocks:
+      "rendering `ringlab compare --html` reports in a real browser, headless, and checking the charts appear (test/compare-html.test.ts); the browser playground end to end (packages/playground/test/browser.test.ts)",
   },
   {
     name: "npm-registry",

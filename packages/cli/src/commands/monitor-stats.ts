@@ -1,9 +1,8 @@
+import { groupDigits } from "@ringlab/machine";
 import type { MonitorPolicy } from "@ringlab/monitor";
 
-/** `1234567` → `1,234,567`. */
-export function groupDigits(n: number): string {
-  return n.toLocaleString("en-US");
-}
+// Shared with `ringlab compare` and the playground; re-exported for the CLI's other reports.
+export { groupDigits };
 
 /**
  * What the monitor policy did, for `--stats`: the policy, how many instructions ran directly

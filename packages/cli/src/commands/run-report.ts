@@ -1,31 +1,11 @@
-import { describeX87, disassemble, vectors, x87InUse } from "@ringlab/cpu";
-import type { Machine, RunOutcome } from "@ringlab/machine";
+import { describeX87, disassemble, x87InUse } from "@ringlab/cpu";
+import { type Machine, type RunOutcome, describeOutcome } from "@ringlab/machine";
 import { hex } from "@ringlab/sdk";
 
 /** How many of the CPU's recent instructions the report shows. */
 const RECENT_SHOWN = 12;
 const REG_NAMES = ["EAX", "ECX", "EDX", "EBX", "ESP", "EBP", "ESI", "EDI"];
 const SEG_NAMES = ["ES", "CS", "SS", "DS", "FS", "GS", "LDTR", "TR"];
-
-/** One line saying how the run ended. */
-export function describeOutcome(o: RunOutcome): string {
-  switch (o.kind) {
-    case "exit":
-      return `guest exited with status ${o.status} (${o.reason})`;
-    case "instruction-limit":
-      return `instruction limit reached after ${o.instructions} instructions`;
-    case "shutdown":
-      return `CPU shutdown: ${o.why}`;
-    case "halted":
-      return `guest halted: ${o.reason}`;
-    case "reset":
-      return `guest requested a reset (${o.reason}); no BIOS ROM at the reset vector to restart it`;
-    case "stopped":
-      return `run stopped by the host: ${o.reason}`;
-    case "exception":
-      return `unhandled ${vectors.vectorName(o.vector)}${o.errorCode !== undefined ? ` (error code ${hex(o.errorCode, 4)})` : ""}`;
-  }
-}
 
 /**
  * The one-screen report printed when a run ends without the guest's own exit: why, the
