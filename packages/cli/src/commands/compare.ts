@@ -241,6 +241,15 @@ function formatComparison(runs: PolicyRun[], diffs: string[][], patch: boolean):
     for (const reason of reasons) byReason.push([`  ${reason}`, ...runs.map((r) => groupDigits(r.exitsByReason[reason] ?? 0))]);
     lines.push(...alignColumns(byReason, 1), "");
   }
+  // What policies counted besides exits (vtx's page walks...), by name in first-seen order.
+  const measured = [...new Set(runs.flatMap((r) => Object.keys(r.counters.measured ?? {})))];
+  if (measured.length > 0) {
+    const rows: string[][] = [["measured", ...runs.map((r) => r.policy)]];
+    for (const what of measured) {
+      rows.push([`  ${what}`, ...runs.map((r) => (r.counters.measured?.[what] === undefined ? "-" : groupDigits(r.counters.measured[what]!)))]);
+    }
+    lines.push(...alignColumns(rows, 1), "");
+  }
   if (diffs.every((d) => d.length === 0)) {
     lines.push(
       `verdict: the guest could not tell ${runs.map((r) => r.policy).join(", ")} apart (same console output, screen, instruction count, event log and outcome)`,
