@@ -301,14 +301,17 @@ export class VtxPolicy implements MonitorPolicy {
     } finally {
       this.emulating = false;
     }
-    this.emulatedRetired += cpu.clock.instructions - before;
     let exit = decided;
     // An I/O instruction the IOPL or the TSS I/O bitmap refuses raises #GP(0) before any exit.
     if (exit !== null && exit[0] === "IO_INSTRUCTION" && cpu.lastStepFaulted && cpu.lastStepFaultVector === GP) exit = null;
     // LMSW exits when it changes a bit of CR0's low four the monitor owns (SDM vol.3 §25.1.3;
     // it cannot clear PE), which is what it did: decided afterwards, from CR0 before and after.
     if (lmsw && ((cpu.cr0 ^ cr0) & this.controls.cr0Mask & 0xf) !== 0) exit = ["CR_ACCESS", "lmsw"];
-    if (exit !== null) this.stats.record(exit[0], exit[1]);
+    // An intercepted instruction the hardware would not have exited on ran in the guest.
+    if (exit !== null) {
+      this.stats.record(exit[0], exit[1]);
+      this.emulatedRetired += cpu.clock.instructions - before;
+    } else this.directRetired += cpu.clock.instructions - before;
     this.checkInterruptWindow();
     return r.kind === "budget" ? null : r;
   }
