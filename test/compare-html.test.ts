@@ -35,8 +35,8 @@ describe("compare --html: the file", () => {
   });
 
   it("holds the verdict, the table the text report prints, and both charts", () => {
-    expect(stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi apart");
-    expect(html).toContain("The guest could not tell pure, scan-patch, pvi apart");
+    expect(stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi, vtx apart");
+    expect(html).toContain("The guest could not tell pure, scan-patch, pvi, vtx apart");
     for (const policy of ["pure", "scan-patch", "pvi"]) {
       const row = new RegExp(`^${policy} +exit 0 +([\\d,]+) .* ([\\d,]+) +[\\d,]+ +(reference|same)`, "m").exec(stdout);
       expect(row, policy).not.toBeNull();
