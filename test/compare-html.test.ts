@@ -101,7 +101,7 @@ document.getElementById("f").onload = () => {
       byReason: { width: number; height: number; drawn: number; texts: string[] } | null;
       timeline: { width: number; height: number; drawn: number; texts: string[] } | null;
     };
-    expect(out.rows).toBe(3);
+    expect(out.rows).toBe(4); // one per built-in policy
     for (const chart of [out.byReason, out.timeline]) {
       expect(chart).not.toBeNull();
       expect(chart!.width).toBe(900);
