@@ -35,8 +35,8 @@ describe("compare --html: the file", () => {
   });
 
   it("holds the verdict, the table the text report prints, and both charts", () => {
-    expect(stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi apart");
-    expect(html).toContain("The guest could not tell pure, scan-patch, pvi apart");
+    expect(stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi, vtx apart");
+    expect(html).toContain("The guest could not tell pure, scan-patch, pvi, vtx apart");
     for (const policy of ["pure", "scan-patch", "pvi"]) {
       const row = new RegExp(`^${policy} +exit 0 +([\\d,]+) .* ([\\d,]+) +[\\d,]+ +(reference|same)`, "m").exec(stdout);
       expect(row, policy).not.toBeNull();
@@ -101,7 +101,7 @@ document.getElementById("f").onload = () => {
       byReason: { width: number; height: number; drawn: number; texts: string[] } | null;
       timeline: { width: number; height: number; drawn: number; texts: string[] } | null;
     };
-    expect(out.rows).toBe(3);
+    expect(out.rows).toBe(4); // one per built-in policy
     for (const chart of [out.byReason, out.timeline]) {
       expect(chart).not.toBeNull();
       expect(chart!.width).toBe(900);

@@ -35,8 +35,10 @@ describe("ringlab compare", () => {
     expect(events, r.stdout).toBeDefined();
     expect(r.stdout).toMatch(new RegExp(`^scan-patch +exit 0 +150,904 .* ${events} +same +same `, "m"));
     expect(r.stdout).toMatch(new RegExp(`^pvi +exit 0 +150,904 .* ${events} +same +same `, "m"));
-    expect(r.stdout).toMatch(/^ {2}sensitive-instruction +0 +[\d,]+ +[\d,]+$/m);
-    expect(r.stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi apart");
+    expect(r.stdout).toMatch(new RegExp(`^vtx +exit 0 +150,904 .* ${events} +same +same `, "m"));
+    // vtx runs the guest at its own privilege levels: no sensitive instruction exits.
+    expect(r.stdout).toMatch(/^ {2}sensitive-instruction +0 +[\d,]+ +[\d,]+ +0$/m);
+    expect(r.stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi, vtx apart");
   });
 
   it("exits 124 and names the difference when the guest can tell (--no-patch)", () => {
@@ -68,7 +70,7 @@ describe("ringlab compare", () => {
     };
     expect(j.indistinguishable).toBe(true);
     expect(j.reference).toBe("pure");
-    expect(j.runs.map((x) => x.policy)).toEqual(["pure", "scan-patch", "pvi"]);
+    expect(j.runs.map((x) => x.policy)).toEqual(["pure", "scan-patch", "pvi", "vtx"]);
     for (const run of j.runs) {
       expect(run.console).toBe("A");
       expect(run.instructions).toBe(8);
@@ -83,7 +85,7 @@ describe("ringlab compare", () => {
 
   it("refuses bad --policies lists and --policy in one line", () => {
     for (const [args, msg] of [
-      [["--policies", "pure,vmx"], "ringlab: --policies: unknown policy 'vmx' (known: pure, scan-patch, pvi)\n"],
+      [["--policies", "pure,vmx"], "ringlab: --policies: unknown policy 'vmx' (known: pure, scan-patch, pvi, vtx)\n"],
       [["--policies", "pure,scan-patch:ring=2"], "ringlab: --policies: policy 'scan-patch': option 'ring': expected 1 (the 0/1/3 model) or 3 (0/3/3)\n"],
       [["--policies", "pvi"], "ringlab: --policies: expected at least two policies to compare, got 'pvi'\n"],
       [["--policies", "pvi,pvi"], "ringlab: --policies: a policy is listed twice in 'pvi,pvi'\n"],

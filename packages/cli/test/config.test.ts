@@ -136,10 +136,10 @@ describe("ringlab config: memory layout and monitor policy", () => {
   it("names --policy and the registered policies for a bad value, and the file for a bad key", () => {
     const r = ringlab("config", "--policy", "bad");
     expect(r.status).toBe(78);
-    expect(r.stderr).toBe("ringlab: --policy: unknown policy 'bad' (known: pure, scan-patch, pvi)\n");
+    expect(r.stderr).toBe("ringlab: --policy: unknown policy 'bad' (known: pure, scan-patch, pvi, vtx)\n");
     const f = ringlab("config", "-c", file("bad-policy.toml", '[monitor]\npolicy = "vmx"\n'));
     expect(f.status).toBe(78);
-    expect(f.stderr).toMatch(/^ringlab: .*bad-policy\.toml: key 'monitor\.policy': unknown policy 'vmx' \(known: pure, scan-patch, pvi\)\n$/);
+    expect(f.stderr).toMatch(/^ringlab: .*bad-policy\.toml: key 'monitor\.policy': unknown policy 'vmx' \(known: pure, scan-patch, pvi, vtx\)\n$/);
     const o = ringlab("config", "-c", file("bad-option.toml", '[monitor]\npolicy = "scan-patch"\noptions = { ring = 2 }\n'));
     expect(o.status).toBe(78);
     expect(o.stderr).toMatch(/^ringlab: .*bad-option\.toml: key 'monitor\.options': policy 'scan-patch': option 'ring': expected 1 \(the 0\/1\/3 model\) or 3 \(0\/3\/3\)\n$/);

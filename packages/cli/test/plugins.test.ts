@@ -75,7 +75,7 @@ describe("device plugins from ES modules (--plugin, plugins)", () => {
     const vm = file("vm2.toml", 'devices = ["pic", "pit", "debugcon", "exit-port", "counter"]\n');
     const r = ringlab("compare", "-c", vm, "--plugin", plugin, "--load", guest);
     expect(r.status).toBe(0);
-    expect(r.stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi apart");
+    expect(r.stdout).toContain("verdict: the guest could not tell pure, scan-patch, pvi, vtx apart");
   });
 
   it("names the flag or key and the problem in one line", () => {
@@ -137,8 +137,8 @@ describe("policies from ES modules (--plugin, plugins)", () => {
     expect(r.stdout).toMatch(/^ {4}option ring: 1 \| 3 \(default 1\) — /m);
     expect(r.stdout).toMatch(/^pure-sliced +pure emulation in short slices \(a plugin's policy\)\n {4}from: +.*sliced\.mjs\n {4}option slice: integer \(default 1000\) — instructions per slice at most$/m);
     const j = JSON.parse(ringlab("policies", "--json", "--plugin", plugin).stdout) as { name: string; options: { name: string; default?: unknown }[] }[];
-    expect(j.map((p) => p.name)).toEqual(["pure", "scan-patch", "pvi", "pure-sliced"]);
-    expect(j[3]!.options).toEqual([{ name: "slice", type: "integer", default: 1000, description: "instructions per slice at most" }]);
+    expect(j.map((p) => p.name)).toEqual(["pure", "scan-patch", "pvi", "vtx", "pure-sliced"]);
+    expect(j[4]!.options).toEqual([{ name: "slice", type: "integer", default: 1000, description: "instructions per slice at most" }]);
   });
 
   it("runs the guest under the plugin's policy, and compare takes it with options", () => {
@@ -163,7 +163,7 @@ describe("policies from ES modules (--plugin, plugins)", () => {
     expect(bad.stderr).toBe("ringlab: --policy: policy 'pure-sliced': option 'slice': Too small: expected number to be >=1\n");
     expect(bad.status).toBe(78);
     const missing = ringlab("run", "--policy", "pure-sliced", "--load", guest, "--screen", "none");
-    expect(missing.stderr).toBe("ringlab: --policy: unknown policy 'pure-sliced' (known: pure, scan-patch, pvi)\n");
+    expect(missing.stderr).toBe("ringlab: --policy: unknown policy 'pure-sliced' (known: pure, scan-patch, pvi, vtx)\n");
     expect(missing.status).toBe(78);
   });
 });

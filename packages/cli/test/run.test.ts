@@ -302,7 +302,7 @@ describe("ringlab run with a memory layout", () => {
     const hello = image("hello.bin", HELLO);
     expect(ringlab("run", "--policy", "pure", "--load", `${hello}@0x100000`, "--screen", "none").status).toBe(7);
     const bad = ringlab("run", "--policy", "vmx", "--load", `${hello}@0x100000`, "--screen", "none");
-    expect(bad.stderr).toBe("ringlab: --policy: unknown policy 'vmx' (known: pure, scan-patch, pvi)\n");
+    expect(bad.stderr).toBe("ringlab: --policy: unknown policy 'vmx' (known: pure, scan-patch, pvi, vtx)\n");
     expect(bad.status).toBe(78);
   });
 });

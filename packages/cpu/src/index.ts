@@ -8,6 +8,7 @@ export type { ExitEvent, ExitKind } from "./state/cpu-state.js";
 export type { DecodedInsn } from "./decode/insn.js";
 export { decodeInstruction, mnemonicOf } from "./decode/decode-bytes.js";
 export { SYS, type SystemClass, systemClass, systemClassOf } from "./decode/system-class.js";
+export { VMX_EXIT, VMX_EXIT_NAMES, type VmxExitName } from "./decode/vm-exit-reason.js";
 export { disassemble, type DisassembledInsn } from "./disasm/disassemble.js";
 export {
   ALL_INSN_GROUPS,
@@ -26,7 +27,7 @@ export { describeX87, x87InUse, x87TraceLine, x87ValueText } from "./fpu/x87-rep
 export type { X87State } from "./fpu/x87-state.js";
 export { type F80, f80h } from "./fpu/float80.js";
 export { peekTranslate } from "./mmu/debug-read.js";
-export type { TlbEntry } from "./mmu/paging.js";
+export { PageWalkCounter, type TlbEntry } from "./mmu/paging.js";
 export * as vectors from "./exceptions/vectors.js";
 export * as eflags from "./state/eflags.js";
 export { CR4_PVI } from "./exec/virtual-interrupts.js";

@@ -50,6 +50,7 @@ export {
   exitsByReasonTable,
   formatComparison,
   groupDigits,
+  measuredTable,
   policyRunOf,
   textScreenOf,
   verdictLines,

@@ -128,6 +128,21 @@ export function exitsByReasonTable(runs: readonly PolicyRun[]): string[][] {
 }
 
 /**
+ * What policies counted besides exits (vtx's page walks, guest entries read, two-dimensional
+ * walk references...), one row per count in first-seen order, "-" for a policy without it;
+ * empty when no policy measured anything.
+ */
+export function measuredTable(runs: readonly PolicyRun[]): string[][] {
+  const measured = [...new Set(runs.flatMap((r) => Object.keys(r.counters.measured ?? {})))];
+  if (measured.length === 0) return [];
+  const rows: string[][] = [["measured", ...runs.map((r) => r.policy)]];
+  for (const what of measured) {
+    rows.push([`  ${what}`, ...runs.map((r) => (r.counters.measured?.[what] === undefined ? "-" : groupDigits(r.counters.measured[what]!)))]);
+  }
+  return rows;
+}
+
+/**
  * The verdict as lines of text: one line when the guest could not tell the policies apart,
  * else a heading and one line per difference. `patch` is false under `--no-patch`.
  */
@@ -143,11 +158,13 @@ export function verdictLines(runs: readonly PolicyRun[], diffs: readonly string[
   return lines;
 }
 
-/** The text report of `ringlab compare`: the table, exits by reason, the verdict. */
+/** The text report of `ringlab compare`: the table, exits by reason, what was measured, the verdict. */
 export function formatComparison(runs: readonly PolicyRun[], diffs: readonly string[][], patch: boolean): string {
   const lines = [...alignColumns(comparisonTable(runs)), ""];
   const byReason = exitsByReasonTable(runs);
   if (byReason.length > 0) lines.push(...alignColumns(byReason, 1), "");
+  const measured = measuredTable(runs);
+  if (measured.length > 0) lines.push(...alignColumns(measured, 1), "");
   lines.push(...verdictLines(runs, diffs, patch));
   return lines.join("\n") + "\n";
 }

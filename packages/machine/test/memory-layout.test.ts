@@ -126,7 +126,7 @@ describe("monitor.policy", () => {
   it("lists the registered policies for an unknown one and refuses unknown keys", () => {
     // Plugins may add policies, so the name is checked against the registry when the machine is built.
     expect(() => createMachine({ monitor: { policy: "vmx" } }, builtinRegistry(), { configSource: "vm.toml" })).toThrow(
-      "vm.toml: key 'monitor.policy': unknown policy 'vmx' (known: pure, scan-patch, pvi)",
+      "vm.toml: key 'monitor.policy': unknown policy 'vmx' (known: pure, scan-patch, pvi, vtx)",
     );
     expect(() => parseMachineConfig({ monitor: { policy: "VMX!" } }, "vm.toml")).toThrow(
       "vm.toml: key 'monitor.policy': expected a policy name such as 'pure' (see ringlab policies), got 'VMX!'",

@@ -5,6 +5,8 @@ import type { MonitorPolicy } from "./monitor-policy.js";
 import { definePolicy, parsePolicyOptions } from "./policy-definition.js";
 import { PolicyRegistry } from "./policy-registry.js";
 import { PurePolicy } from "./pure-policy.js";
+import { vtxOptions } from "./vtx-controls.js";
+import { VtxPolicy } from "./vtx-policy.js";
 
 /** `pure`: the reference; nothing is intercepted. */
 export const purePolicy = definePolicy({
@@ -47,8 +49,20 @@ export const pviPolicy = definePolicy({
   create: (cpu, _options, { patch }) => new DeprivilegingMonitor(cpu, { name: "pvi", kernelRing: 3, pvi: true, patch }),
 });
 
+/**
+ * `vtx`: hardware-assisted virtualization (Intel VT-x): the guest runs at its own privilege
+ * levels in VMX non-root operation and exits where the VM-execution controls (the options)
+ * say; shadow page tables or nested paging (EPT). See vtx-policy.ts.
+ */
+export const vtxPolicy = definePolicy({
+  name: "vtx",
+  description: "hardware-assisted (VT-x): the guest runs at its own privilege levels in non-root mode; the VM-execution controls decide what exits (CPUID always does)",
+  options: vtxOptions,
+  create: (cpu, options) => new VtxPolicy(cpu, options),
+});
+
 /** The built-in policies, in the order reports show them. */
-export const BUILTIN_POLICIES = [purePolicy, scanPatchPolicy, pviPolicy] as const;
+export const BUILTIN_POLICIES = [purePolicy, scanPatchPolicy, pviPolicy, vtxPolicy] as const;
 
 /** The built-in policies' names, in that order. */
 export const BUILTIN_POLICY_NAMES: readonly string[] = BUILTIN_POLICIES.map((p) => p.name);

@@ -1,3 +1,5 @@
+import { VMX_EXIT_NAMES, type VmxExitName } from "@ringlab/cpu";
+
 /**
  * Why a monitor took control from the guest. The reasons follow what a deprivileging VMM
  * has to catch (FreeMWare/plex86 plan):
@@ -11,8 +13,13 @@
  * - `software-interrupt`: an unpatched INT n reflected to the guest's IDT;
  * - `external-interrupt`: a device interrupt, reflected (or held while the guest's IF=0);
  * - `code-page-write`: the guest wrote into scanned code, which is then scanned again.
+ *
+ * The `vtx` policy counts its exits under the VT-x basic exit reasons instead (SDM vol.3
+ * Appendix C: `CPUID`, `HLT`, `IO_INSTRUCTION`, `EXCEPTION_NMI`...; numbers in
+ * `VMX_EXIT`), as a hardware-assisted monitor sees them.
  */
 export type ExitReason =
+  | VmxExitName
   | "sensitive-instruction"
   | "privileged-instruction"
   | "io"
@@ -32,4 +39,5 @@ export const EXIT_REASONS: readonly ExitReason[] = [
   "software-interrupt",
   "external-interrupt",
   "code-page-write",
+  ...VMX_EXIT_NAMES,
 ];

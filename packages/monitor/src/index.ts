@@ -1,7 +1,7 @@
 /**
  * `@ringlab/monitor`: monitor policies, a registry of them (`definePolicy`), — `pure` emulation, `scan-patch` (ring compression,
  * virtual privileged state, patched sensitive instructions) and `pvi` (the same with
- * CR4.PVI) — and the exit statistics each keeps.
+ * CR4.PVI), `vtx` (hardware-assisted, VT-x) — and the exit statistics each keeps.
  */
 export { type ExitCount, type ExitReason, EXIT_REASONS, ExitStats } from "./exit-stats.js";
 export { ExitTimeline, type ExitTimelineData } from "./exit-timeline.js";
@@ -28,5 +28,8 @@ export {
   purePolicy,
   pviPolicy,
   scanPatchPolicy,
+  vtxPolicy,
 } from "./builtin-policies.js";
+export { EPT_LEVELS, VtxPolicy } from "./vtx-policy.js";
+export { type VtxControls, vtxOptions } from "./vtx-controls.js";
 export { MONITOR_IDT_BASE, MONITOR_IDT_LIMIT } from "./virtual-state.js";

@@ -15,6 +15,11 @@ export interface MonitorCounters {
   /** Instructions the scanner examined before they first ran, and how many it patched. */
   scanned: number;
   patched: number;
+  /**
+   * Other events the policy counted that are not exits, by name (e.g. `vtx`'s page walks and
+   * the memory references a nested-paging walk makes); absent when it counts none.
+   */
+  measured?: Readonly<Record<string, number>>;
 }
 
 /**

@@ -245,7 +245,7 @@ describe("generated programs: the guest cannot tell the policies apart", () => {
       const pure = run("pure", code, regs, flags, arrival);
       instructions += pure.instructions;
       interrupts += pure.events.filter((e) => e.includes("external")).length;
-      for (const policy of ["scan-patch", "pvi"] as const) {
+      for (const policy of ["scan-patch", "pvi", "vtx"] as const) {
         const r = run(policy, code, regs, flags, arrival);
         exits += r.exits;
         expect({ ...r, exits: 0 }, `round ${round} under ${policy}`).toEqual({ ...pure, exits: 0 });
@@ -268,7 +268,7 @@ describe("generated programs: the guest cannot tell the policies apart", () => {
       const flags = 0x2 | (rnd() & 0x8d5);
       const arrival = 1 + (rnd() % 30);
       const pure = run("pure", code, regs, flags, arrival, p2);
-      for (const policy of ["scan-patch", "pvi"] as const) {
+      for (const policy of ["scan-patch", "pvi", "vtx"] as const) {
         const r = run(policy, code, regs, flags, arrival, p2);
         if (policy === "scan-patch") sysenters += rigs.get(`scan-patch ${p2.name}`)!.policy.stats.rows().find((x) => x.instruction === "sysenter")?.count ?? 0;
         expect({ ...r, exits: 0 }, `round ${round} under ${policy}`).toEqual({ ...pure, exits: 0 });

@@ -14,13 +14,13 @@ import {
 describe("the policy registry", () => {
   it("holds the built-in policies in report order, each with a one-line description", () => {
     const r = builtinPolicies();
-    expect(r.names()).toEqual(["pure", "scan-patch", "pvi"]);
+    expect(r.names()).toEqual(["pure", "scan-patch", "pvi", "vtx"]);
     expect(BUILTIN_POLICY_NAMES).toEqual(r.names());
     for (const d of r.list()) expect(d.description).toMatch(/^[^\n]{10,}$/);
   });
 
   it("names the key and the known policies for an unknown name", () => {
-    expect(() => builtinPolicies().get("vtx", "--policy")).toThrow("--policy: unknown policy 'vtx' (known: pure, scan-patch, pvi)");
+    expect(() => builtinPolicies().get("vmx", "--policy")).toThrow("--policy: unknown policy 'vmx' (known: pure, scan-patch, pvi, vtx)");
   });
 
   it("refuses a second policy of the same name, and names of the wrong form", () => {
@@ -54,7 +54,7 @@ describe("the policy registry", () => {
       create: (cpu, _o, ctx) => purePolicy.create(cpu, {}, ctx),
     });
     const r = new PolicyRegistry([...builtinPolicies().list(), extra]);
-    expect(r.names()).toEqual(["pure", "scan-patch", "pvi", "pure-again"]);
+    expect(r.names()).toEqual(["pure", "scan-patch", "pvi", "vtx", "pure-again"]);
     expect(policyOptionInfo(r.get("pure-again"))).toEqual([{ name: "label", type: '"a" | "b"', default: "a", description: "a label" }]);
   });
 });

@@ -16,6 +16,10 @@ export interface DecodedInsn {
   readonly opcode: number;
   readonly reg: number;
   readonly modrm: number;
+  /** The register of a mod=3 r/m operand (MOV CRn's source or destination), -1 for memory. */
+  readonly rm: number;
+  /** The first immediate (IN/OUT's port number, INT n's vector). */
+  readonly imm: number;
   readonly len: number;
   readonly opSize: number;
   readonly adSize: number;

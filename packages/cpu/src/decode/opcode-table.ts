@@ -20,20 +20,23 @@ import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import type { Handler, Insn } from "./insn.js";
 import { always, def, type Group, type OpDef, type TableEntry } from "./opcode-def.js";
 import { SYS, type SystemClass, systemClass } from "./system-class.js";
+import { VMX_EXIT } from "./vm-exit-reason.js";
 
 // Privilege facts (system-class.ts): every form that faults at CPL > 0, depends on IOPL,
 // touches ports or is sensitive though unprivileged says so here, and monitors derive their
 // intercept lists from it.
-const privileged = (name: string): SystemClass => systemClass(SYS.privileged, name);
-const sensitive = (name: string): SystemClass => systemClass(SYS.sensitive, name);
-const portIo = (name: string): SystemClass => systemClass(SYS.io | SYS.ioplSensitive, name);
+// The VT-x exit reason a form can cause in VMX non-root operation (vm-exit-reason.ts) is
+// stated alongside (SDM vol.3 §25.1.2-3).
+const privileged = (name: string, vmExit = -1): SystemClass => systemClass(SYS.privileged, name, vmExit);
+const sensitive = (name: string, vmExit = -1): SystemClass => systemClass(SYS.sensitive, name, vmExit);
+const portIo = (name: string): SystemClass => systemClass(SYS.io | SYS.ioplSensitive, name, VMX_EXIT.IO_INSTRUCTION);
 const PUSH_SREG = sensitive("push sreg");
 const POP_SREG = sensitive("pop sreg");
 const CALL_FAR = sensitive("call far");
 const JMP_FAR = sensitive("jmp far");
 const RETF = sensitive("retf");
-const MOV_CR = privileged("mov cr");
-const MOV_DR = privileged("mov dr");
+const MOV_CR = privileged("mov cr", VMX_EXIT.CR_ACCESS);
+const MOV_DR = privileged("mov dr", VMX_EXIT.DR_ACCESS);
 
 /**
  * The opcode map (SDM vol.2 appendix A): one-byte opcodes at 0x00-0xFF, the 0F two-byte map
@@ -225,7 +228,7 @@ OPCODES[0xed] = def("in", "eAX,DX", always(io.inDX), { sys: portIo("in") });
 OPCODES[0xee] = def("out", "DX,AL", always(io.outDX), { sys: portIo("out") });
 OPCODES[0xef] = def("out", "DX,eAX", always(io.outDX), { sys: portIo("out") });
 OPCODES[0xf1] = def("icebp", "", always(control.icebp));
-OPCODES[0xf4] = def("hlt", "", always(sys.hlt), { sys: privileged("hlt") });
+OPCODES[0xf4] = def("hlt", "", always(sys.hlt), { sys: privileged("hlt", VMX_EXIT.HLT) });
 OPCODES[0xf5] = def("cmc", "", always(flags.cmc));
 function group3(operands: string): Group {
   const imm = operands === "Eb" ? "Eb,Ib" : "Ev,Iz";
@@ -266,35 +269,35 @@ OPCODES[0xff] = group([
 
 // Two-byte (0F) map.
 OPCODES[0x100] = group([
-  def("sldt", "Esw", always(sys.sldt), { op: 0, sys: sensitive("sldt") }),
-  def("str", "Esw", always(sys.sldt), { op: 1, sys: sensitive("str") }),
-  def("lldt", "Ew", always(sys.lldt), { op: 2, size: 16, sys: privileged("lldt") }),
-  def("ltr", "Ew", always(sys.lldt), { op: 3, size: 16, sys: privileged("ltr") }),
+  def("sldt", "Esw", always(sys.sldt), { op: 0, sys: sensitive("sldt", VMX_EXIT.LDTR_TR) }),
+  def("str", "Esw", always(sys.sldt), { op: 1, sys: sensitive("str", VMX_EXIT.LDTR_TR) }),
+  def("lldt", "Ew", always(sys.lldt), { op: 2, size: 16, sys: privileged("lldt", VMX_EXIT.LDTR_TR) }),
+  def("ltr", "Ew", always(sys.lldt), { op: 3, size: 16, sys: privileged("ltr", VMX_EXIT.LDTR_TR) }),
   def("verr", "Ew", always(prot.verr), { size: 16, sys: sensitive("verr") }),
   def("verw", "Ew", always(prot.verw), { size: 16, sys: sensitive("verw") }),
   null,
   null,
 ]);
 const SMSW = sensitive("smsw"); // CR0's low bits (PE, MP, EM, TS) at any CPL
-const LMSW = privileged("lmsw");
+const LMSW = privileged("lmsw", VMX_EXIT.CR_ACCESS); // SMSW reads the CR0 read shadow: no exit
 OPCODES[0x101] = group(
   [
-    def("sgdtw|sgdtd", "Ms", always(sys.sgdt), { op: 0, sys: sensitive("sgdt") }),
-    def("sidtw|sidtd", "Ms", always(sys.sgdt), { op: 1, sys: sensitive("sidt") }),
-    def("lgdtw|lgdtd", "Ms", always(sys.lgdt), { op: 2, sys: privileged("lgdt") }),
-    def("lidtw|lidtd", "Ms", always(sys.lgdt), { op: 3, sys: privileged("lidt") }),
+    def("sgdtw|sgdtd", "Ms", always(sys.sgdt), { op: 0, sys: sensitive("sgdt", VMX_EXIT.GDTR_IDTR) }),
+    def("sidtw|sidtd", "Ms", always(sys.sgdt), { op: 1, sys: sensitive("sidt", VMX_EXIT.GDTR_IDTR) }),
+    def("lgdtw|lgdtd", "Ms", always(sys.lgdt), { op: 2, sys: privileged("lgdt", VMX_EXIT.GDTR_IDTR) }),
+    def("lidtw|lidtd", "Ms", always(sys.lgdt), { op: 3, sys: privileged("lidt", VMX_EXIT.GDTR_IDTR) }),
     def("smsw", "Ew", always(sys.smsw), { sys: SMSW }),
     null,
     def("lmsw", "Ew", always(sys.lmsw), { size: 16, sys: LMSW }),
-    def("invlpg", "Mb", always(sys.invlpg), { sys: privileged("invlpg") }),
+    def("invlpg", "Mb", always(sys.invlpg), { sys: privileged("invlpg", VMX_EXIT.INVLPG) }),
   ],
   [null, null, null, null, def("smsw", "Ev", always(sys.smsw), { sys: SMSW }), null, def("lmsw", "Ew", always(sys.lmsw), { size: 16, sys: LMSW }), null],
 );
 OPCODES[0x102] = def("lar", "Gv,Esw", always(prot.lar), { sys: sensitive("lar") }); // DPL checks against CPL
 OPCODES[0x103] = def("lsl", "Gv,Esw", always(prot.lsl), { sys: sensitive("lsl") });
-OPCODES[0x106] = def("clts", "", always(sys.clts), { sys: privileged("clts") });
-OPCODES[0x108] = def("invd", "", always(sys.wbinvd), { sys: privileged("invd") });
-OPCODES[0x109] = def("wbinvd", "", always(sys.wbinvd), { sys: privileged("wbinvd") });
+OPCODES[0x106] = def("clts", "", always(sys.clts), { sys: privileged("clts", VMX_EXIT.CR_ACCESS) });
+OPCODES[0x108] = def("invd", "", always(sys.wbinvd), { sys: systemClass(SYS.privileged | SYS.vmExitAlways, "invd", VMX_EXIT.INVD) });
+OPCODES[0x109] = def("wbinvd", "", always(sys.wbinvd), { sys: privileged("wbinvd", VMX_EXIT.WBINVD) });
 OPCODES[0x10b] = def("ud2", "", always(sys.ud2));
 // RSM is valid only in system-management mode, which this core does not have: #UD.
 OPCODES[0x1aa] = def("rsm", "", always(sys.ud2));
@@ -316,12 +319,12 @@ OPCODES[0x120] = def("mov", "Rd,Cd", always(sys.movFromCr), { size: 32, sys: MOV
 OPCODES[0x121] = def("mov", "Rd,Dd", always(sys.movFromDr), { size: 32, sys: MOV_DR });
 OPCODES[0x122] = def("mov", "Cd,Rd", always(sys.movToCr), { size: 32, sys: MOV_CR });
 OPCODES[0x123] = def("mov", "Dd,Rd", always(sys.movToDr), { size: 32, sys: MOV_DR });
-OPCODES[0x130] = def("wrmsr", "", always(msr.wrmsr), { needs: "msr", sys: privileged("wrmsr") });
-OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc), { needs: "rdtsc", sys: systemClass(SYS.timeStampDisable, "rdtsc") });
-OPCODES[0x132] = def("rdmsr", "", always(msr.rdmsr), { needs: "msr", sys: privileged("rdmsr") });
+OPCODES[0x130] = def("wrmsr", "", always(msr.wrmsr), { needs: "msr", sys: privileged("wrmsr", VMX_EXIT.WRMSR) });
+OPCODES[0x131] = def("rdtsc", "", always(sys.rdtsc), { needs: "rdtsc", sys: systemClass(SYS.timeStampDisable, "rdtsc", VMX_EXIT.RDTSC) });
+OPCODES[0x132] = def("rdmsr", "", always(msr.rdmsr), { needs: "msr", sys: privileged("rdmsr", VMX_EXIT.RDMSR) });
 OPCODES[0x134] = def("sysenter", "", always(sysCall.sysenter), { needs: "sysenter", sys: systemClass(SYS.sysenter, "sysenter") });
 OPCODES[0x135] = def("sysexit", "", always(sysCall.sysexit), { needs: "sysenter", sys: privileged("sysexit") });
-OPCODES[0x1a2] = def("cpuid", "", always(sys.cpuid), { needs: "cpuid" });
+OPCODES[0x1a2] = def("cpuid", "", always(sys.cpuid), { needs: "cpuid", sys: systemClass(SYS.vmExitAlways, "cpuid", VMX_EXIT.CPUID) });
 OPCODES[0x1a3] = def("bt", "Ev,Gv", always(bit.btEG), { op: bit.BT });
 OPCODES[0x1a4] = def("shld", "Ev,Gv,Ib", always(shift.shiftDoubleI), { op: 0 });
 OPCODES[0x1a5] = def("shld", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 0 });

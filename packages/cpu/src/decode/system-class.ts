@@ -32,6 +32,11 @@ export const SYS = {
    * "SYSENTER"), the CPU's real ring 0 unless the monitor holds that MSR.
    */
   sysenter: 1 << 5,
+  /**
+   * Causes a VM exit in VMX non-root operation whatever the VM-execution controls say (SDM
+   * vol.3 §25.1.2, "Instructions That Cause VM Exits Unconditionally": CPUID, INVD...).
+   */
+  vmExitAlways: 1 << 6,
 } as const;
 
 /** An instruction form's privilege facts: {@link SYS} bits and the name reports give it. */
@@ -39,11 +44,17 @@ export interface SystemClass {
   readonly bits: number;
   /** e.g. `"mov r/m,sreg"`, `"sgdt"`, `"hlt"`, `"in"`. */
   readonly name: string;
+  /**
+   * The VT-x basic exit reason (`VMX_EXIT`, vm-exit-reason.ts) this form exits with in VMX non-root
+   * operation — unconditionally with {@link SYS}.vmExitAlways, else when the VM-execution
+   * control for that reason says so (SDM vol.3 §25.1.2-3) — or -1 when it never exits.
+   */
+  readonly vmExit: number;
 }
 
 /** A {@link SystemClass}; `name` is how statistics and reports label the instruction. */
-export function systemClass(bits: number, name: string): SystemClass {
-  return Object.freeze({ bits, name });
+export function systemClass(bits: number, name: string, vmExit = -1): SystemClass {
+  return Object.freeze({ bits, name, vmExit });
 }
 
 /** The privilege facts of a decoded instruction, or null for one with none. */

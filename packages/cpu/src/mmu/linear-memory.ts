@@ -4,7 +4,7 @@ import type { Insn } from "../decode/insn.js";
 import { CpuState } from "../state/cpu-state.js";
 import { checkSegmentAccess } from "./segmentation.js";
 import { PagingUnit, userRights } from "./paging-unit.js";
-import { FOUR_GIB } from "./paging.js";
+import { FOUR_GIB, PageWalkCounter } from "./paging.js";
 
 /**
  * Memory as the CPU sees it: linear addresses, read and written through the bus's per-page
@@ -26,6 +26,11 @@ export class CpuMemory extends CpuState {
   private po: Int32Array;
   /** Paging (CR0.PG = 1), or null: linear = physical. */
   pager: PagingUnit | null = null;
+  /**
+   * Page walks made since power-on (a performance counter, not architectural state: it is
+   * neither reset with the CPU nor saved in a snapshot). A host reads differences of it.
+   */
+  readonly pageWalks = new PageWalkCounter();
   /** Paging is on and the CPL's accesses have user rights (CPL 3, not supervisorPages). */
   private userClass = false;
   private readonly codeMask: Int32Array;
@@ -159,7 +164,7 @@ export class CpuMemory extends CpuState {
    */
   pagingChanged(): void {
     if (this.cr0 & 0x80000000) {
-      this.pager ??= new PagingUnit(this.bus.memory, this.code);
+      this.pager ??= new PagingUnit(this.bus.memory, this.code, this.pageWalks);
       this.pager.flushAll();
       this.userClass = userRights(this, this.cpl);
       this.selectTables();

@@ -9,6 +9,7 @@ import {
   PFEC_W,
   pageFault,
   type PageAccess,
+  type PageWalkCounter,
   type PagingRegs,
   PTE_A,
   PTE_D,
@@ -80,7 +81,7 @@ export function loadPdptes(mem: MemoryMap, cr3: number, out: Int32Array): boolea
  * The PAE walk for `lin`: as paging.ts's `walk`, with the reserved-bit faults (#PF with
  * P and RSVD set, SDM vol.3 §4.7) and nothing written back on any fault.
  */
-export function walkPae(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess, out: TlbEntry): TlbEntry {
+export function walkPae(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess, out: TlbEntry, count?: PageWalkCounter): TlbEntry {
   lin >>>= 0;
   const ecBase = (a.write ? PFEC_W : 0) | (a.user ? PFEC_U : 0);
   const rsvd = ecBase | PFEC_P | PFEC_RSVD;
@@ -89,6 +90,7 @@ export function walkPae(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAc
   // A loaded PDPTE that is present has no reserved bit set (loadPdptes refused it).
   if (!(pdpLo & PTE_P)) pageFault(regs, lin, ecBase);
   const pdeAddr = entryAddress(pdpLo, regs.pdpte[k + 1]!) + (((lin >>> 21) & 0x1ff) << 3);
+  if (count !== undefined) count.entryReads++;
   const pde = readPhys32(mem, pdeAddr);
   if (!(pde & PTE_P)) pageFault(regs, lin, ecBase);
   const pdeHi = readPhys32(mem, pdeAddr + 4);
@@ -108,6 +110,7 @@ export function walkPae(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAc
     return out;
   }
   const pteAddr = entryAddress(pde, pdeHi) + (((lin >>> 12) & 0x1ff) << 3);
+  if (count !== undefined) count.entryReads++;
   const pte = readPhys32(mem, pteAddr);
   if (!(pte & PTE_P)) pageFault(regs, lin, ecBase);
   const pteHi = readPhys32(mem, pteAddr + 4);

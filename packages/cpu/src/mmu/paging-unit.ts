@@ -1,7 +1,7 @@
 import type { MemoryMap } from "@ringlab/sdk";
 import type { CodeCache } from "../decode/code-cache.js";
 import type { CpuState } from "../state/cpu-state.js";
-import { CR0_WP, CR4_PGE, FOUR_GIB, type PageAccess, type TlbEntry } from "./paging.js";
+import { CR0_WP, CR4_PGE, FOUR_GIB, type PageAccess, type PageWalkCounter, type TlbEntry } from "./paging.js";
 import { Tlb } from "./tlb.js";
 
 const PAGES = 1 << 20;
@@ -31,14 +31,17 @@ export class PagingUnit {
   readonly po = new Int32Array(PAGES);
   /** Physical page of each filled linear page. */
   readonly physOf = new Int32Array(PAGES);
-  readonly tlb = new Tlb();
+  readonly tlb: Tlb;
   private filled: number[] = [];
   private readonly access: PageAccess = { write: false, user: false };
 
   constructor(
     private readonly mem: MemoryMap,
     private readonly code: CodeCache,
-  ) {}
+    walks?: PageWalkCounter,
+  ) {
+    this.tlb = new Tlb(walks);
+  }
 
   /**
    * The physical address of `lin` for a read or write by `cpu` (a supervisor access when

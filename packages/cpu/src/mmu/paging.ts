@@ -64,6 +64,23 @@ export interface PagingRegs {
   pdpte: Int32Array;
 }
 
+/**
+ * A hardware-like performance counter of page walks (as the PMU events counting completed
+ * page walks and the paging-structure loads they make): what a TLB miss costs in memory
+ * references. Counted by the walks of 32-bit and PAE paging while CR0.PG = 1.
+ */
+export class PageWalkCounter {
+  /** Walks started (TLB misses, and writes to clean pages, which walk to set D). */
+  walks = 0;
+  /** Of those, walks that produced a translation (the others raised #PF). */
+  completed = 0;
+  /**
+   * Paging-structure entries read from memory: one per level walked (PAE's PDPTEs are
+   * registers, loaded with CR3, and are not counted).
+   */
+  entryReads = 0;
+}
+
 /** One cached translation: physical page and the combined rights of both levels. */
 export interface TlbEntry {
   /**
@@ -101,8 +118,9 @@ export function pageFault(regs: PagingRegs, lin: number, code: number): never {
  * the entries used and the dirty bit of the final entry for a write. A not-present entry, a
  * reserved bit or a rights violation raises #PF with CR2 = `lin` and nothing written back.
  */
-export function walk(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess, out: TlbEntry): TlbEntry {
+export function walk(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess, out: TlbEntry, count?: PageWalkCounter): TlbEntry {
   lin >>>= 0;
+  if (count !== undefined) count.entryReads++;
   const ecBase = (a.write ? PFEC_W : 0) | (a.user ? PFEC_U : 0);
   const pdeAddr = ((regs.cr3 & 0xfffff000) + ((lin >>> 22) << 2)) >>> 0;
   const pde = mem.read(pdeAddr, 4) >>> 0;
@@ -122,6 +140,7 @@ export function walk(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAcces
     return out;
   }
   const pteAddr = ((pde & 0xfffff000) + (((lin >>> 12) & 0x3ff) << 2)) >>> 0;
+  if (count !== undefined) count.entryReads++;
   const pte = mem.read(pteAddr, 4) >>> 0;
   if (!(pte & PTE_P)) pageFault(regs, lin, ecBase);
   out.user = (pde & pte & PTE_US) !== 0;

@@ -1,14 +1,14 @@
 import type { MemoryMap } from "@ringlab/sdk";
 import { walkPae } from "./pae-paging.js";
-import { allowed, CR4_PAE, type PageAccess, type PagingRegs, type TlbEntry, walk } from "./paging.js";
+import { allowed, CR4_PAE, type PageAccess, type PageWalkCounter, type PagingRegs, type TlbEntry, walk } from "./paging.js";
 
 /**
  * Walks the page tables of the paging mode CR4.PAE selects (SDM vol.3 §4.1.1): 32-bit paging
  * (paging.ts) or PAE paging (pae-paging.ts). Every translation the CPU makes comes here,
  * through the TLB below.
  */
-export function walkPageTables(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess, out: TlbEntry): TlbEntry {
-  return regs.cr4 & CR4_PAE ? walkPae(mem, regs, lin, a, out) : walk(mem, regs, lin, a, out);
+export function walkPageTables(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess, out: TlbEntry, count?: PageWalkCounter): TlbEntry {
+  return regs.cr4 & CR4_PAE ? walkPae(mem, regs, lin, a, out, count) : walk(mem, regs, lin, a, out, count);
 }
 
 /**
@@ -18,6 +18,9 @@ export function walkPageTables(mem: MemoryMap, regs: PagingRegs, lin: number, a:
  */
 export class Tlb {
   private readonly entries = new Map<number, TlbEntry>();
+
+  /** @param counter Counts this TLB's walks, when given. */
+  constructor(private readonly counter?: PageWalkCounter) {}
 
   /** Translates `lin`, from the TLB when the cached rights allow the access. */
   translate(mem: MemoryMap, regs: PagingRegs, lin: number, a: PageAccess): number {
@@ -30,7 +33,10 @@ export class Tlb {
     let e = this.entries.get(page);
     // A write to a clean page must walk so that the dirty bit gets set in memory.
     if (e === undefined || !allowed(e, a, regs.cr0) || (a.write && !e.dirty)) {
-      e = walkPageTables(mem, regs, lin, a, { phys: 0, user: false, writable: false, dirty: false, global: false });
+      const c = this.counter;
+      if (c !== undefined) c.walks++;
+      e = walkPageTables(mem, regs, lin, a, { phys: 0, user: false, writable: false, dirty: false, global: false }, c);
+      if (c !== undefined) c.completed++;
       this.entries.set(page, e);
     }
     return e;

@@ -1,0 +1,3 @@
+import { describeTest386Under } from "./lib/test386.js";
+
+describeTest386Under("vtx");
