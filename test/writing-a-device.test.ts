@@ -47,7 +47,7 @@ describe("the example device in a machine", () => {
     expect(r.stdout).toBe("Hello from LPT1!\n");
     const c = run(["compare", ...machine]);
     expect(c.status, c.stdout + c.stderr).toBe(0);
-    expect(c.stdout).toMatch(/verdict: the guest could not tell pure, scan-patch, pvi apart/);
+    expect(c.stdout).toMatch(/verdict: the guest could not tell pure, scan-patch, pvi, vtx apart/);
   });
 
   itNeeds("nasm", "its guest image is what nasm builds from print.asm", () => {
