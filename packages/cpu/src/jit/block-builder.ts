@@ -131,7 +131,11 @@ function assemble(ctx: EmitContext, count: number, exitEip: string): string {
     ctx.flagsTouched ? EmitContext.flagsWriteBack() : "",
   ].join(" ");
   const segLocals = [...ctx.segsUsed].map((s) => `const sb${s} = cpu.segBase[${s}];`).join(" ");
+  // The handlers the block calls (emit-x87.ts) as constants of the closure, so that V8 sees
+  // one callee at each call site and may inline it.
+  const calls = ctx.calls.map((_, j) => `const h${j} = H[${j}], i${j} = I[${j}];`).join(" ");
   return `"use strict";
+${calls}
 return function jitBlock(cpu) {
   const regs = cpu.regs, sl = cpu.segLimit, sc = cpu.segCheck;
   if (${guards.join(" || ")}) return 0;

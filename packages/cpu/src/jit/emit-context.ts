@@ -58,7 +58,8 @@ export class EmitContext {
   branch: { cond: string; taken: string } | null = null;
   /**
    * Instructions the block runs by calling the interpreter's handler (emit-x87.ts): the
-   * generated code reaches handler j as `H[j]` and its decoded instruction as `I[j]`.
+   * generated code reaches handler j as `hj` and its decoded instruction as `ij` (constants
+   * of the block's closure, from the arrays `H` and `I` its factory gets).
    */
   readonly calls: Insn[] = [];
 

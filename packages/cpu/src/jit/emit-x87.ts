@@ -52,7 +52,7 @@ function callHandler(ctx: EmitContext, i: Insn): void {
     ctx.emit(EmitContext.flagsWriteBack());
   }
   const j = ctx.call(i);
-  ctx.emit(`at = ${k}; cpu.eip = ${ctx.nextEip()}; cpu.n = n0 + ${k}; H[${j}](cpu, I[${j}]);`);
+  ctx.emit(`at = ${k}; cpu.eip = ${ctx.nextEip()}; cpu.n = n0 + ${k}; h${j}(cpu, i${j});`);
   if (flags) {
     // The handler's flags are whatever it recorded: conditions after it are computed generally.
     ctx.emit("op = cpu.ccOp; fa = cpu.ccA; fb = cpu.ccB; fr = cpu.ccRes; ff = cpu.ccFlags;");

@@ -88,7 +88,7 @@ describe("x87 inside JIT blocks", () => {
     // decoded code) and one after it; nowhere near one per instruction.
     expect(r.jit.blocks).toBeLessThan(10);
     // The x87 instructions are in the blocks, as calls of their handlers.
-    expect(r.jit.sources.join("\n")).toMatch(/H\[3\]\(cpu, I\[3\]\)/);
+    expect(r.jit.sources.join("\n")).toMatch(/h3\(cpu, i3\)/);
     expectSame(r);
   });
 
