@@ -2,12 +2,14 @@
 // precision, 16 x87 instructions an iteration) in ringlab's pure emulation, and where they are
 // installed in QEMU (TCG) and Bochs in the same run, and prints millions of x87 instructions
 // per second for each, counted as 16 × the iterations the guest reports (a floor: the per-point
-// set-up adds about 15 more a point). A benchmark, not a test: nothing here asserts time.
+// set-up adds about 15 more a point). ringlab runs under each engine given (`--engine interp`,
+// `--engine jit`, or both: the default), one after the other in the same process. A benchmark,
+// not a test: nothing here asserts time.
 //
 // v86 (wasm JIT and interpreter; bench/lib/v86-runner.mjs) runs it too, its figure from its
 // CPU time without its start-up, as ringlab's.
 //
-//   node bench/fpubench.mjs [--no-qemu] [--no-v86] [--no-bochs]
+//   node bench/fpubench.mjs [--engine interp|jit]... [--no-qemu] [--no-v86] [--no-bochs]
 import "reflect-metadata";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -22,9 +24,12 @@ const image = fileURLToPath(new URL("../test/guests/fpubench/fpubench.bin", impo
 const bytes = new Uint8Array(readFileSync(image));
 const x87Of = (output) => 16 * Number(/iterations=(\d+)/.exec(output)?.[1] ?? NaN);
 
-function runRinglab() {
+const engines = args.flatMap((a, k) => (a === "--engine" ? [args[k + 1]] : []));
+if (engines.length === 0) engines.push("interp", "jit");
+
+function runRinglab(engine) {
   const out = new CollectingConsole();
-  const m = createMachine({}, builtinRegistry(), { console: out });
+  const m = createMachine({ cpu: { engine } }, builtinRegistry(), { console: out });
   bootKernel(m, m.cpu, planMultiboot(image, bytes));
   const cpu0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
@@ -41,17 +46,21 @@ function timed(command, argv) {
   return { r, wall: Number(process.hrtime.bigint() - t0) / 1e9 };
 }
 
-const rl = runRinglab();
-const x87 = x87Of(rl.output);
+let rl;
 console.log(`fpubench: ${image}`);
-console.log(
-  `ringlab (pure): ${rl.instructions} instructions in ${rl.cpuSecs.toFixed(2)} s CPU (${rl.wall.toFixed(2)} s wall): ` +
-    `${(x87 / rl.cpuSecs / 1e6).toFixed(2)} M x87 instructions/s, ${(rl.instructions / rl.cpuSecs / 1e6).toFixed(1)} MIPS`,
-);
-if (rl.outcome.kind !== "exit" || rl.outcome.status !== 0) {
-  console.log("  the guest did not exit with status 0: the figures above are not a valid result");
-  process.exitCode = 1;
+for (const engine of engines) {
+  rl = runRinglab(engine);
+  const x87 = x87Of(rl.output);
+  console.log(
+    `ringlab (pure, ${engine}): ${rl.instructions} instructions in ${rl.cpuSecs.toFixed(2)} s CPU (${rl.wall.toFixed(2)} s wall): ` +
+      `${(x87 / rl.cpuSecs / 1e6).toFixed(2)} M x87 instructions/s, ${(rl.instructions / rl.cpuSecs / 1e6).toFixed(1)} MIPS`,
+  );
+  if (rl.outcome.kind !== "exit" || rl.outcome.status !== 0) {
+    console.log("  the guest did not exit with status 0: the figures above are not a valid result");
+    process.exitCode = 1;
+  }
 }
+const x87 = x87Of(rl.output);
 const rate = (secs) => `${(x87 / secs / 1e6).toFixed(2)} M x87 instructions/s`;
 if (!args.includes("--no-qemu")) {
   const q = await runQemu(image);

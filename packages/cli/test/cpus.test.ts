@@ -27,7 +27,7 @@ describe("ringlab cpus", () => {
     expect(r.status).toBe(0);
     expect(r.stderr).toBe("");
     expect(r.stdout).toMatch(/^ringlab +ringlab's own IA-32 core .*\[default\]\n {4}cpuid: +RinglabIA32x, family 5 model 2 stepping 0 \(0x520\)$/m);
-    expect(r.stdout).toMatch(/^pentium2 +Intel Pentium II \(Klamath\)\n {4}cpuid: +GenuineIntel, family 6 model 3 stepping 3 \(0x633\)\n {4}features: +fpu de pse tsc msr pae cx8 sep mtrr pge cmov$/m);
+    expect(r.stdout).toMatch(/^pentium2 +Intel Pentium II \(Deschutes\)\n {4}cpuid: +GenuineIntel, family 6 model 5 stepping 2 \(0x652\)\n {4}features: +fpu de pse tsc msr pae cx8 sep mtrr pge cmov fxsr$/m);
     expect(r.stdout).toMatch(/^486 +Intel486 DX4\n.*\n {4}features: +fpu\n {4}not offered: +vme .*\n {4}instructions: +cpuid$/m);
     const json = JSON.parse(ringlab("cpus", "--json").stdout) as { name: string; signature: string; instructions: string[]; default: boolean }[];
     expect(json.map((c) => c.name)).toEqual(["ringlab", "486", "pentium", "pentium-pro", "pentium2"]);

@@ -59,8 +59,8 @@ describe("CPU models: CPUID", () => {
     pentium: { vendor: "GenuineIntel", max: 1, sig: 0x52c, edx: 0x0000013d },
     // Pentium Pro: + PAE SEP MTRR PGE CMOV (MCE APIC MCA VME left out of 0xFBFF).
     "pentium-pro": { vendor: "GenuineIntel", max: 2, sig: 0x612, edx: 0x0000b97d, leaf2: [0x03020101, 0, 0, 0x06040a42] },
-    // Pentium II: the same flags (MMX also left out), its own caches.
-    pentium2: { vendor: "GenuineIntel", max: 2, sig: 0x633, edx: 0x0000b97d, leaf2: [0x03020101, 0, 0, 0x0c040843] },
+    // Pentium II (Deschutes): the same flags plus FXSR (MMX, PAT, PSE-36 also left out), its own caches.
+    pentium2: { vendor: "GenuineIntel", max: 2, sig: 0x652, edx: 0x0100b97d, leaf2: [0x03020101, 0, 0, 0x0c040843] },
   };
 
   for (const m of CPU_MODELS) {
@@ -88,7 +88,7 @@ describe("CPU models: CPUID", () => {
       expect(m.featuresEdx & ~(IMPLEMENTED_EDX | extra), m.name).toBe(0);
       expect(m.featuresEdx & ~m.realFeaturesEdx, m.name).toBe(0);
     }
-    expect(edxFeatureNames(model("pentium2").realFeaturesEdx & ~model("pentium2").featuresEdx)).toEqual(["vme", "mce", "apic", "mca", "mmx"]);
+    expect(edxFeatureNames(model("pentium2").realFeaturesEdx & ~model("pentium2").featuresEdx)).toEqual(["vme", "mce", "apic", "mca", "pat", "pse36", "mmx"]);
   });
 
   it("a model with a brand string answers the extended leaves with it", () => {
@@ -102,7 +102,7 @@ describe("CPU models: CPUID", () => {
   it("EDX holds the model's signature after reset", () => {
     const t = machineOf(model("pentium2"), []);
     t.cpu.reset();
-    expect(t.cpu.getReg32(2)).toBe(0x633);
+    expect(t.cpu.getReg32(2)).toBe(0x652);
   });
 });
 
@@ -117,6 +117,7 @@ const PROBES: Record<InsnGroup, { bytes: number[]; present: number | null }> = {
   // SYSENTER with IA32_SYSENTER_CS = 0: #GP(0) where it exists, #UD where it does not.
   sysenter: { bytes: [0x0f, 0x34], present: 13 },
   "hint-nop": { bytes: [0x0f, 0x1f, 0x44, 0x00, 0x00, 0x0f, 0x18, 0x00, 0x0f, 0x19, 0xc0], present: null }, // nop [eax+eax]; prefetchnta [eax]; nop eax
+  fxsr: { bytes: [0xbe, 0, 0x20, 0, 0, 0x0f, 0xae, 0x06, 0x0f, 0xae, 0x0e], present: null }, // mov esi,0x2000; fxsave [esi]; fxrstor [esi]
 };
 
 describe("CPU models: an instruction the model lacks is #UD", () => {
@@ -259,6 +260,10 @@ describe("CPU models: CR4 takes only the bits of reported features", () => {
     ["pentium2", 0x9c, true], // TSD DE PSE PGE
     ["pentium2", 0x01, false], // VME not offered
     ["pentium2", 0xbc, true], // TSD DE PSE PAE PGE
+    ["pentium2", 0x200, true], // OSFXSR: FXSR is offered
+    ["pentium-pro", 0x200, false], // no FXSR before Deschutes
+    ["ringlab", 0x200, false],
+    ["pentium2", 0x400, false], // OSXMMEXCPT: no SSE
     ["ringlab", 0x20, false], // PAE not offered by the default model
     ["pentium", 0x20, false], // nor by the P54C
     ["pentium", 0x1c, true],

@@ -420,12 +420,12 @@ export class DeprivilegingMonitor implements MonitorPolicy {
 
   /**
    * The x87 records the CS selector of its last non-control instruction (FCS, stored by
-   * FNSTENV/FNSAVE; SDM vol.1 §8.1.8), RPL included, so an x87 instruction the guest kernel
+   * FNSTENV/FNSAVE/FXSAVE; SDM vol.1 §8.1.8), RPL included, so an x87 instruction the guest kernel
    * ran deprivileged left the compressed ring's RPL there. A direct stretch runs at one CS:
    * everything that changes CS or the CPL (far transfers, IRET, INT n, interrupts) exits.
    * So at the end of the stretch, FCS equal to the stretch's deprivileged CS came from it, and
    * the guest must see its own selector; the guest's own code can never have loaded that
-   * value (its RPL would differ from the CPL it ran at). FNSTENV and FNSAVE are patched, so
+   * value (its RPL would differ from the CPL it ran at). FNSTENV, FNSAVE and FXSAVE are patched, so
    * they store only after this ran.
    */
   private guestX87CodeSelector(directCs: number): void {

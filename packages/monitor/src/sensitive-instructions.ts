@@ -14,7 +14,7 @@ function named(insn: DecodedInsn, bits: number): string | null {
 
 /**
  * The sensitive-but-unprivileged instructions (SYS.sensitive: Robin & Irvine 2000, plus LSS
- * and FNSTENV/FNSAVE): they do not fault when the guest kernel runs deprivileged, yet they
+ * and FNSTENV/FNSAVE/FXSAVE): they do not fault when the guest kernel runs deprivileged, yet they
  * read or depend on state the monitor has changed, so a scan-and-patch monitor makes each of
  * them exit. Returns the instruction's name when `insn` is one, else null.
  */

@@ -330,4 +330,31 @@ describe("deprivileging policies", () => {
       expect(guest.msr).toBe(0x08);
     });
   });
+
+  describe("FXSAVE (Pentium II model): the guest's own FCS and CR4.OSFXSR under every policy", () => {
+    // mov eax,0x200; mov cr4,eax; mov ebx,cr4; fninit; fld1; fxsave [0x4000]; hlt
+    const code = [0xb8, 0x00, 0x02, 0, 0, 0x0f, 0x22, 0xe0, 0x0f, 0x20, 0xe3, 0xdb, 0xe3, 0xd9, 0xe8, 0x0f, 0xae, 0x05, 0x00, 0x40, 0, 0, 0xf4];
+    const P2 = findCpuModel("pentium2")!;
+    function run(policy: string, patch = true) {
+      const m = machine(policy, code, patch, P2);
+      const ram = m.cpu.bus.memory.ram8;
+      expect(m.p.run(100), policy).toEqual({ kind: "halt" });
+      const stats = Object.fromEntries(m.p.stats.rows().map((row) => [`${row.reason} ${row.instruction}`, row.count]));
+      return { cr4: m.cpu.getReg32(3), fcs: ram[0x400c]! | (ram[0x400d]! << 8), fip: (ram[0x4008]! | (ram[0x4009]! << 8)) >>> 0, ftw: ram[0x4004], stats };
+    }
+
+    it("stores FCS 0x08 and sees CR4 = 0x200 under pure, scan-patch and pvi; FXSAVE exits as a sensitive instruction", () => {
+      const pure = run("pure");
+      expect({ cr4: pure.cr4, fcs: pure.fcs, fip: pure.fip, ftw: pure.ftw }).toEqual({ cr4: 0x200, fcs: 0x08, fip: CODE + 13, ftw: 0x80 });
+      for (const policy of ["scan-patch", "pvi"]) {
+        const r = run(policy);
+        expect({ cr4: r.cr4, fcs: r.fcs, fip: r.fip, ftw: r.ftw }, policy).toEqual({ cr4: 0x200, fcs: 0x08, fip: CODE + 13, ftw: 0x80 });
+        expect(r.stats["sensitive-instruction fxsave"], policy).toBe(1);
+      }
+    });
+
+    it("unpatched, the compressed ring's RPL would show in the stored FCS", () => {
+      expect(run("scan-patch", false).fcs).toBe(0x09);
+    });
+  });
 });

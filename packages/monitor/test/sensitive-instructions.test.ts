@@ -41,6 +41,7 @@ describe("the sensitive-instruction table (Robin & Irvine 2000)", () => {
     ["lss", [0x0f, 0xb2, 0x20]], // lss esp, [eax]
     ["fnstenv", [0xd9, 0x30]], // fnstenv [eax]: stores FCS with its RPL
     ["fnsave", [0xdd, 0x30]], // fnsave [eax]
+    ["fxsave", [0x0f, 0xae, 0x00]], // fxsave [eax]: stores FCS too
   ];
   for (const [name, bytes] of cases) {
     it(`${bytes.map((b) => b.toString(16).padStart(2, "0")).join(" ")} is ${name}`, () => {
@@ -49,7 +50,7 @@ describe("the sensitive-instruction table (Robin & Irvine 2000)", () => {
   }
 
   it("leaves ordinary and privileged instructions alone", () => {
-    for (const bytes of [[0x90], [0x89, 0xc8], [0xff, 0xd0] /* call eax */, [0xff, 0x10] /* call [eax] */, [0xc3], [0xfa], [0xf4], [0x0f, 0x01, 0x10] /* lgdt */, [0x0f, 0x00, 0xd0] /* lldt */, [0xc5, 0x00] /* lds */, [0xd9, 0x38] /* fnstcw */, [0xdd, 0x38] /* fnstsw */, [0xd9, 0xf6] /* fdecstp */, [0xdd, 0x20] /* frstor */]) {
+    for (const bytes of [[0x90], [0x89, 0xc8], [0xff, 0xd0] /* call eax */, [0xff, 0x10] /* call [eax] */, [0xc3], [0xfa], [0xf4], [0x0f, 0x01, 0x10] /* lgdt */, [0x0f, 0x00, 0xd0] /* lldt */, [0xc5, 0x00] /* lds */, [0xd9, 0x38] /* fnstcw */, [0xdd, 0x38] /* fnstsw */, [0xd9, 0xf6] /* fdecstp */, [0xdd, 0x20] /* frstor */, [0x0f, 0xae, 0x08] /* fxrstor */]) {
       expect(sensitiveInstruction(insn(...bytes)), bytes.join(",")).toBeNull();
     }
   });

@@ -16,6 +16,7 @@ import * as sys from "../exec/system.js";
 import * as sysCall from "../exec/fast-system-call.js";
 import * as prot from "../exec/protection.js";
 import { selectX87 } from "../exec/x87-register-forms.js";
+import * as fxsr from "../exec/x87-fxsave.js";
 import { CS, DS, ES, FS, GS, SS } from "../state/registers.js";
 import type { Handler, Insn } from "./insn.js";
 import { always, def, type Group, type OpDef, type TableEntry } from "./opcode-def.js";
@@ -331,6 +332,14 @@ OPCODES[0x1a5] = def("shld", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 0 })
 OPCODES[0x1ab] = def("bts", "Ev,Gv", always(bit.btEG), { op: bit.BTS, lock: true });
 OPCODES[0x1ac] = def("shrd", "Ev,Gv,Ib", always(shift.shiftDoubleI), { op: 1 });
 OPCODES[0x1ad] = def("shrd", "Ev,Gv,CL", always(shift.shiftDoubleCL), { op: 1 });
+// Group 15 (SDM vol.2 table A-6): FXSAVE /0 and FXRSTOR /1, memory forms only. The SSE
+// forms (LDMXCSR /2, STMXCSR /3, the fences with mod = 3) and CLFLUSH /7 are not a Pentium
+// II's: #UD. FXSAVE stores FCS with its RPL, as FNSTENV/FNSAVE do (above): sensitive.
+OPCODES[0x1ae] = group([
+  def("fxsave", "M", always(fxsr.fxsave), { needs: "fxsr", sys: sensitive("fxsave") }),
+  def("fxrstor", "M", always(fxsr.fxrstor), { needs: "fxsr" }),
+  null, null, null, null, null, null,
+]);
 OPCODES[0x1af] = def("imul", "Gv,Ev", always(muldiv.imulGE));
 OPCODES[0x1b0] = def("cmpxchg", "Eb,Gb", always(atomic.cmpxchg), { lock: true });
 OPCODES[0x1b1] = def("cmpxchg", "Ev,Gv", always(atomic.cmpxchg), { lock: true });

@@ -3,7 +3,7 @@ import type { Insn } from "../decode/insn.js";
 import { getCF, getStatusFlags, testCondition } from "../state/lazy-flags.js";
 import { CS } from "../state/registers.js";
 import { EmitContext } from "./emit-context.js";
-import { EMITTERS } from "./emitters.js";
+import { emitX87, EMITTERS } from "./emitters.js";
 import { type JitBlock, NO_BLOCK } from "./jit-block.js";
 import { callRel32 as callHandler, ret32 as retHandler } from "../exec/control.js";
 
@@ -50,7 +50,7 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
   /** Return offsets of the CALLs this block went through: where their RET most likely goes. */
   const returns: number[] = [];
   while (insn !== undefined && count < MAX_BLOCK_INSNS) {
-    const emitter = EMITTERS.get(insn.handler);
+    const emitter = EMITTERS.get(insn.handler) ?? (insn.opcode >= 0xd8 && insn.opcode <= 0xdf ? emitX87 : undefined);
     if (emitter === undefined) break;
     ctx.index = count;
     ctx.starts[count] = off;
@@ -59,8 +59,10 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
     ctx.hadSlowPath = false;
     ctx.staticTarget = null;
     ctx.branch = null;
+    const calls = ctx.calls.length;
     if (!emitter(ctx, insn)) {
       ctx.lines.length = mark;
+      ctx.calls.length = calls;
       ctx.starts.length = count;
       ctx.nexts.length = count;
       ctx.exitEip = null;
@@ -105,8 +107,8 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
   const exitEip = ctx.exitEip ?? `((e0 + ${off}) >>> 0)`;
   const source = assemble(ctx, count, exitEip);
   try {
-    const make = new Function("sink", "offs", "testCondition", "getCF", "getStatusFlags", "PARITY", source) as (...a: unknown[]) => (c: Cpu) => number;
-    const run = make(sink, Int32Array.from(ctx.starts), testCondition, getCF, getStatusFlags, PARITY);
+    const make = new Function("sink", "offs", "testCondition", "getCF", "getStatusFlags", "PARITY", "H", "I", source) as (...a: unknown[]) => (c: Cpu) => number;
+    const run = make(sink, Int32Array.from(ctx.starts), testCondition, getCF, getStatusFlags, PARITY, ctx.calls.map((c) => c.handler), ctx.calls.slice());
     return { count, lin: lin >>> 0, run, source };
   } catch (e) {
     // A code generator bug must not take the guest down: the interpreter runs this code.
@@ -129,7 +131,11 @@ function assemble(ctx: EmitContext, count: number, exitEip: string): string {
     ctx.flagsTouched ? EmitContext.flagsWriteBack() : "",
   ].join(" ");
   const segLocals = [...ctx.segsUsed].map((s) => `const sb${s} = cpu.segBase[${s}];`).join(" ");
+  // The handlers the block calls (emit-x87.ts) as constants of the closure, so that V8 sees
+  // one callee at each call site and may inline it.
+  const calls = ctx.calls.map((_, j) => `const h${j} = H[${j}], i${j} = I[${j}];`).join(" ");
   return `"use strict";
+${calls}
 return function jitBlock(cpu) {
   const regs = cpu.regs, sl = cpu.segLimit, sc = cpu.segCheck;
   if (${guards.join(" || ")}) return 0;

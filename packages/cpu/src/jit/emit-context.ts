@@ -56,6 +56,18 @@ export class EmitContext {
   staticTarget: number | null = null;
   /** A Jcc's condition and taken-target expressions (the builder may go on at the fall-through). */
   branch: { cond: string; taken: string } | null = null;
+  /**
+   * Instructions the block runs by calling the interpreter's handler (emit-x87.ts): the
+   * generated code reaches handler j as `hj` and its decoded instruction as `ij` (constants
+   * of the block's closure, from the arrays `H` and `I` its factory gets).
+   */
+  readonly calls: Insn[] = [];
+
+  /** Registers `i` as called from the block; returns its index in `H` and `I`. */
+  call(i: Insn): number {
+    this.calls.push(i);
+    return this.calls.length - 1;
+  }
 
   /** An expression for guest register `r` (32-bit). */
   reg(r: number): string {

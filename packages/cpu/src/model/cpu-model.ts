@@ -27,10 +27,12 @@ export type InsnGroup =
   /** SYSENTER/SYSEXIT and their MSRs 0x174-0x176 (CPUID.1:EDX.SEP, on a working part). */
   | "sysenter"
   /** The hint NOPs 0F 18-1F, multi-byte NOP included (the P6 family; no CPUID flag). */
-  | "hint-nop";
+  | "hint-nop"
+  /** FXSAVE/FXRSTOR, 0F AE /0 and /1 (CPUID.1:EDX.FXSR). */
+  | "fxsr";
 
 /** Every group, in the order of their bits in {@link insnGroupMask}. */
-export const INSN_GROUPS: readonly InsnGroup[] = ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter", "hint-nop"];
+export const INSN_GROUPS: readonly InsnGroup[] = ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter", "hint-nop", "fxsr"];
 
 /** The bit of `group` in an instruction-group mask (what the decoder tests). */
 export function insnGroupBit(group: InsnGroup): number {
@@ -73,6 +75,7 @@ export const EDX = {
   MCA: 1 << 14,
   CMOV: 1 << 15,
   MMX: 1 << 23,
+  FXSR: 1 << 24,
 } as const;
 
 /**
@@ -80,11 +83,12 @@ export const EDX = {
  * (src/fpu), CR4.DE's DR4/DR5 rule (exec/system.ts), 4 MiB pages and global pages
  * (mmu/paging.ts), PAE paging (mmu/pae-paging.ts), the TSC and MSR instructions, CMPXCHG8B (exec/atomic.ts), CMOVcc and the
  * P6 x87 forms, SYSENTER/SYSEXIT (exec/fast-system-call.ts), the MTRR registers
- * (state/mtrrs.ts). Not here: VME (CR4.VME's virtual-8086 extensions are not modelled; only
- * PVI is), MCE/MCA, the APIC, PAT (no such MSR), MMX, FXSR.
+ * (state/mtrrs.ts), FXSAVE/FXRSTOR and CR4.OSFXSR (exec/x87-fxsave.ts). Not here: VME (CR4.VME's
+ * virtual-8086 extensions are not modelled; only PVI is), MCE/MCA, the APIC, PAT (no such
+ * MSR), PSE-36, MMX (so FXSAVE's register slots hold only the x87 registers), SSE.
  */
 export const IMPLEMENTED_EDX =
-  EDX.FPU | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.PAE | EDX.CX8 | EDX.SEP | EDX.MTRR | EDX.PGE | EDX.CMOV;
+  EDX.FPU | EDX.DE | EDX.PSE | EDX.TSC | EDX.MSR | EDX.PAE | EDX.CX8 | EDX.SEP | EDX.MTRR | EDX.PGE | EDX.CMOV | EDX.FXSR;
 
 /** The names of the flags set in a CPUID.1:EDX value, lowest bit first. */
 export function edxFeatureNames(edx: number): string[] {
@@ -163,17 +167,21 @@ export function cpuidLeaf(m: CpuModel, leaf: number): [number, number, number, n
   }
 }
 
-/** CR4.VME, PVI, TSD, DE, PSE, PAE, PGE (SDM vol.3 §2.5). */
+/** CR4.VME, PVI, TSD, DE, PSE, PAE, PGE, OSFXSR (SDM vol.3 §2.5). */
 const CR4_VME_PVI = 0x3;
 const CR4_TSD = 0x4;
 const CR4_DE = 0x8;
 const CR4_PSE = 0x10;
 const CR4_PAE = 0x20;
 const CR4_PGE = 0x80;
+/** CR4.OSFXSR (bit 9): the OS saves the FPU with FXSAVE/FXRSTOR; offered with CPUID's FXSR. */
+export const CR4_OSFXSR = 0x200;
 
 /**
  * The CR4 bits MOV CR4 accepts on model `m`: those whose feature CPUID reports (SDM vol.3
- * §2.5: setting a bit for an unsupported feature is #GP(0)). VME announces PVI too.
+ * §2.5: setting a bit for an unsupported feature is #GP(0)). VME announces PVI too; FXSR
+ * announces OSFXSR ("Presence of this bit also indicates that CR4.OSFXSR is available", SDM
+ * vol.2 "CPUID", table 3-11, bit 24).
  */
 export function cr4WritableBits(m: CpuModel): number {
   const f = m.featuresEdx;
@@ -183,6 +191,7 @@ export function cr4WritableBits(m: CpuModel): number {
     (f & EDX.DE ? CR4_DE : 0) |
     (f & EDX.PSE ? CR4_PSE : 0) |
     (f & EDX.PAE ? CR4_PAE : 0) |
-    (f & EDX.PGE ? CR4_PGE : 0)
+    (f & EDX.PGE ? CR4_PGE : 0) |
+    (f & EDX.FXSR ? CR4_OSFXSR : 0)
   );
 }

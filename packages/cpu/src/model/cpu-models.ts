@@ -92,23 +92,30 @@ const PENTIUM_PRO: CpuModel = {
 };
 
 /**
- * The Pentium II (Klamath, family 6 model 3 stepping 3): the Pentium Pro's set plus a working
- * SYSENTER/SYSEXIT, and PAE paging. MMX, MCE/MCA, APIC and VME are left out. Caches (leaf 2):
- * 08 L1 code 16K, 0C L1 data 16K, 43 L2 512K. No brand string (that came with later parts).
+ * The Pentium II (Deschutes, family 6 model 5 stepping 2): the Pentium Pro's set plus a working
+ * SYSENTER/SYSEXIT, PAE paging, and FXSAVE/FXRSTOR with CR4.OSFXSR, which the Deschutes core
+ * introduced. The first Pentium II, Klamath (model 3), reported CPUID.1:EDX = 0080FBFF (no
+ * FXSR), Deschutes 0183FBFF (FXSR, PAT, PSE-36 added): the Linux boot logs of both parts show
+ * those values, and Intel's manuals list FXSR and CR4.OSFXSR among the P6 features added after
+ * the model-3 parts (Intel Architecture Software Developer's Manual, 1999, vol.1 §11.3.1-11.3.2,
+ * table 11-2). The model is a Deschutes so that FXSR belongs to the part it names; Klamath
+ * would have to leave FXSAVE #UD. MMX, PAT, PSE-36, MCE/MCA, APIC and VME are left out (not
+ * implemented). Caches (leaf 2, the same on both cores): 08 L1 code 16K, 0C L1 data 16K,
+ * 43 L2 512K. No brand string (that came with later parts).
  */
 const PENTIUM2: CpuModel = {
   name: "pentium2",
-  description: "Intel Pentium II (Klamath)",
+  description: "Intel Pentium II (Deschutes)",
   vendor: INTEL,
   family: 6,
-  model: 3,
-  stepping: 3,
+  model: 5,
+  stepping: 2,
   maxLeaf: 2,
-  realFeaturesEdx: 0x80fbff,
-  featuresEdx: 0x80fbff & IMPLEMENTED_EDX,
+  realFeaturesEdx: 0x0183fbff,
+  featuresEdx: 0x0183fbff & IMPLEMENTED_EDX,
   featuresEcx: 0,
   cacheDescriptors: [P6_TLB_DESCRIPTORS, 0, 0, 0x0c040843],
-  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter", "hint-nop"],
+  instructions: ["cpuid", "rdtsc", "msr", "cmpxchg8b", "cmov", "fcmov", "sysenter", "hint-nop", "fxsr"],
 };
 
 /** Every model, the default first. */
