@@ -3,13 +3,14 @@ import {
   ioPortOption,
   type Bus,
   CONSOLE,
-  ConfigError,
   type ConsoleSink,
   DEVICE_ID,
   DEVICE_OPTIONS,
   type Device,
   type JsonValue,
   defineDevicePlugin,
+  deviceState,
+  stateInt,
   z,
 } from "@ringlab/sdk";
 
@@ -21,6 +22,9 @@ const options = z
   .strict();
 
 export type DebugConsoleOptions = z.output<typeof options>;
+
+/** Saved state: the byte count `--stats` shows. */
+const state = deviceState(z.object({ written: stateInt(0, Number.MAX_SAFE_INTEGER) }).strict());
 
 /**
  * The Bochs/QEMU debug console ("port E9 hack"): every byte the guest writes to the port goes
@@ -63,13 +67,11 @@ export class DebugConsole implements Device {
   }
 
   saveState(): JsonValue {
-    return { written: this.written };
+    return state.save({ written: this.written });
   }
 
-  loadState(state: JsonValue): void {
-    const s = state as { written?: unknown } | null;
-    if (typeof s?.written !== "number") throw new ConfigError(`${this.id} state: expected { written: number }`);
-    this.written = s.written;
+  loadState(json: JsonValue): void {
+    this.written = state.load(json, `${this.id} state`).written;
   }
 }
 

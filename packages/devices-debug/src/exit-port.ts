@@ -9,6 +9,7 @@ import {
   RUN_CONTROL,
   type RunControl,
   defineDevicePlugin,
+  deviceState,
   hex,
   z,
 } from "@ringlab/sdk";
@@ -21,6 +22,9 @@ const options = z
   .strict();
 
 export type ExitPortOptions = z.output<typeof options>;
+
+/** Saved state: none (the port only ever ends the run), so only `{}` loads. */
+const state = deviceState(z.object({}).strict());
 
 /**
  * The exit port: a guest write of value v ends the run and the front end exits with status
@@ -50,10 +54,12 @@ export class ExitPort implements Device {
   reset(): void {}
 
   saveState(): JsonValue {
-    return {};
+    return state.save({});
   }
 
-  loadState(_state: JsonValue): void {}
+  loadState(json: JsonValue): void {
+    state.load(json, `${this.id} state`);
+  }
 }
 
 export const exitPortPlugin = defineDevicePlugin({

@@ -1,5 +1,5 @@
 import { inject, injectable } from "tsyringe";
-import { ioPortOption, type Bus, ConfigError, DEVICE_ID, DEVICE_OPTIONS, type Device, type JsonValue, defineDevicePlugin, z } from "@ringlab/sdk";
+import { ioPortOption, type Bus, DEVICE_ID, DEVICE_OPTIONS, type Device, type JsonValue, defineDevicePlugin, deviceState, stateInts, z } from "@ringlab/sdk";
 
 const options = z
   .object({
@@ -9,6 +9,9 @@ const options = z
   .strict();
 
 export type PostCodesOptions = z.output<typeof options>;
+
+/** Saved state: every code written since reset (a guest can write any number of them). */
+const state = deviceState(z.object({ codes: stateInts(Number.MAX_SAFE_INTEGER, 0, 0xff) }).strict());
 
 /**
  * A POST-code display: remembers every byte a guest writes to the port, as the two-digit
@@ -48,15 +51,11 @@ export class PostCodes implements Device {
   }
 
   saveState(): JsonValue {
-    return { codes: [...this.log] };
+    return state.save({ codes: [...this.log] });
   }
 
-  loadState(state: JsonValue): void {
-    const s = state as { codes?: unknown } | null;
-    if (!Array.isArray(s?.codes) || !s.codes.every((c) => Number.isInteger(c) && c >= 0 && c <= 0xff)) {
-      throw new ConfigError(`${this.id} state: expected { codes: byte[] }`);
-    }
-    this.log = [...(s.codes as number[])];
+  loadState(json: JsonValue): void {
+    this.log = [...state.load(json, `${this.id} state`).codes];
   }
 }
 

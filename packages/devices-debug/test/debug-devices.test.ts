@@ -42,7 +42,8 @@ describe("debug console", () => {
     const b = new DebugConsole("debugcon", kit.options(debugConsolePlugin), kit.console);
     b.loadState(saved);
     expect(b.bytesWritten).toBe(1);
-    expect(() => b.loadState({ nope: 1 })).toThrow(/debugcon state/);
+    expect(() => b.loadState({ nope: 1 })).toThrow(/^debugcon state: field 'written': expected a whole number from 0 to \d+, got nothing$/);
+    expect(() => b.loadState({ written: 1, nope: 1 })).toThrow("debugcon state: unknown field 'nope'");
   });
 
   it("is constructible by the DI container from explicit tokens", () => {
@@ -75,6 +76,14 @@ describe("exit port", () => {
     expect(() => con.attach(kit.bus)).toThrow(ResourceConflictError);
     expect(() => con.attach(kit.bus)).toThrow("port 0xF4 is claimed by both 'exit-port' and 'debugcon'");
   });
+
+  it("has an empty state, and refuses any other", () => {
+    const kit = new DeviceTestKit();
+    const port = new ExitPort("exit-port", kit.options(exitPortPlugin), kit.runControl);
+    expect(port.saveState()).toEqual({});
+    port.loadState({});
+    expect(() => port.loadState({ status: 1 })).toThrow("exit-port state: unknown field 'status'");
+  });
 });
 
 describe("POST codes", () => {
@@ -90,7 +99,7 @@ describe("POST codes", () => {
     const copy = new PostCodes("post", kit.options(postCodesPlugin));
     copy.loadState(JSON.parse(JSON.stringify(post.saveState())));
     expect(copy.codes()).toEqual(post.codes());
-    expect(() => copy.loadState({ codes: [256] })).toThrow(/post state/);
+    expect(() => copy.loadState({ codes: [256] })).toThrow("post state: field 'codes.0': expected a whole number from 0 to 255, got 256");
     post.reset();
     expect(post.codes()).toEqual([]);
   });

@@ -9,8 +9,9 @@ import {
   type FpuErrorSignal,
   type IrqLine,
   type JsonValue,
-  StateReader,
   defineDevicePlugin,
+  deviceState,
+  stateBool,
   z,
 } from "@ringlab/sdk";
 
@@ -24,6 +25,9 @@ const options = z
   .strict();
 
 export type FpuErrorLatchOptions = z.output<typeof options>;
+
+/** Saved state: whether the latch is set (and so holds the IRQ line high). */
+const state = deviceState(z.object({ latched: stateBool() }).strict());
 
 /**
  * The PC/AT's coprocessor error latch. The AT wired the 80287's ERROR# output to IRQ 13
@@ -83,12 +87,11 @@ export class FpuErrorLatch implements Device {
   }
 
   saveState(): JsonValue {
-    return { latched: this.latched };
+    return state.save({ latched: this.latched });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    const latched = r.bool(r.object(state), "latched");
+  loadState(json: JsonValue): void {
+    const { latched } = state.load(json, `${this.id} state`);
     if (latched) {
       this.latched = false;
       this.set();

@@ -5,10 +5,12 @@ import {
   DEVICE_ID,
   DEVICE_OPTIONS,
   type Device,
+  ConfigError,
   type JsonValue,
-  StateReader,
   decodeBase64,
   defineDevicePlugin,
+  deviceState,
+  stateInt,
   z,
 } from "@ringlab/sdk";
 import { ARCH_LOCAL, FILE_NAME_BYTES, MAX_FILES, WRITE_CHANNEL, buildItems } from "./fw-cfg-items.js";
@@ -52,6 +54,13 @@ const options = z
   .strict();
 
 export type FwCfgOptions = z.output<typeof options>;
+
+/**
+ * Saved state: the selector and the data offset. The items are rebuilt from the options,
+ * so the offset's bound (the selected item's length) is checked after the schema, in
+ * {@link FwCfg.loadState}.
+ */
+const state = deviceState(z.object({ selector: stateInt(0, 0xffff), offset: stateInt(0, 0xffff_ffff) }).strict());
 
 /**
  * QEMU's firmware configuration device, the x86 I/O-port interface (QEMU docs/specs/fw_cfg.rst):
@@ -120,20 +129,26 @@ export class FwCfg implements Device {
   }
 
   saveState(): JsonValue {
-    return { selector: this.selector, offset: this.offset };
+    return state.save({ selector: this.selector, offset: this.offset });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    const s = r.object(state);
-    const selector = r.int(s, "selector", 0, 0xffff);
-    this.selector = selector;
-    this.offset = r.int(s, "offset", 0, this.selected()?.length ?? 0);
+  loadState(json: JsonValue): void {
+    const where = `${this.id} state`;
+    const s = state.load(json, where);
+    const length = this.item(s.selector)?.length ?? 0;
+    if (s.offset > length) throw new ConfigError(`${where}: field 'offset': expected a whole number from 0 to ${length}, got ${s.offset}`);
+    this.selector = s.selector;
+    this.offset = s.offset;
   }
 
   private selected(): Uint8Array | undefined {
-    if (this.selector & ARCH_LOCAL) return undefined;
-    return this.items.get(this.selector & ~WRITE_CHANNEL);
+    return this.item(this.selector);
+  }
+
+  /** The item a selector value picks, if any. */
+  private item(selector: number): Uint8Array | undefined {
+    if (selector & ARCH_LOCAL) return undefined;
+    return this.items.get(selector & ~WRITE_CHANNEL);
   }
 }
 

@@ -110,6 +110,10 @@ describe("the QEMU fw_cfg device (I/O-port interface)", () => {
       "fw-cfg state: field 'offset': expected a whole number from 0 to 4, got 5",
     );
     expect(() => b.dev.loadState({ selector: 0x10000, offset: 0 })).toThrow("field 'selector'");
+    // A refused state changes nothing (the selector was once set before the offset was checked).
+    b.dev.loadState({ selector: 0x20, offset: 1 });
+    expect(() => b.dev.loadState({ selector: 0, offset: 5 })).toThrow("fw-cfg state: field 'offset': expected a whole number from 0 to 4, got 5");
+    expect(b.dev.saveState()).toEqual({ selector: 0x20, offset: 1 });
   });
 
   it("rejects file names that do not fit the directory and bytes that are not base64", () => {

@@ -9,14 +9,18 @@ import {
   type IrqLine,
   type JsonValue,
   RUN_CONTROL,
+  ConfigError,
   type RunControl,
-  StateReader,
   defineDevicePlugin,
+  deviceState,
+  stateBool,
+  stateInt,
+  stateInts,
   hex,
   z,
 } from "@ringlab/sdk";
-import { Ps2Keyboard } from "./ps2-keyboard.js";
-import { Ps2Mouse } from "./ps2-mouse.js";
+import { Ps2Keyboard, ps2KeyboardState } from "./ps2-keyboard.js";
+import { Ps2Mouse, ps2MouseState } from "./ps2-mouse.js";
 import * as R from "./registers.js";
 import { SET2_TO_SET1 } from "./scancodes.js";
 
@@ -42,6 +46,33 @@ interface ControllerByte {
   timeout: boolean;
 }
 
+/** Bytes of the controller's internal RAM (byte 0 is the command byte). */
+const RAM_SIZE = 32;
+
+/** The controller's saved state, with the keyboard's and the mouse's (null: no mouse). */
+const state = deviceState(
+  z
+    .object({
+      ram: stateInts(RAM_SIZE, 0, 0xff).refine((ram) => ram.length === RAM_SIZE, {
+        error: (issue) => `expected an array of ${RAM_SIZE} numbers, got ${JSON.stringify(issue.input).slice(0, 40)}`,
+      }),
+      outputPort: stateInt(0, 0xff),
+      // Each as byte | 0x100 (auxiliary) | 0x200 (timeout). No bound: commands the guest sends
+      // while it reads nothing queue their replies (more than 64 were once saved, then refused).
+      replies: stateInts(Number.MAX_SAFE_INTEGER, 0, 0x3ff),
+      ob: stateInt(0, 0xff),
+      obFull: stateBool(),
+      obAux: stateBool(),
+      obTimeout: stateBool(),
+      lastWasCommand: stateBool(),
+      awaiting: stateInt(0, 0xff),
+      breakPrefix: stateBool(),
+      keyboard: ps2KeyboardState,
+      mouse: ps2MouseState.nullable(),
+    })
+    .strict(),
+);
+
 /**
  * The Intel 8042 keyboard controller of a PC/AT or PS/2 (an AT-compatible controller with
  * an auxiliary port, as every PC since has), with a PS/2 keyboard and optionally a PS/2
@@ -66,7 +97,7 @@ export class I8042 implements Device {
   /** The PS/2 mouse on the auxiliary port, when the `mouse` option is set. */
   readonly mouse: Ps2Mouse | undefined;
   /** Controller RAM; byte 0 is the command byte. */
-  private readonly ram = new Uint8Array(32);
+  private readonly ram = new Uint8Array(RAM_SIZE);
   private outputPort = R.POWER_ON_OUTPUT_PORT;
   private readonly replies: ControllerByte[] = [];
   private ob = 0;
@@ -360,10 +391,9 @@ export class I8042 implements Device {
   // ---- state ------------------------------------------------------------------------------
 
   saveState(): JsonValue {
-    return {
+    return state.save({
       ram: Array.from(this.ram),
       outputPort: this.outputPort,
-      // Each as byte | 0x100 (auxiliary) | 0x200 (timeout).
       replies: this.replies.map((r) => r.byte | (r.aux ? 0x100 : 0) | (r.timeout ? 0x200 : 0)),
       ob: this.ob,
       obFull: this.obFull,
@@ -374,29 +404,17 @@ export class I8042 implements Device {
       breakPrefix: this.breakPrefix,
       keyboard: this.keyboard.saveState(),
       mouse: this.mouse ? this.mouse.saveState() : null,
-    };
+    });
   }
 
-  loadState(state: JsonValue): void {
+  loadState(json: JsonValue): void {
     const where = `${this.id} state`;
-    const r = new StateReader(where);
-    const o = r.object(state);
-    const ram = r.ints(o, "ram", 32, 0, 0xff);
-    if (ram.length !== 32) r.int({ ram: ram.length }, "ram", 32, 32);
-    const replies = r.ints(o, "replies", 64, 0, 0x3ff).map((e) => ({ byte: e & 0xff, aux: (e & 0x100) !== 0, timeout: (e & 0x200) !== 0 }));
-    const s = {
-      outputPort: r.int(o, "outputPort", 0, 0xff),
-      ob: r.int(o, "ob", 0, 0xff),
-      obFull: r.bool(o, "obFull"),
-      obAux: r.bool(o, "obAux"),
-      obTimeout: r.bool(o, "obTimeout"),
-      lastWasCommand: r.bool(o, "lastWasCommand"),
-      awaiting: r.int(o, "awaiting", 0, 0xff),
-      breakPrefix: r.bool(o, "breakPrefix"),
-    };
-    this.keyboard.loadState(o["keyboard"], `${where}: keyboard`);
-    if (this.mouse) this.mouse.loadState(o["mouse"], `${where}: mouse`);
-    this.ram.set(ram);
+    const s = state.load(json, where);
+    if (this.mouse && s.mouse === null) throw new ConfigError(`${where}: field 'mouse': expected the state of the mouse this controller has, got null`);
+    const replies = s.replies.map((e) => ({ byte: e & 0xff, aux: (e & 0x100) !== 0, timeout: (e & 0x200) !== 0 }));
+    this.keyboard.loadState(s.keyboard);
+    if (this.mouse && s.mouse) this.mouse.loadState(s.mouse);
+    this.ram.set(s.ram);
     this.replies.length = 0;
     this.replies.push(...replies);
     this.outputPort = s.outputPort | R.OP_RESET;

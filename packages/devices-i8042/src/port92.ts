@@ -10,8 +10,9 @@ import {
   type JsonValue,
   RUN_CONTROL,
   type RunControl,
-  StateReader,
   defineDevicePlugin,
+  deviceState,
+  stateInt,
   hex,
   z,
 } from "@ringlab/sdk";
@@ -30,6 +31,9 @@ const options = z
 
 /** Validated options of {@link Port92}. */
 export type Port92Options = z.output<typeof options>;
+
+/** Saved state: the port's value (A20 and the stored bits follow from it). */
+const state = deviceState(z.object({ value: stateInt(0, 0xff) }).strict());
 
 /**
  * System Control Port A at 0x92, the "fast A20" and "fast reset" port of PS/2s and every
@@ -88,12 +92,11 @@ export class Port92 implements Device {
   }
 
   saveState(): JsonValue {
-    return { value: this.value };
+    return state.save({ value: this.value });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    this.value = r.int(r.object(state), "value", 0, 0xff);
+  loadState(json: JsonValue): void {
+    this.value = state.load(json, `${this.id} state`).value;
     this.driveA20();
   }
 }

@@ -1,7 +1,25 @@
-import type { StateObject, StateReader } from "@ringlab/sdk";
+import { stateInt, stateInts } from "@ringlab/sdk";
 
 /** A PS/2 device's acknowledge byte: what it sends after each command it accepts. */
 export const PS2_ACK = 0xfa;
+
+/**
+ * The saved-state fields of a PS/2 device's output: the bytes waiting for the controller and
+ * the last byte taken. The queue has no bound: a guest that keeps sending commands (or a host
+ * that keeps moving the mouse) while the controller takes nothing grows it, and such a state
+ * must restore too (the hand-written reader refused more than 64 bytes, a snapshot the
+ * device had saved itself).
+ */
+export const ps2OutputState = {
+  queue: stateInts(Number.MAX_SAFE_INTEGER, 0, 0xff),
+  lastSent: stateInt(0, 0xff),
+};
+
+/** The values of {@link ps2OutputState}. */
+export interface Ps2OutputState {
+  queue: number[];
+  lastSent: number;
+}
 
 /**
  * What the keyboard and the mouse share as devices on a PS/2 port: the bytes they have for
@@ -42,18 +60,14 @@ export abstract class Ps2Device {
     this.lastSent = PS2_ACK;
   }
 
-  protected saveOutput(): StateObject {
+  protected saveOutput(): Ps2OutputState {
     return { queue: [...this.queue], lastSent: this.lastSent };
   }
 
-  /** Reads what {@link saveOutput} wrote (validated first; applied by the returned function). */
-  protected loadOutput(r: StateReader, o: StateObject): () => void {
-    const queue = r.ints(o, "queue", 64, 0, 0xff);
-    const lastSent = r.int(o, "lastSent", 0, 0xff);
-    return () => {
-      this.queue.length = 0;
-      this.queue.push(...queue);
-      this.lastSent = lastSent;
-    };
+  /** Restores what {@link saveOutput} wrote (already checked against {@link ps2OutputState}). */
+  protected loadOutput(s: Ps2OutputState): void {
+    this.queue.length = 0;
+    this.queue.push(...s.queue);
+    this.lastSent = s.lastSent;
   }
 }

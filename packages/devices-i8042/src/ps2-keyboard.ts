@@ -1,5 +1,5 @@
-import { ConfigError, type JsonValue, StateReader } from "@ringlab/sdk";
-import { PS2_ACK, Ps2Device } from "./ps2-device.js";
+import { stateBool, stateInt, z } from "@ringlab/sdk";
+import { PS2_ACK, Ps2Device, ps2OutputState } from "./ps2-device.js";
 import { keyBytes } from "./scancodes.js";
 
 /** Keyboard replies (IBM PS/2 Technical Reference, "Keyboards": commands and responses). */
@@ -22,6 +22,26 @@ const CMD_TYPEMATIC = 0xf3;
 const CMD_KEY_LIST = 0xfb;
 /** A byte from this value up received where an option was expected is a new command. */
 const FIRST_COMMAND = 0xed;
+
+/** What the keyboard can be waiting for an option byte of: nothing (0) or one of these commands. */
+const OPTION_COMMANDS: readonly unknown[] = [0, CMD_LEDS, CMD_TYPEMATIC, CMD_SCANCODE_SET, CMD_KEY_LIST];
+
+/** The keyboard's saved state, part of the controller's. */
+export const ps2KeyboardState = z
+  .object({
+    ...ps2OutputState,
+    awaiting: stateInt(0, 0xff).refine((v) => OPTION_COMMANDS.includes(v), {
+      error: (issue) => `expected 0 or a command that takes an option, got ${String(issue.input)}`,
+    }),
+    scanning: stateBool(),
+    set: stateInt(1, 2).transform((v) => v as 1 | 2),
+    leds: stateInt(0, 7),
+    typematic: stateInt(0, 0x7f),
+  })
+  .strict();
+
+/** The values of {@link ps2KeyboardState}. */
+export type Ps2KeyboardState = z.output<typeof ps2KeyboardState>;
 
 /**
  * A PS/2 (MF2) keyboard behind the controller's keyboard port: the commands a PC sends it,
@@ -187,7 +207,8 @@ export class Ps2Keyboard extends Ps2Device {
     this.typematicByte = DEFAULT_TYPEMATIC;
   }
 
-  saveState(): JsonValue {
+  /** The keyboard's state, for the controller's {@link ps2KeyboardState}. */
+  saveState(): Ps2KeyboardState {
     return {
       ...this.saveOutput(),
       awaiting: this.awaiting,
@@ -198,21 +219,9 @@ export class Ps2Keyboard extends Ps2Device {
     };
   }
 
-  loadState(state: JsonValue, where: string): void {
-    const r = new StateReader(where);
-    const o = r.object(state);
-    const applyOutput = this.loadOutput(r, o);
-    const s = {
-      awaiting: r.int(o, "awaiting", 0, 0xff),
-      scanning: r.bool(o, "scanning"),
-      set: r.int(o, "set", 1, 2) as 1 | 2,
-      leds: r.int(o, "leds", 0, 7),
-      typematic: r.int(o, "typematic", 0, 0x7f),
-    };
-    if (![0, CMD_LEDS, CMD_TYPEMATIC, CMD_SCANCODE_SET, CMD_KEY_LIST].includes(s.awaiting)) {
-      throw new ConfigError(`${where}: field 'awaiting': expected 0 or a command that takes an option, got ${s.awaiting}`);
-    }
-    applyOutput();
+  /** Restores {@link saveState}'s value, already checked against {@link ps2KeyboardState}. */
+  loadState(s: Ps2KeyboardState): void {
+    this.loadOutput(s);
     this.awaiting = s.awaiting;
     this.scanningOn = s.scanning;
     this.codeSet = s.set;

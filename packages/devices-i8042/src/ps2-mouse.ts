@@ -1,5 +1,5 @@
-import { ConfigError, type JsonValue, StateReader } from "@ringlab/sdk";
-import { PS2_ACK as ACK, Ps2Device } from "./ps2-device.js";
+import { stateBool, stateInt, z } from "@ringlab/sdk";
+import { PS2_ACK as ACK, Ps2Device, ps2OutputState } from "./ps2-device.js";
 
 const RESEND = 0xfe;
 /** Commands followed by an option byte: set resolution, set sample rate. */
@@ -7,6 +7,29 @@ const CMD_RESOLUTION = 0xe8;
 const CMD_SAMPLE_RATE = 0xf3;
 const CMD_RESET_WRAP = 0xec;
 const CMD_RESET = 0xff;
+
+/** What the mouse can be waiting for an option byte of: nothing (0), set resolution or set sample rate. */
+const OPTION_COMMANDS: readonly unknown[] = [0, CMD_RESOLUTION, CMD_SAMPLE_RATE];
+
+/** The mouse's saved state, part of the controller's. */
+export const ps2MouseState = z
+  .object({
+    ...ps2OutputState,
+    awaiting: stateInt(0, 0xff).refine((v) => OPTION_COMMANDS.includes(v), {
+      error: (issue) => `expected 0, 0xE8 or 0xF3, got ${String(issue.input)}`,
+    }),
+    reporting: stateBool(),
+    remote: stateBool(),
+    wrap: stateBool(),
+    scaling21: stateBool(),
+    sampleRate: stateInt(0, 0xff),
+    resolution: stateInt(0, 3),
+    buttons: stateInt(0, 7),
+  })
+  .strict();
+
+/** The values of {@link ps2MouseState}. */
+export type Ps2MouseState = z.output<typeof ps2MouseState>;
 
 /**
  * A minimal standard PS/2 mouse (device ID 0, three-byte packets) on the controller's
@@ -136,7 +159,8 @@ export class Ps2Mouse extends Ps2Device {
     return [head, x & 0xff, y & 0xff];
   }
 
-  saveState(): JsonValue {
+  /** The mouse's state, for the controller's {@link ps2MouseState}. */
+  saveState(): Ps2MouseState {
     return {
       ...this.saveOutput(),
       awaiting: this.awaiting,
@@ -150,25 +174,10 @@ export class Ps2Mouse extends Ps2Device {
     };
   }
 
-  loadState(state: JsonValue, where: string): void {
-    const r = new StateReader(where);
-    const o = r.object(state);
-    const applyOutput = this.loadOutput(r, o);
-    const awaiting = r.int(o, "awaiting", 0, 0xff);
-    if (![0, CMD_RESOLUTION, CMD_SAMPLE_RATE].includes(awaiting)) {
-      throw new ConfigError(`${where}: field 'awaiting': expected 0, 0xE8 or 0xF3, got ${awaiting}`);
-    }
-    const s = {
-      reporting: r.bool(o, "reporting"),
-      remote: r.bool(o, "remote"),
-      wrap: r.bool(o, "wrap"),
-      scaling21: r.bool(o, "scaling21"),
-      sampleRate: r.int(o, "sampleRate", 0, 0xff),
-      resolution: r.int(o, "resolution", 0, 3),
-      buttons: r.int(o, "buttons", 0, 7),
-    };
-    applyOutput();
-    this.awaiting = awaiting;
+  /** Restores {@link saveState}'s value, already checked against {@link ps2MouseState}. */
+  loadState(s: Ps2MouseState): void {
+    this.loadOutput(s);
+    this.awaiting = s.awaiting;
     this.reporting = s.reporting;
     this.remote = s.remote;
     this.wrap = s.wrap;

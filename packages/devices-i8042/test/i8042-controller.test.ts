@@ -214,10 +214,42 @@ describe("save and restore", () => {
     const b = bench();
     const good = b.kbc.saveState() as Record<string, unknown>;
     expect(() => b.kbc.loadState({ ...good, outputPort: 300 } as never)).toThrow(/^i8042 state: field 'outputPort': expected a whole number from 0 to 255, got 300$/);
+    // The keyboard's state is a nested schema of the controller's, so its fields are named by path.
     expect(() => b.kbc.loadState({ ...good, keyboard: { ...(good["keyboard"] as object), set: 3 } } as never)).toThrow(
-      /^i8042 state: keyboard: field 'set'/,
+      /^i8042 state: field 'keyboard\.set': expected a whole number from 1 to 2, got 3$/,
     );
+    expect(() => b.kbc.loadState({ ...good, keyboard: { ...(good["keyboard"] as object), awaiting: 0xf4 } } as never)).toThrow(
+      /^i8042 state: field 'keyboard\.awaiting': expected 0 or a command that takes an option, got 244$/,
+    );
+    expect(() => b.kbc.loadState({ ...good, ram: [1, 2] } as never)).toThrow(/^i8042 state: field 'ram': expected an array of 32 numbers, got \[1,2\]$/);
+    expect(() => b.kbc.loadState({ ...good, extra: 1 } as never)).toThrow("i8042 state: unknown field 'extra'");
     expect(() => b.kbc.loadState(null)).toThrow(ConfigError);
+    expect(b.kbc.saveState()).toEqual(good);
+  });
+
+  it("checks the mouse's state when it has a mouse", () => {
+    const b = bench({ mouse: true });
+    const good = b.kbc.saveState() as Record<string, unknown>;
+    expect(() => b.kbc.loadState({ ...good, mouse: null } as never)).toThrow(
+      "i8042 state: field 'mouse': expected the state of the mouse this controller has, got null",
+    );
+    expect(() => b.kbc.loadState({ ...good, mouse: { ...(good["mouse"] as object), awaiting: 0xf4 } } as never)).toThrow(
+      "i8042 state: field 'mouse.awaiting': expected 0, 0xE8 or 0xF3, got 244",
+    );
+  });
+
+  it("saves and restores however many bytes wait, even when the guest reads none", () => {
+    const a = bench({ mouse: true });
+    a.command(0xa7); // auxiliary port disabled: mouse bytes stay in the mouse
+    a.command(0xd4, 0xf4); // mouse reporting on
+    for (let i = 0; i < 100; i++) a.command(0x20); // replies nobody reads
+    for (let i = 0; i < 100; i++) a.kbc.mouse!.move(1, 1);
+    const saved = JSON.parse(JSON.stringify(a.kbc.saveState()));
+    expect(saved.replies.length).toBeGreaterThan(64);
+    expect(saved.mouse.queue.length).toBeGreaterThan(64);
+    const b = bench({ mouse: true });
+    b.kbc.loadState(saved);
+    expect(b.kbc.saveState()).toEqual(saved);
   });
 
   it("is constructible from the plugin with the machine's tokens only", () => {

@@ -9,8 +9,9 @@ import {
   PciCommand,
   PciFunction,
   PciStatus,
-  StateReader,
   defineDevicePlugin,
+  deviceState,
+  stateInt,
   z,
 } from "@ringlab/sdk";
 import { ConfigMechanism1 } from "./config-mechanism-1.js";
@@ -32,6 +33,12 @@ export const SMRAM = 0x72;
 export const DRB0 = 0x60;
 
 const options = z.object({}).strict();
+
+/**
+ * Saved state: the CONFIG_ADDRESS register and the PMC's configuration space, whose own
+ * state {@link PciFunction.loadState} checks (base64 of 256 bytes and the INTx# level).
+ */
+const state = deviceState(z.object({ address: stateInt(0, 0xffff_ffff), config: z.custom<JsonValue>() }).strict());
 
 /**
  * An i440FX-class host bridge: the 82441FX PMC as function 00:00.0 (8086:1237, rev 02, class
@@ -97,15 +104,13 @@ export class I440fxHostBridge implements Device {
   }
 
   saveState(): JsonValue {
-    return { address: this.mechanism.address, config: this.fn.saveState() };
+    return state.save({ address: this.mechanism.address, config: this.fn.saveState() });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    const s = r.object(state);
-    const address = r.int(s, "address", 0, 0xffff_ffff);
+  loadState(json: JsonValue): void {
+    const s = state.load(json, `${this.id} state`);
     this.fn.loadState(s.config ?? null, `${this.id} state: field 'config'`);
-    this.mechanism.address = address;
+    this.mechanism.address = s.address;
   }
 }
 

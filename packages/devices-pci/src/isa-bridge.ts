@@ -10,8 +10,8 @@ import {
   PciCommand,
   PciFunction,
   PciStatus,
-  StateReader,
   defineDevicePlugin,
+  deviceState,
   z,
 } from "@ringlab/sdk";
 import { PIRQRC_A, PIRQ_COUNT, PIRQ_DISABLE, PirqRouter } from "./pirq-router.js";
@@ -38,6 +38,12 @@ const options = z
     device: z.number().int().min(0).max(31).default(1),
   })
   .strict();
+
+/**
+ * Saved state: the bridge's configuration space, whose own state {@link PciFunction.loadState}
+ * checks; the PIRQ routes follow from its registers.
+ */
+const state = deviceState(z.object({ config: z.custom<JsonValue>() }).strict());
 
 /** Validated options of the `piix3` plugin. */
 export type Piix3Options = z.output<typeof options>;
@@ -98,13 +104,11 @@ export class Piix3IsaBridge implements Device {
   }
 
   saveState(): JsonValue {
-    return { config: this.fn.saveState() };
+    return state.save({ config: this.fn.saveState() });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    const s = r.object(state);
-    this.fn.loadState(s.config ?? null, `${this.id} state: field 'config'`);
+  loadState(json: JsonValue): void {
+    this.fn.loadState(state.load(json, `${this.id} state`).config ?? null, `${this.id} state: field 'config'`);
   }
 }
 

@@ -52,6 +52,8 @@ describe("the i440FX-class host bridge (00:00.0)", () => {
     b.host.loadState(saved);
     expect(b.kit.in32(0xcfc)).toBe(0x70008086);
     expect(b.host.pam()[1]).toBe(0x31);
-    expect(() => b.host.loadState({ address: -1, config: null })).toThrow("i440fx state");
+    expect(() => b.host.loadState({ address: -1, config: null })).toThrow("i440fx state: field 'address': expected a whole number from 0 to 4294967295, got -1");
+    expect(() => b.host.loadState({ address: 0, config: null })).toThrow(/^i440fx state: field 'config': /);
+    expect(() => b.host.loadState({ ...(saved as object), extra: 1 })).toThrow("i440fx state: unknown field 'extra'");
   });
 });

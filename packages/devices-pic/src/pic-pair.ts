@@ -11,7 +11,7 @@ import {
   z,
 } from "@ringlab/sdk";
 import { PicChip } from "./pic-chip.js";
-import { parsePairState } from "./pic-state.js";
+import { pairState } from "./pic-state.js";
 
 const options = z
   .object({
@@ -159,16 +159,16 @@ export class PicPair implements Device, InterruptController, IrqSink {
   }
 
   saveState(): JsonValue {
-    return {
+    return pairState.save({
       version: 1,
       lines: this.lines,
       master: this.master.saveState(),
       slave: this.slave.saveState(),
-    };
+    });
   }
 
   loadState(state: JsonValue): void {
-    const s = parsePairState(state, this.id);
+    const s = pairState.load(state, `${this.id} state`);
     this.lines = s.lines;
     this.master.loadState(s.master);
     this.slave.loadState(s.slave);

@@ -1,9 +1,9 @@
-import { ConfigError, formatZodIssue, z } from "@ringlab/sdk";
+import { deviceState, stateBool, stateChoice, stateInt, z } from "@ringlab/sdk";
 
 /** Where a chip is in its initialisation sequence: `"done"` when it takes OCW1 at A0=1. */
 export type InitStep = "done" | "icw2" | "icw3" | "icw4";
 
-const byte = z.number().int().min(0).max(0xff);
+const byte = stateInt(0, 0xff);
 
 /** Saved state of one 8259A. Every register, latch and mode bit the chip holds. */
 const chipStateSchema = z
@@ -20,17 +20,17 @@ const chipStateSchema = z
     icw2: byte,
     icw3: byte,
     icw4: byte,
-    initStep: z.enum(["done", "icw2", "icw3", "icw4"]),
+    initStep: stateChoice(["done", "icw2", "icw3", "icw4"]),
     /** False from power-on until the first ICW sequence completes. */
-    initialised: z.boolean(),
+    initialised: stateBool(),
     /** The lowest-priority level (see priority.ts). */
-    lowestPriority: z.number().int().min(0).max(7),
+    lowestPriority: stateInt(0, 7),
     /** OCW3 RIS: a read at A0=0 returns the ISR rather than the IRR. */
-    readIsr: z.boolean(),
+    readIsr: stateBool(),
     /** OCW3 P: the next read is a poll. */
-    pollPending: z.boolean(),
-    specialMask: z.boolean(),
-    rotateOnAutoEoi: z.boolean(),
+    pollPending: stateBool(),
+    specialMask: stateBool(),
+    rotateOnAutoEoi: stateBool(),
   })
   .strict();
 
@@ -41,7 +41,7 @@ const pairStateSchema = z
   .object({
     version: z.literal(1),
     /** Levels of bus IRQ lines 0..15 as last seen (bit n = IRQ n). */
-    lines: z.number().int().min(0).max(0xffff),
+    lines: stateInt(0, 0xffff),
     master: chipStateSchema,
     slave: chipStateSchema,
   })
@@ -51,12 +51,8 @@ const pairStateSchema = z
 export type PicPairState = z.output<typeof pairStateSchema>;
 
 /**
- * Checks that `state` is one the PIC pair wrote, and returns it typed. Throws a
- * {@link ConfigError} of one line naming the first bad field, e.g.
- * `pic state: field 'master.irr': Too big: expected number to be <=255`.
+ * The PIC pair's saved state: checked on load with one ConfigError line naming the
+ * first bad field, e.g. `pic state: field 'master.irr': expected a whole number from 0 to
+ * 255, got 256`.
  */
-export function parsePairState(state: unknown, id: string): PicPairState {
-  const result = pairStateSchema.safeParse(state);
-  if (result.success) return result.data;
-  throw new ConfigError(`${id} state: ${formatZodIssue(result.error.issues[0]!, "field")}`);
-}
+export const pairState = deviceState(pairStateSchema);

@@ -82,9 +82,9 @@ describe("save and restore", () => {
     expect(() => pic.loadState(null)).toThrow(ConfigError);
     expect(() => pic.loadState({})).toThrow(/^pic state: field 'version'/);
     const badIrr = { ...good, master: { ...good.master, irr: 256 } };
-    expect(() => pic.loadState(badIrr)).toThrow(/^pic state: field 'master\.irr'/);
+    expect(() => pic.loadState(badIrr)).toThrow(/^pic state: field 'master\.irr': expected a whole number from 0 to 255, got 256$/);
     const badStep = { ...good, master: { ...good.master, initStep: "icw5" } };
-    expect(() => pic.loadState(badStep)).toThrow(/field 'master\.initStep'/);
+    expect(() => pic.loadState(badStep)).toThrow(/field 'master\.initStep': expected one of done, icw2, icw3, icw4, got "icw5"$/);
     const extra = { ...good, master: { ...good.master, bogus: 1 } };
     expect(() => pic.loadState(extra)).toThrow(/unknown field 'master\.bogus'/);
     // A failed load changes nothing.

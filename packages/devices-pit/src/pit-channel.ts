@@ -1,4 +1,4 @@
-import type { JsonValue } from "@ringlab/sdk";
+import { stateBool, stateInt, z } from "@ringlab/sdk";
 import { countModulus, decodeCount, encodeCount, initialCount } from "./count-encoding.js";
 import {
   type CounterConfig,
@@ -9,10 +9,43 @@ import {
   modeOf,
   nextOutChange,
 } from "./counter-modes.js";
-import type { StateReader } from "./state-reader.js";
 
 /** Control-word RW field: 1 = LSB only, 2 = MSB only, 3 = LSB then MSB; 0 = not yet programmed. */
 export type AccessMode = 0 | 1 | 2 | 3;
+
+/** One channel's saved state (see {@link PitChannel.save}), part of the PIT's. */
+export const pitChannelState = z
+  .object({
+    programmed: stateBool(),
+    modeBits: stateInt(0, 7),
+    bcd: stateBool(),
+    rw: stateInt(0, 3).transform((v) => v as AccessMode),
+    cr: stateInt(0, 0xffff),
+    hasCount: stateBool(),
+    writeMsbNext: stateBool(),
+    lsb: stateInt(0, 0xff),
+    readMsbNext: stateBool(),
+    latchedCount: stateInt(0, 0xffff),
+    latchedLeft: stateInt(0, 2),
+    latchedStatus: stateInt(-1, 0xff),
+    gate: stateBool(),
+    // Logical counts reach 16665 at most in BCD (digits above 9) and 65536 in binary.
+    run: z
+      .object({
+        edge: stateInt(0, Number.MAX_SAFE_INTEGER),
+        ce: stateInt(0, 0x10000),
+        out: stateBool(),
+        armed: stateBool(),
+        loadPending: stateBool(),
+        remaining: stateInt(-1, 0x10000),
+        nullCount: stateBool(),
+      })
+      .strict(),
+  })
+  .strict();
+
+/** The values of {@link pitChannelState}. */
+export type PitChannelState = z.output<typeof pitChannelState>;
 
 /**
  * One of the 8254's three counters as the bus sees it: the control word it was programmed
@@ -294,8 +327,8 @@ export class PitChannel {
     };
   }
 
-  /** The whole channel state as JSON. */
-  save(): JsonValue {
+  /** The whole channel state, for the PIT's saved state. */
+  save(): PitChannelState {
     const r = this.run;
     return {
       programmed: this.programmed,
@@ -323,54 +356,21 @@ export class PitChannel {
     };
   }
 
-  /**
-   * Reads a state written by {@link save}, validating every field (a {@link ConfigError} names
-   * the bad one); returns a function that applies it, so a device can check all channels
-   * before changing any.
-   */
-  parse(state: JsonValue | undefined, reader: StateReader, path: string): () => void {
-    const o = reader.object(state, path);
-    const p = `${path}.`;
-    const programmed = reader.bool(o, "programmed", p);
-    const modeBits = reader.int(o, "modeBits", p, 0, 7);
-    const bcd = reader.bool(o, "bcd", p);
-    const rw = reader.int(o, "rw", p, 0, 3) as AccessMode;
-    const cr = reader.int(o, "cr", p, 0, 0xffff);
-    const hasCount = reader.bool(o, "hasCount", p);
-    const writeMsbNext = reader.bool(o, "writeMsbNext", p);
-    const lsb = reader.int(o, "lsb", p, 0, 0xff);
-    const readMsbNext = reader.bool(o, "readMsbNext", p);
-    const latchedCount = reader.int(o, "latchedCount", p, 0, 0xffff);
-    const latchedLeft = reader.int(o, "latchedLeft", p, 0, 2);
-    const latchedStatus = reader.int(o, "latchedStatus", p, -1, 0xff);
-    const gate = reader.bool(o, "gate", p);
-    const ro = reader.object(o["run"], `${p}run`);
-    const rp = `${p}run.`;
-    // Logical counts reach 16665 at most in BCD (digits above 9) and 65536 in binary.
-    const run: CounterRun = {
-      edge: reader.int(ro, "edge", rp, 0, Number.MAX_SAFE_INTEGER),
-      ce: reader.int(ro, "ce", rp, 0, 0x10000),
-      out: reader.bool(ro, "out", rp),
-      armed: reader.bool(ro, "armed", rp),
-      loadPending: reader.bool(ro, "loadPending", rp),
-      remaining: reader.int(ro, "remaining", rp, -1, 0x10000),
-      nullCount: reader.bool(ro, "nullCount", rp),
-    };
-    return () => {
-      this.programmed = programmed;
-      this.modeBits = modeBits;
-      this.bcd = bcd;
-      this.rw = rw;
-      this.cr = cr;
-      this.hasCount = hasCount;
-      this.writeMsbNext = writeMsbNext;
-      this.lsb = lsb;
-      this.readMsbNext = readMsbNext;
-      this.latchedCount = latchedCount;
-      this.latchedLeft = latchedLeft;
-      this.latchedStatus = latchedStatus;
-      this.gate = this.gateTiedHigh ? true : gate;
-      this.run = run;
-    };
+  /** Restores {@link save}'s value, already checked against {@link pitChannelState}. */
+  load(s: PitChannelState): void {
+    this.programmed = s.programmed;
+    this.modeBits = s.modeBits;
+    this.bcd = s.bcd;
+    this.rw = s.rw;
+    this.cr = s.cr;
+    this.hasCount = s.hasCount;
+    this.writeMsbNext = s.writeMsbNext;
+    this.lsb = s.lsb;
+    this.readMsbNext = s.readMsbNext;
+    this.latchedCount = s.latchedCount;
+    this.latchedLeft = s.latchedLeft;
+    this.latchedStatus = s.latchedStatus;
+    this.gate = this.gateTiedHigh ? true : s.gate;
+    this.run = { ...s.run };
   }
 }

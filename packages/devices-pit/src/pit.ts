@@ -10,11 +10,13 @@ import {
   type TimerHandle,
   type VirtualClock,
   defineDevicePlugin,
+  deviceState,
+  stateBool,
+  stateInt,
   z,
 } from "@ringlab/sdk";
-import { PitChannel } from "./pit-channel.js";
+import { PitChannel, pitChannelState } from "./pit-channel.js";
 import { PitClock } from "./pit-clock.js";
-import { StateReader } from "./state-reader.js";
 
 const options = z
   .object({
@@ -27,6 +29,21 @@ const options = z
 
 /** Validated options of the {@link Pit}. */
 export type PitOptions = z.output<typeof options>;
+
+/** The PIT's saved state: its three channels, port 0x61's bits and channel 0's IRQ edge. */
+const state = deviceState(
+  z
+    .object({
+      channels: z
+        .array(pitChannelState, { error: (issue) => `expected an array of 3, got ${JSON.stringify(issue.input)?.slice(0, 40) ?? "nothing"}` })
+        .refine((channels) => channels.length === 3, { error: (issue) => `expected an array of 3, got ${JSON.stringify(issue.input).slice(0, 40)}` }),
+      port61: stateInt(0, 0x0f),
+      irqLevel: stateBool(),
+      /** The PIT clock edge of channel 0's next OUT change, -1 for none. */
+      irqEdge: stateInt(-1, Number.MAX_SAFE_INTEGER),
+    })
+    .strict(),
+);
 
 /** First of the PIT's four ports: counters 0-2 at 0x40-0x42, the control word at 0x43. */
 const BASE_PORT = 0x40;
@@ -239,30 +256,23 @@ export class Pit implements Device {
   }
 
   saveState(): JsonValue {
-    return {
+    return state.save({
       channels: this.channels.map((c) => c.save()),
       port61: this.port61Bits,
       irqLevel: this.irqLevel,
       irqEdge: this.irqEdge,
-    };
+    });
   }
 
-  loadState(state: JsonValue): void {
-    const reader = new StateReader(`${this.id} state`);
-    const o = reader.object(state, "");
-    const list = reader.array(o["channels"], "channels", 3);
-    const apply = this.channels.map((c, i) => c.parse(list[i], reader, `channels.${i}`));
-    const port61 = reader.int(o, "port61", "", 0, 0x0f);
-    const irqLevel = reader.bool(o, "irqLevel", "");
-    const irqEdge = reader.int(o, "irqEdge", "", -1, Number.MAX_SAFE_INTEGER);
-    for (const a of apply) a();
-    this.port61Bits = port61;
-    this.forceIrq(irqLevel);
-    this.irqEdge = irqEdge;
+  loadState(json: JsonValue): void {
+    const s = state.load(json, `${this.id} state`);
+    this.channels.forEach((c, i) => c.load(s.channels[i]!));
+    this.port61Bits = s.port61;
+    this.forceIrq(s.irqLevel);
+    this.irqEdge = s.irqEdge;
     this.armTimer();
   }
 }
-
 /** The `pit` device plugin: options `irq` (default 0) and `port61` (default true). */
 export const pitPlugin = defineDevicePlugin({
   name: "pit",

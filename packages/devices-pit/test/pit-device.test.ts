@@ -173,8 +173,10 @@ describe("saveState / loadState", () => {
       return s;
     };
     const cases: [JsonValue, RegExp][] = [
-      [null, /^pit state: field '\(root\)': expected an object/],
-      [bad((s) => (s.channels = [])), /field 'channels': expected an array of 3/],
+      [null, /^pit state: Invalid input: expected object, received null$/],
+      [bad((s) => (s.channels[1].run = 5)), /^pit state: field 'channels\.1\.run': Invalid input: expected object, received number$/],
+      [bad((s) => (s.channels = "three")), /^pit state: field 'channels': expected an array of 3, got "three"$/],
+      [bad((s) => (s.channels = [])), /field 'channels': expected an array of 3, got \[\]$/],
       [bad((s) => (s.channels[1].run.ce = -3)), /field 'channels\.1\.run\.ce': expected a whole number from 0 to 65536, got -3/],
       [bad((s) => delete s.channels[2].gate), /field 'channels\.2\.gate': expected true or false, got nothing/],
       [bad((s) => (s.channels[0].modeBits = 8)), /field 'channels\.0\.modeBits'/],

@@ -11,13 +11,38 @@ import {
   type TimerHandle,
   type VirtualClock,
   defineDevicePlugin,
+  deviceState,
+  stateBool,
+  stateInt,
+  stateInts,
   z,
-  StateReader,
 } from "@ringlab/sdk";
 import { CalendarView, toBcd } from "./calendar.js";
 import { type MemorySizes, memorySizesOf, writeChecksum, writeMemorySizes } from "./cmos-map.js";
 import * as R from "./registers.js";
 import { parseStartTime } from "./start-time.js";
+
+const BIG = Number.MAX_SAFE_INTEGER;
+
+/** The RTC's saved state: CMOS RAM (as numbers), the index, the flags and its time chain. */
+const state = deviceState(
+  z
+    .object({
+      cmos: stateInts(R.CMOS_SIZE, 0, 0xff).refine((cmos) => cmos.length === R.CMOS_SIZE, {
+        error: (issue) => `expected an array of ${R.CMOS_SIZE} numbers, got ${JSON.stringify(issue.input).slice(0, 40)}`,
+      }),
+      index: stateInt(0, 0x7f),
+      nmiMasked: stateBool(),
+      flags: stateInt(0, R.C_PF | R.C_AF | R.C_UF),
+      chainOrigin: stateInt(-BIG, BIG),
+      frozenPosition: stateInt(0, BIG),
+      syncedPosition: stateInt(-BIG, BIG),
+      fallBackDate: stateInt(0, 0xff),
+      baseMemoryKiB: stateInt(0, 640),
+      extendedMemoryKiB: stateInt(0, 4 * 1024 * 1024),
+    })
+    .strict(),
+);
 
 /** The start time when none is given: fixed, so every run sees the same clock. */
 export const DEFAULT_START_TIME = "2000-01-01T00:00:00Z";
@@ -412,7 +437,7 @@ export class Rtc implements Device {
 
   saveState(): JsonValue {
     this.sync(this.clock.ticks);
-    return {
+    return state.save({
       cmos: Array.from(this.cmos),
       index: this.index,
       nmiMasked: this.nmiMasked,
@@ -423,26 +448,12 @@ export class Rtc implements Device {
       fallBackDate: this.fallBackDate,
       baseMemoryKiB: this.memory.baseKiB,
       extendedMemoryKiB: this.memory.extendedKiB,
-    };
+    });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    const o = r.object(state);
-    const big = Number.MAX_SAFE_INTEGER;
-    const cmos = r.ints(o, "cmos", R.CMOS_SIZE, 0, 0xff);
-    if (cmos.length !== R.CMOS_SIZE) r.int({ cmos: cmos.length }, "cmos", R.CMOS_SIZE, R.CMOS_SIZE);
-    const s = {
-      index: r.int(o, "index", 0, 0x7f),
-      nmiMasked: r.bool(o, "nmiMasked"),
-      flags: r.int(o, "flags", 0, R.C_PF | R.C_AF | R.C_UF),
-      chainOrigin: r.int(o, "chainOrigin", -big, big),
-      frozenPosition: r.int(o, "frozenPosition", 0, big),
-      syncedPosition: r.int(o, "syncedPosition", -big, big),
-      fallBackDate: r.int(o, "fallBackDate", 0, 0xff),
-      baseMemoryKiB: r.int(o, "baseMemoryKiB", 0, 640),
-      extendedMemoryKiB: r.int(o, "extendedMemoryKiB", 0, 4 * 1024 * 1024),
-    };
+  loadState(json: JsonValue): void {
+    const s = state.load(json, `${this.id} state`);
+    const cmos = s.cmos;
     this.cmos.set(cmos);
     this.cmos[R.REG_A] = cmos[R.REG_A]! & 0x7f;
     this.index = s.index;

@@ -176,8 +176,9 @@ describe("saveState / loadState", () => {
     const before = JSON.stringify(good);
     const bad = (k: string, v: JsonValue) => ({ ...good, [k]: v });
     const cases: [JsonValue, RegExp][] = [
-      [[], /^rtc state: field '\(root\)': expected an object/],
-      [bad("cmos", [1, 2, 3]), /field 'cmos'/],
+      [[], /^rtc state: Invalid input: expected object, received array$/],
+      [bad("cmos", [1, 2, 3]), /field 'cmos': expected an array of 128 numbers, got \[1,2,3\]$/],
+      [{ ...good, extra: 1 }, /^rtc state: unknown field 'extra'$/],
       [bad("cmos", new Array(128).fill(256)), /field 'cmos\.0': expected a whole number from 0 to 255/],
       [bad("index", 128), /field 'index': expected a whole number from 0 to 127, got 128/],
       [bad("nmiMasked", "yes"), /field 'nmiMasked': expected true or false/],

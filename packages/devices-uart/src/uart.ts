@@ -13,8 +13,11 @@ import {
   type TimerHandle,
   type VirtualClock,
   defineDevicePlugin,
+  deviceState,
+  stateBool,
+  stateInt,
+  stateInts,
   z,
-  StateReader,
 } from "@ringlab/sdk";
 import { FrameTiming, frameHalfBits, wordMask } from "./frame-timing.js";
 import * as R from "./registers.js";
@@ -70,6 +73,50 @@ const TX_IDLE = 0;
 const TX_STARTING = 1;
 /** The transmitter shift register is sending a character. */
 const TX_SHIFTING = 2;
+
+const MAX = Number.MAX_SAFE_INTEGER;
+
+/**
+ * The UART's saved state: its registers, both FIFOs (a receive entry is the byte | its line
+ * errors << 8), the host's input queue (bytes or BREAK), and the transmitter, receiver and
+ * character-timeout timers as deadlines in clock ticks (the timeout's -1 when not running).
+ */
+const state = deviceState(
+  z
+    .object({
+      divisor: stateInt(0, 0xffff),
+      ier: stateInt(0, 0x0f),
+      lcr: stateInt(0, 0xff),
+      mcr: stateInt(0, 0x1f),
+      scr: stateInt(0, 0xff),
+      fifoEnabled: stateBool(),
+      fcrBits: stateInt(0, 0xff),
+      overrun: stateBool(),
+      lineErrors: stateInt(0, R.LSR_CHAR_ERRORS),
+      msrDelta: stateInt(0, 0x0f),
+      msrLevels: stateInt(0, 0xf0),
+      hostModem: stateInt(0, 0xf0),
+      thriPending: stateBool(),
+      timeoutPending: stateBool(),
+      lastRbr: stateInt(0, 0xff),
+      txFifo: stateInts(R.FIFO_DEPTH, 0, 0xff),
+      txPhase: stateInt(TX_IDLE, TX_SHIFTING),
+      tsr: stateInt(0, 0xff),
+      txLoop: stateBool(),
+      txMask: stateInt(0, 0xff),
+      txDeadline: stateInt(0, MAX),
+      preSent: stateInt(0, R.FIFO_DEPTH + 1),
+      transmitted: stateInt(0, MAX),
+      rxFifo: stateInts(R.FIFO_DEPTH, 0, 0xff | (R.LSR_CHAR_ERRORS << 8)),
+      hostQueue: stateInts(MAX, 0, BREAK),
+      rxBusy: stateBool(),
+      rxValue: stateInt(0, BREAK),
+      rxMask: stateInt(0, 0xff),
+      rxDeadline: stateInt(0, MAX),
+      timeoutDeadline: stateInt(-1, MAX),
+    })
+    .strict(),
+);
 
 /**
  * The National Semiconductor 16550A UART of a PC COM port: eight registers at `port`
@@ -636,7 +683,7 @@ export class Uart implements Device {
   // ---- state ------------------------------------------------------------------------------
 
   saveState(): JsonValue {
-    return {
+    return state.save({
       divisor: this.divisor,
       ier: this.ier,
       lcr: this.lcr,
@@ -667,45 +714,11 @@ export class Uart implements Device {
       rxMask: this.rxMask,
       rxDeadline: this.rxDeadline,
       timeoutDeadline: this.timeoutDeadline,
-    };
+    });
   }
 
-  loadState(state: JsonValue): void {
-    const r = new StateReader(`${this.id} state`);
-    const o = r.object(state);
-    const MAX = Number.MAX_SAFE_INTEGER;
-    const s = {
-      divisor: r.int(o, "divisor", 0, 0xffff),
-      ier: r.int(o, "ier", 0, 0x0f),
-      lcr: r.int(o, "lcr", 0, 0xff),
-      mcr: r.int(o, "mcr", 0, 0x1f),
-      scr: r.int(o, "scr", 0, 0xff),
-      fifoEnabled: r.bool(o, "fifoEnabled"),
-      fcrBits: r.int(o, "fcrBits", 0, 0xff),
-      overrun: r.bool(o, "overrun"),
-      lineErrors: r.int(o, "lineErrors", 0, R.LSR_CHAR_ERRORS),
-      msrDelta: r.int(o, "msrDelta", 0, 0x0f),
-      msrLevels: r.int(o, "msrLevels", 0, 0xf0),
-      hostModem: r.int(o, "hostModem", 0, 0xf0),
-      thriPending: r.bool(o, "thriPending"),
-      timeoutPending: r.bool(o, "timeoutPending"),
-      lastRbr: r.int(o, "lastRbr", 0, 0xff),
-      txFifo: r.ints(o, "txFifo", R.FIFO_DEPTH, 0, 0xff),
-      txPhase: r.int(o, "txPhase", TX_IDLE, TX_SHIFTING),
-      tsr: r.int(o, "tsr", 0, 0xff),
-      txLoop: r.bool(o, "txLoop"),
-      txMask: r.int(o, "txMask", 0, 0xff),
-      txDeadline: r.int(o, "txDeadline", 0, MAX),
-      preSent: r.int(o, "preSent", 0, R.FIFO_DEPTH + 1),
-      transmitted: r.int(o, "transmitted", 0, MAX),
-      rxFifo: r.ints(o, "rxFifo", R.FIFO_DEPTH, 0, 0xff | (R.LSR_CHAR_ERRORS << 8)),
-      hostQueue: r.ints(o, "hostQueue", MAX, 0, BREAK),
-      rxBusy: r.bool(o, "rxBusy"),
-      rxValue: r.int(o, "rxValue", 0, BREAK),
-      rxMask: r.int(o, "rxMask", 0, 0xff),
-      rxDeadline: r.int(o, "rxDeadline", 0, MAX),
-      timeoutDeadline: r.int(o, "timeoutDeadline", -1, MAX),
-    };
+  loadState(json: JsonValue): void {
+    const s = state.load(json, `${this.id} state`);
     this.cancelTimers();
     Object.assign(this, {
       divisor: s.divisor,

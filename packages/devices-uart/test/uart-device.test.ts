@@ -139,7 +139,8 @@ describe("saveState / loadState", () => {
     const before = JSON.stringify(good);
     const bad = (k: string, v: JsonValue) => ({ ...good, [k]: v });
     const cases: [JsonValue, RegExp][] = [
-      [null, /^uart state: field '\(root\)': expected an object/],
+      [null, /^uart state: Invalid input: expected object, received null$/],
+      [{ ...good, extra: 1 }, /^uart state: unknown field 'extra'$/],
       [bad("ier", 0x10), /field 'ier': expected a whole number from 0 to 15, got 16/],
       [bad("txFifo", new Array(17).fill(0)), /field 'txFifo': expected an array of at most 16/],
       [bad("rxFifo", [1, "x"]), /field 'rxFifo\.1'/],

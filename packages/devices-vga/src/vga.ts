@@ -2,12 +2,10 @@ import { inject, injectable } from "tsyringe";
 import {
   type AccessHandlers,
   type Bus,
-  ConfigError,
   DEVICE_ID,
   DEVICE_OPTIONS,
   type Device,
   type JsonValue,
-  decodeBase64,
   defineDevicePlugin,
   encodeBase64,
 } from "@ringlab/sdk";
@@ -22,9 +20,9 @@ import { type AnsiOptions, renderAnsi } from "./render-ansi.js";
 import { type RgbaImage, renderImage } from "./render-image.js";
 import { renderText, renderTextLines, requireTextMode } from "./render-text.js";
 import { type ReplayStep, VGA_PORT_FIRST, VGA_PORT_LAST, parseReplay } from "./replay.js";
-import { StateReader } from "./state-reader.js";
 import { type TextGeometry, textGeometry } from "./text-screen.js";
 import { type VgaOptions, vgaOptionsSchema } from "./vga-options.js";
+import { decodeVram, vgaState } from "./vga-state.js";
 import { PLANE_SIZE, VideoMemory } from "./video-memory.js";
 
 /** Cells the BIOS clears at B8000-BFFFF: 32 KiB of character/attribute pairs. */
@@ -377,7 +375,7 @@ export class Vga implements Device {
   // ---- state ---------------------------------------------------------------------------
 
   saveState(): JsonValue {
-    return {
+    return vgaState.save({
       version: 1,
       misc: this.misc,
       featureControl: this.featureControl,
@@ -390,40 +388,22 @@ export class Vga implements Device {
       dac: this.dac.save(),
       latches: [...this.memory.latch],
       vram: encodeBase64(this.memory.vram),
-    };
+    });
   }
 
-  loadState(state: JsonValue): void {
-    const backup = this.saveState();
-    try {
-      this.applyState(state);
-    } catch (e) {
-      this.applyState(backup);
-      throw e;
-    }
-  }
-
-  private applyState(state: JsonValue): void {
-    const r: StateReader = new StateReader(this.id, state);
-    if (r.int("version", 1, 1) !== 1) throw new ConfigError(`${this.id} state: unknown version`);
-    const misc = r.int("misc", 0, 255);
-    const featureControl = r.int("featureControl", 0, 255);
-    const vgaEnable = r.int("vgaEnable", 0, 1);
-    const inputStatus1 = r.int("inputStatus1", 0, 255);
-    const latches = r.bytes("latches", 4);
-    const vram = decodeBase64(r.string("vram"));
-    if (!vram || vram.length !== 4 * PLANE_SIZE) r.invalid("vram", `base64 of ${4 * PLANE_SIZE} bytes`);
-    this.seq.load(r.object("sequencer"));
-    this.crtc.load(r.object("crtc"));
-    this.gc.load(r.object("graphics"));
-    this.ac.load(r.object("attribute"));
-    this.dac.load(r.object("dac"));
-    this.misc = misc;
-    this.featureControl = featureControl;
-    this.vgaEnable = vgaEnable;
-    this.inputStatus1 = inputStatus1;
-    this.memory.latch.set(latches);
-    this.memory.vram.set(vram);
+  loadState(json: JsonValue): void {
+    const s = vgaState.load(json, `${this.id} state`);
+    this.seq.load(s.sequencer);
+    this.crtc.load(s.crtc);
+    this.gc.load(s.graphics);
+    this.ac.load(s.attribute);
+    this.dac.load(s.dac);
+    this.misc = s.misc;
+    this.featureControl = s.featureControl;
+    this.vgaEnable = s.vgaEnable;
+    this.inputStatus1 = s.inputStatus1;
+    this.memory.latch.set(s.latches);
+    this.memory.vram.set(decodeVram(s.vram)!);
     this.updateWindow();
   }
 }

@@ -54,15 +54,26 @@ describe("saveState / loadState", () => {
     const good = vga.saveState() as { [k: string]: JsonValue };
     const bad = (patch: { [k: string]: JsonValue }) => ({ ...good, ...patch });
     expect(() => vga.loadState(null)).toThrow(ConfigError);
-    expect(() => vga.loadState(null)).toThrow("vga state: the state must be an object");
-    expect(() => vga.loadState(bad({ misc: 300 }))).toThrow("vga state: field 'misc' must be an integer from 0 to 255");
+    // Worded as every device's state (deviceState and the SDK's field schemas), not in the
+    // VGA's own words of before ("field 'misc' must be an integer from 0 to 255").
+    expect(() => vga.loadState(null)).toThrow("vga state: Invalid input: expected object, received null");
+    expect(() => vga.loadState(bad({ misc: 300 }))).toThrow("vga state: field 'misc': expected a whole number from 0 to 255, got 300");
     expect(() => vga.loadState(bad({ crtc: { index: 0, regs: [1, 2] } }))).toThrow(
-      "vga state: field 'crtc.regs' must be an array of 25 bytes",
+      "vga state: field 'crtc.regs': expected an array of 25 numbers, got [1,2]",
     );
-    expect(() => vga.loadState(bad({ vram: "not base64!" }))).toThrow("vga state: field 'vram' must be base64 of 262144 bytes");
+    const seq = good["sequencer"] as { index: number; regs: number[] };
+    expect(() => vga.loadState(bad({ sequencer: { ...seq, regs: [0xff, ...seq.regs.slice(1)] } }))).toThrow(
+      "vga state: field 'sequencer.regs.0': expected a value within the register's implemented bits 0x03, got 0xFF",
+    );
+    expect(() => vga.loadState(bad({ vram: "not base64!" }))).toThrow('vga state: field \'vram\': expected base64 of 262144 bytes, got "not base64!"');
+    expect(() => vga.loadState(bad({ vram: "AAAA" }))).toThrow("vga state: field 'vram': expected base64 of 262144 bytes");
     const badDac = { ...(good["dac"] as { [k: string]: JsonValue }), palette: new Array(768).fill(64) };
-    expect(() => vga.loadState(bad({ dac: badDac }))).toThrow("vga state: field 'dac.palette' must be 6-bit values (0-63)");
+    expect(() => vga.loadState(bad({ dac: badDac }))).toThrow("vga state: field 'dac.palette.0': expected a whole number from 0 to 63, got 64");
+    expect(() => vga.loadState(bad({ dac: { ...badDac, palette: (good["dac"] as { palette: number[] }).palette, state: 1 } }))).toThrow(
+      "vga state: field 'dac.state': expected 0 or 3, got 1",
+    );
     expect(() => vga.loadState(bad({ version: 2 }))).toThrow(/field 'version'/);
+    expect(() => vga.loadState(bad({ extra: 1 }))).toThrow("vga state: unknown field 'extra'");
     expect(vga.screenLines()[0]).toBe("keep me");
     expect(vga.saveState()).toEqual(good);
   });

@@ -1,9 +1,17 @@
-import type { JsonValue } from "@ringlab/sdk";
-import type { StateReader } from "../state-reader.js";
+import { stateBool, stateInt, z } from "@ringlab/sdk";
+import { stateRegisters } from "../state-fields.js";
 
 /** Number of attribute controller registers: 16 palette registers and AR10-AR14. */
 export const ATTRIBUTE_REGISTER_COUNT = 0x15;
 const MASKS = [...new Array<number>(16).fill(0x3f), 0xef, 0xff, 0x3f, 0x0f, 0x0f];
+
+/** The attribute controller's saved state: index, PAS, the index/data flip-flop, registers. */
+export const attributeControllerState = z
+  .object({ index: stateInt(0, 0x1f), pas: stateBool(), flipFlop: stateBool(), regs: stateRegisters(MASKS) })
+  .strict();
+
+/** The values of {@link attributeControllerState}. */
+export type AttributeControllerState = z.output<typeof attributeControllerState>;
 
 /**
  * The attribute controller (IBM VGA Technical Reference, "Attribute Controller Registers";
@@ -92,21 +100,15 @@ export class AttributeController {
     this.pas = false;
   }
 
-  save(): JsonValue {
+  save(): AttributeControllerState {
     return { index: this.idx, pas: this.pas, flipFlop: this.flipFlop, regs: [...this.regs] };
   }
 
-  load(r: StateReader): void {
-    const index = r.int("index", 0, 0x1f);
-    const pas = r.bool("pas");
-    const flipFlop = r.bool("flipFlop");
-    const regs = r.bytes("regs", ATTRIBUTE_REGISTER_COUNT);
-    for (let i = 0; i < regs.length; i++) {
-      if ((regs[i]! & ~MASKS[i]!) !== 0) r.invalid("regs", `register values within their implemented bits (register ${i})`);
-    }
-    this.idx = index;
-    this.pas = pas;
-    this.flipFlop = flipFlop;
-    this.regs.set(regs);
+  /** Restores {@link save}'s value, already checked against {@link attributeControllerState}. */
+  load(s: AttributeControllerState): void {
+    this.idx = s.index;
+    this.pas = s.pas;
+    this.flipFlop = s.flipFlop;
+    this.regs.set(s.regs);
   }
 }

@@ -1,7 +1,12 @@
-import { IndexedRegisters } from "./indexed-registers.js";
+import { IndexedRegisters, indexedRegistersState } from "./indexed-registers.js";
 
 /** Number of CRT controller registers of the standard VGA (CR00-CR18). */
 export const CRTC_REGISTER_COUNT = 0x19;
+/** Every bit of every CRTC register is kept. */
+const WRITE_MASKS = new Array<number>(CRTC_REGISTER_COUNT).fill(0xff);
+
+/** The CRT controller's saved state. */
+export const crtcState = indexedRegistersState(WRITE_MASKS, 0xff);
 
 /**
  * The CRT controller, ports 0x3D4/0x3D5 in colour mode or 0x3B4/0x3B5 in mono mode
@@ -11,7 +16,7 @@ export const CRTC_REGISTER_COUNT = 0x19;
  */
 export class Crtc extends IndexedRegisters {
   constructor() {
-    super(new Array<number>(CRTC_REGISTER_COUNT).fill(0xff), 0xff);
+    super(WRITE_MASKS, 0xff);
   }
 
   /**

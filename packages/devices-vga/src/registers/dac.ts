@@ -1,5 +1,25 @@
-import type { JsonValue } from "@ringlab/sdk";
-import type { StateReader } from "../state-reader.js";
+import { stateInt, z } from "@ringlab/sdk";
+import { stateBytes } from "../state-fields.js";
+
+/**
+ * The DAC's saved state. Palette entries and the write latch are 6-bit values; the DAC
+ * state register reads 0 (write mode) or 3 (read mode).
+ */
+export const dacState = z
+  .object({
+    pelMask: stateInt(0, 255),
+    writeIndex: stateInt(0, 255),
+    writeCycle: stateInt(0, 2),
+    writeLatch: stateBytes(3, 0x3f),
+    readIndex: stateInt(0, 255),
+    readCycle: stateInt(0, 2),
+    state: stateInt(0, 3).refine((v): boolean => v === 0 || v === 3, { error: (issue) => `expected 0 or 3, got ${String(issue.input)}` }),
+    palette: stateBytes(768, 0x3f),
+  })
+  .strict();
+
+/** The values of {@link dacState}. */
+export type DacState = z.output<typeof dacState>;
 
 /**
  * The DAC (RAMDAC) and its 256-entry palette of 6-bit red, green, blue values (IBM VGA
@@ -73,7 +93,7 @@ export class Dac {
     this.state = 0;
   }
 
-  save(): JsonValue {
+  save(): DacState {
     return {
       pelMask: this.pelMask,
       writeIndex: this.writeIndex,
@@ -86,20 +106,16 @@ export class Dac {
     };
   }
 
-  load(r: StateReader): void {
-    const pelMask = r.int("pelMask", 0, 255);
-    const writeIndex = r.int("writeIndex", 0, 255);
-    const writeCycle = r.int("writeCycle", 0, 2);
-    const writeLatch = r.bytes("writeLatch", 3);
-    const readIndex = r.int("readIndex", 0, 255);
-    const readCycle = r.int("readCycle", 0, 2);
-    const state = r.int("state", 0, 3);
-    const palette = r.bytes("palette", 768);
-    if (state !== 0 && state !== 3) r.invalid("state", "0 or 3");
-    if (palette.some((v) => v > 0x3f) || writeLatch.some((v) => v > 0x3f)) r.invalid("palette", "6-bit values (0-63)");
-    Object.assign(this, { pelMask, writeIndex, writeCycle, readIndex, readCycle, state });
-    this.writeLatch.set(writeLatch);
-    this.palette.set(palette);
+  /** Restores {@link save}'s value, already checked against {@link dacState}. */
+  load(s: DacState): void {
+    this.pelMask = s.pelMask;
+    this.writeIndex = s.writeIndex;
+    this.writeCycle = s.writeCycle;
+    this.readIndex = s.readIndex;
+    this.readCycle = s.readCycle;
+    this.state = s.state;
+    this.writeLatch.set(s.writeLatch);
+    this.palette.set(s.palette);
   }
 }
 

@@ -1,4 +1,10 @@
-import { IndexedRegisters } from "./indexed-registers.js";
+import { IndexedRegisters, indexedRegistersState } from "./indexed-registers.js";
+
+const WRITE_MASKS = [0x0f, 0x0f, 0x0f, 0x1f, 0x03, 0x7b, 0x0f, 0x0f, 0xff];
+const INDEX_MASK = 0x0f;
+
+/** The graphics controller's saved state. */
+export const graphicsControllerState = indexedRegistersState(WRITE_MASKS, INDEX_MASK);
 
 /** The CPU memory window the graphics controller decodes (GR6 bits 2-3). */
 export interface MemoryWindow {
@@ -27,7 +33,7 @@ export const MEMORY_WINDOWS: readonly MemoryWindow[] = [
  */
 export class GraphicsController extends IndexedRegisters {
   constructor() {
-    super([0x0f, 0x0f, 0x0f, 0x1f, 0x03, 0x7b, 0x0f, 0x0f, 0xff], 0x0f);
+    super(WRITE_MASKS, INDEX_MASK);
   }
 
   get setReset(): number {

@@ -1,5 +1,16 @@
-import type { JsonValue } from "@ringlab/sdk";
-import type { StateReader } from "../state-reader.js";
+import { stateInt, z } from "@ringlab/sdk";
+import { stateRegisters } from "../state-fields.js";
+
+/** The saved state of a register file with these write masks and index mask. */
+export function indexedRegistersState(writeMasks: readonly number[], indexMask: number) {
+  return z.object({ index: stateInt(0, indexMask), regs: stateRegisters(writeMasks) }).strict();
+}
+
+/** The values of {@link indexedRegistersState}. */
+export interface IndexedRegistersState {
+  index: number;
+  regs: number[];
+}
 
 /**
  * An index/data register pair as the VGA's sequencer, CRTC and graphics controller use
@@ -57,17 +68,13 @@ export class IndexedRegisters {
     this.idx = 0;
   }
 
-  save(): JsonValue {
+  save(): IndexedRegistersState {
     return { index: this.idx, regs: [...this.regs] };
   }
 
-  load(r: StateReader): void {
-    const index = r.int("index", 0, this.indexMask);
-    const regs = r.bytes("regs", this.regs.length);
-    for (let i = 0; i < regs.length; i++) {
-      if ((regs[i]! & ~this.writeMasks[i]!) !== 0) r.invalid("regs", `register values within their implemented bits (register ${i})`);
-    }
-    this.idx = index;
-    this.regs.set(regs);
+  /** Restores {@link save}'s value, already checked against {@link indexedRegistersState}. */
+  load(s: IndexedRegistersState): void {
+    this.idx = s.index;
+    this.regs.set(s.regs);
   }
 }

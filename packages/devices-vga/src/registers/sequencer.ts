@@ -1,4 +1,10 @@
-import { IndexedRegisters } from "./indexed-registers.js";
+import { IndexedRegisters, indexedRegistersState } from "./indexed-registers.js";
+
+const WRITE_MASKS = [0x03, 0x3d, 0x0f, 0x3f, 0x0e];
+const INDEX_MASK = 0x07;
+
+/** The sequencer's saved state. */
+export const sequencerState = indexedRegistersState(WRITE_MASKS, INDEX_MASK);
 
 /**
  * The sequencer, ports 0x3C4 (index) / 0x3C5 (data). Five registers (IBM VGA Technical
@@ -10,7 +16,7 @@ import { IndexedRegisters } from "./indexed-registers.js";
  */
 export class Sequencer extends IndexedRegisters {
   constructor() {
-    super([0x03, 0x3d, 0x0f, 0x3f, 0x0e], 0x07);
+    super(WRITE_MASKS, INDEX_MASK);
   }
 
   /** SR1 bit 0: 8-dot characters when set, 9-dot when clear. */
