@@ -64,18 +64,28 @@ async function currentGuest(): Promise<GuestImage> {
   return { name: g.name, bytes: await bytes };
 }
 
-/** Boots the chosen guest under the chosen policy (cancelling whatever ran). */
-async function run(): Promise<void> {
+/**
+ * Starts a request to the worker: a new id (cancelling whatever ran) and the chosen guest's
+ * image, or undefined when it could not be read (the error is shown) or a newer request
+ * came while it was being read.
+ */
+async function startRequest(): Promise<{ id: number; guest: GuestImage } | undefined> {
   const id = ++requestId;
   errorBox.hidden = true;
-  let guest: GuestImage;
   try {
-    guest = await currentGuest();
+    const guest = await currentGuest();
+    return id === requestId ? { id, guest } : undefined;
   } catch (e) {
     if (id === requestId) showError(e instanceof Error ? e.message : String(e));
-    return;
+    return undefined;
   }
-  if (id !== requestId) return;
+}
+
+/** Boots the chosen guest under the chosen policy (cancelling whatever ran). */
+async function run(): Promise<void> {
+  const request = await startRequest();
+  if (request === undefined) return;
+  const { id, guest } = request;
   consoleText = "";
   consoleBox.textContent = "";
   showExits([]);
@@ -87,16 +97,9 @@ async function run(): Promise<void> {
 }
 
 async function compareAll(): Promise<void> {
-  const id = ++requestId;
-  errorBox.hidden = true;
-  let guest: GuestImage;
-  try {
-    guest = await currentGuest();
-  } catch (e) {
-    if (id === requestId) showError(e instanceof Error ? e.message : String(e));
-    return;
-  }
-  if (id !== requestId) return;
+  const request = await startRequest();
+  if (request === undefined) return;
+  const { id, guest } = request;
   comparison.hidden = true;
   const policies = [...policySelect.options].map((o) => o.value);
   setState("comparing", `Comparing ${guest.name} under ${policies.join(", ")}…`);

@@ -1,3 +1,4 @@
+import { BUILTIN_POLICY_NAMES } from "@ringlab/monitor";
 import { describe, expect, it } from "vitest";
 import { PlaygroundDriver, userMessage } from "../src/driver.js";
 import { GuestError, GuestRun, imageProblem } from "../src/guest-run.js";
@@ -27,7 +28,7 @@ describe("the worker protocol", () => {
     driver.start();
     expect(replies).toHaveLength(1);
     const ready = replies[0] as Extract<Reply, { type: "ready" }>;
-    expect(ready.policies.map((p) => p.name)).toEqual(["pure", "scan-patch", "pvi"]);
+    expect(ready.policies.map((p) => p.name)).toEqual(BUILTIN_POLICY_NAMES);
     expect(ready.policies.every((p) => p.description.length > 0)).toBe(true);
   });
 

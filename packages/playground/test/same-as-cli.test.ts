@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { REPO_ROOT } from "@ringlab/testkit";
+import { BUILTIN_POLICY_NAMES } from "@ringlab/monitor";
 import { describe, expect, it } from "vitest";
 import { comparisonView } from "../src/driver.js";
 import { GuestRun } from "../src/guest-run.js";
@@ -21,7 +22,8 @@ describe("compare all policies: the same report as the CLI", () => {
       const cli = spawnSync(process.execPath, [CLI, "compare", join(REPO_ROOT, "test/guests", name, `${name}.bin`)], { encoding: "utf8" });
       expect(cli.stderr).toBe("");
       expect(cli.status).toBe(0);
-      const runs = ["pure", "scan-patch", "pvi"].map((policy) => {
+      // `ringlab compare` with no --policies runs every built-in policy.
+      const runs = BUILTIN_POLICY_NAMES.map((policy) => {
         const run = new GuestRun(guest(name), policy);
         run.runToEnd(4099);
         return run.policyRun();
