@@ -176,10 +176,8 @@ function windowChecks(guest: string, policy: PolicyName, total: number, ns: read
     for (const w of ending) {
       const from = saved.get(w.n)!;
       const reference = end(m, text.slice(from.text), stopped);
-      // A machine built from the configuration alone, as `ringlab resume` restores into.
-      // (Restoring into a machine that has already run is not exact yet: under pure,
-      // nullkernel-preempt restored into the machine of an earlier window printed nothing in
-      // 4 of its 39 windows — some state outside the snapshot survives a restore.)
+      // A machine built from the configuration alone, as `ringlab resume` restores into (a
+      // machine that already ran is checked below).
       const c2 = new CollectingConsole();
       const second = build(guest, policy, c2);
       restoreMachine(second, from.snap);
@@ -240,6 +238,30 @@ describe("a snapshot taken at instruction N and resumed gives exactly the uninte
     for (let n = external! - 12; n <= external! + 12; n++) {
       expectSameEnd(splitRun("irq-boundary", "pure", n), reference, `irq-boundary N=${n}`);
     }
+  });
+
+  it("a restore into a machine that already ran is exact too", () => {
+    // Found by restoring window after window into one machine: the PIT kept its handle to a
+    // timer the restore had dropped, because the restored deadline was the same tick
+    // (nullkernel-preempt's first PIT edge at tick 1,047,619 is next both after instruction
+    // 100,007 and after 1,036,920), so no IRQ 0 came and the guest printed nothing.
+    const c = new CollectingConsole();
+    const m = boot("nullkernel-preempt", "pure", c);
+    m.run(7);
+    const early = throughFile(saveMachine(m));
+    m.run(1_036_920);
+    const late = throughFile(saveMachine(m));
+    const lateText = c.text().length;
+    m.run(1_136_920);
+    const reference = end(m, c.text().slice(lateText), { kind: "instruction-limit", instructions: 1_136_920 });
+    const c2 = new CollectingConsole();
+    const reused = build("nullkernel-preempt", "pure", c2);
+    restoreMachine(reused, early);
+    reused.run(100_007);
+    const before = c2.text().length;
+    restoreMachine(reused, late);
+    const outcome = reused.run(1_136_920);
+    expectSameEnd(end(reused, c2.text().slice(before), outcome), reference, "restored into a machine that ran");
   });
 
   it("a snapshot of a snapshot: split twice, the same end", () => {

@@ -235,7 +235,8 @@ export class Pit implements Device {
     }
     const deadline = this.pitClock.tickOfEdge(this.irqEdge);
     // A guest polling the counter (a latch command per poll) changes nothing: keep the timer.
-    if (this.timer !== undefined && this.timer.deadline === deadline) return;
+    // (A timer the clock dropped in a restore is not kept: its handle is no longer active.)
+    if (this.timer !== undefined && this.timer.active && this.timer.deadline === deadline) return;
     this.cancelTimer();
     this.timer = this.clock.scheduleAt(deadline, () => this.onTimer(), `${this.id} OUT0`);
   }

@@ -117,3 +117,22 @@ describe("VirtualClock", () => {
     expect(run()).toEqual(a);
   });
 });
+
+describe("timer handles", () => {
+  it("are active until they fire, are cancelled, or the clock drops them (reset, loadState)", () => {
+    const clock = new VirtualClock();
+    const fired = clock.scheduleAt(10, () => undefined);
+    const cancelled = clock.scheduleAt(20, () => undefined);
+    const dropped = clock.scheduleAt(30, () => undefined);
+    expect([fired.active, cancelled.active, dropped.active]).toEqual([true, true, true]);
+    cancelled.cancel();
+    clock.skipTo(10);
+    clock.runDueTimers();
+    expect([fired.active, cancelled.active, dropped.active]).toEqual([false, false, true]);
+    clock.loadState({ ticks: 5, instructions: 5 });
+    expect(dropped.active, "a restore drops every pending timer").toBe(false);
+    const again = clock.scheduleAt(30, () => undefined);
+    clock.reset();
+    expect(again.active, "so does a reset").toBe(false);
+  });
+});

@@ -58,7 +58,9 @@ export class TimerQueue {
     return top;
   }
 
+  /** Drops every timer, marking each cancelled so that handles to it say so. */
   clear(): void {
+    for (const t of this.heap) t.cancelled = true;
     this.heap = [];
   }
 }

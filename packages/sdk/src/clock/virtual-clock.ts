@@ -23,6 +23,13 @@ export interface TimerHandle {
    * nothing, so a device may cancel its handle unconditionally before re-arming.
    */
   cancel(): void;
+  /**
+   * True until the timer fires, is cancelled, or is dropped by the clock ({@link
+   * VirtualClock.reset}, {@link VirtualClock.loadState}): a device that keeps a handle to
+   * skip re-arming an unchanged deadline must check it, or a restore that dropped the timer
+   * leaves the device believing it still runs.
+   */
+  readonly active: boolean;
 }
 
 /** The TSC frequency a clock has when {@link ClockOptions.tscHz} is not given: 1 GHz, so one tick is one virtual nanosecond. */
@@ -143,6 +150,9 @@ export class VirtualClock {
       deadline: timer.deadline,
       cancel: () => {
         timer.cancelled = true;
+      },
+      get active() {
+        return !timer.cancelled;
       },
     };
   }
