@@ -161,7 +161,9 @@ function expectFirstTestsPassed(com1: string, screen: string): void {
 describeNeeds("guests", "memtest86+", () => {
   let compared: ReturnType<typeof compareMemtest> | undefined;
   it("runs under every policy through ringlab compare, which finds them indistinguishable", () => {
-    compared = compareMemtest();
+    // The three policies this test was measured with (vtx, the default compare's fourth, is
+    // not yet checked on memtest86+ in CI: a fourth 10^9-instruction run).
+    compared = compareMemtest("--policies", POLICIES.join(","));
     const { status, report } = compared;
     expect(report.runs.map((r) => r.policy)).toEqual([...POLICIES]);
     expect(report.runs.map((r) => r.differences)).toEqual([[], [], []]);
