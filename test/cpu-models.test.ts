@@ -66,7 +66,7 @@ describe("--cpu pentium2 boots the project's guests unchanged", () => {
 });
 
 /**
- * Debian's 686 kernel (the "guests" extra, as in third-party-guests.test.ts) on the Pentium II
+ * Debian's 686 kernel (the "guests" extra, as in linux.test.ts) on the Pentium II
  * model: it sees family 6 (uname -m i686), reads the MTRRs, and runs /init's workload.
  */
 describeNeeds("guests", "Debian's Linux kernel on --cpu pentium2", () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { comparableKernelLines } from "./lib/kernel-log-filter.js";
 
-// The filter that lets the Linux boot be compared with QEMU's (third-party-guests.test.ts)
+// The filter that lets the Linux boot be compared with QEMU's (linux.test.ts)
 // is checked here on its own, without a kernel: what it drops, what it rewrites, what it keeps.
 describe("comparableKernelLines", () => {
   it("drops timestamps, carriage returns, blank lines and the lines that name time or hardware", () => {

@@ -157,7 +157,7 @@ const GUESTS = ["demo", "nullkernel-preempt", "irq-boundary", "monitor-torture",
 /** Policies whose snapshots round-trip; the others are refused (below). */
 const SNAPSHOT_POLICIES: PolicyName[] = ["pure", "scan-patch", "pvi", "vtx"];
 /** Splits per (guest, policy) resumed to the guest's end, besides N = 1 (each reruns the guest). */
-const FULL_SPLITS = 2;
+const FULL_SPLITS = 1;
 /** Splits per (guest, policy) resumed for a window of {@link WINDOW} instructions. */
 const WINDOWS = 28;
 const WINDOW = 100_000;

@@ -137,7 +137,7 @@ export const EXTRAS: readonly ExtraInfo[] = [
     title: "the fetched guests",
     install: "run scripts/fetch-guests.sh as root: Debian's kernel, busybox, memtest86+ and SeaBIOS",
     variable: "RINGLAB_GUESTS_DIR",
-    unlocks: "software nobody here wrote: Debian's Linux kernel with a busybox userland, memtest86+, SeaBIOS (test/third-party-guests.test.ts)",
+    unlocks: "software nobody here wrote: Debian's Linux kernel with a busybox userland, memtest86+, SeaBIOS (test/linux.test.ts, test/memtest.test.ts, test/seabios.test.ts)",
   },
 ];
 
