@@ -17,16 +17,28 @@ import { expectedWorkload, initMarkers, LINUX_CMDLINE, runLinux } from "./lib/li
  * (`qemu-system-i386 -M isapc -cpu pentium,+cmov,-apic,-pse,-vme -m 64 -kernel vmlinuz
  * -initrd initramfs.img -append console=ttyS0 -serial stdio`, also "on i586").
  */
-const POLICIES = ["pure", "scan-patch", "pvi"] as const;
+/**
+ * The boots: every policy, and each engine under two of them. The engines and the policies
+ * must all agree, so the runs below are compared with the first (pure, interpreted): a
+ * difference names the policy and the engine that ran it.
+ */
+const BOOTS = [
+  { policy: "pure", engine: "interp" },
+  { policy: "scan-patch", engine: "jit" },
+  { policy: "pvi", engine: "interp" },
+  { policy: "vtx", engine: "jit" },
+] as const;
+const bootName = (b: (typeof BOOTS)[number]) => `${b.policy} (${b.engine})`;
 
 const OUT = mkdtempSync(join(tmpdir(), "ringlab-linux-"));
 const eventsFile = (policy: string) => join(OUT, `${policy}.events`);
 
 describeNeeds("guests", "Debian's Linux kernel and a busybox userland", () => {
   const runs = new Map<string, ReturnType<typeof runLinux>>();
-  for (const policy of POLICIES) {
-    it(`boots to /init and runs the workload under ${policy}`, () => {
-      const r = runLinux("--policy", policy, "--stats", "--trace-events", eventsFile(policy));
+  for (const boot of BOOTS) {
+    const { policy, engine } = boot;
+    it(`boots to /init and runs the workload under ${policy}, ${engine === "jit" ? "with the block JIT" : "interpreted"}`, () => {
+      const r = runLinux("--policy", policy, "--engine", engine, "--stats", "--trace-events", eventsFile(policy));
       runs.set(policy, r);
       expect(r.error?.message, r.stderr.slice(-2000)).toBeUndefined();
       const markers = initMarkers(r.stdout);
@@ -46,14 +58,14 @@ describeNeeds("guests", "Debian's Linux kernel and a busybox userland", () => {
     }, 900_000);
   }
 
-  it("prints byte-identical serial output and delivers the same events at the same instructions under every policy", () => {
+  it("prints byte-identical serial output and delivers the same events at the same instructions under every policy and engine", () => {
     const pure = runs.get("pure");
     expect(pure, "the boots above ran").toBeDefined();
     const events = readFileSync(eventsFile("pure"), "latin1");
     expect(events.split("\n").length, "the event log holds the boot's interrupts").toBeGreaterThan(1000);
-    for (const policy of ["scan-patch", "pvi"]) {
-      expect(runs.get(policy)?.stdout, policy).toBe(pure!.stdout);
-      expect(readFileSync(eventsFile(policy), "latin1") === events, `${policy}: event log equals pure's`).toBe(true);
+    for (const boot of BOOTS.slice(1)) {
+      expect(runs.get(boot.policy)?.stdout, bootName(boot)).toBe(pure!.stdout);
+      expect(readFileSync(eventsFile(boot.policy), "latin1") === events, `${bootName(boot)}: event log equals pure (interp)'s`).toBe(true);
     }
   });
 

@@ -29,7 +29,7 @@ export function guestMachine(code: Uint8Array, options: { policy: string; engine
   if (entry === undefined) {
     const console = new CollectingConsole();
     const machine = createMachine(
-      { maxInstructions: options.budget, memory: { size: 4 << 20 }, monitor: { policy: options.policy }, cpu: { engine: options.engine } },
+      { maxInstructions: options.budget, memory: { size: 4 << 20 }, monitor: { policy: options.policy }, cpu: { engine: options.engine, jitThreshold: 2 } },
       builtinRegistry(),
       { console },
     );

@@ -36,6 +36,22 @@ describe("--engine and cpu.engine", () => {
     expect(c.stderr).toBe(`ringlab: ${toml}: key 'cpu.engine': expected one of 'interp', 'jit', got 'fast'\n`);
   });
 
+  it("--jit-threshold sets cpu.jitThreshold, which changes nothing the guest sees; a bad value is one line", () => {
+    expect(ringlab("config").stdout).toMatch(/^jitThreshold = 32768$/m);
+    expect(ringlab("config", "--jit-threshold", "1").stdout).toMatch(/^jitThreshold = 1$/m);
+    const eager = ringlab("run", cpubench, "--engine", "jit", "--jit-threshold", "1", "--screen", "none");
+    expect(eager.status, eager.stderr).toBe(0);
+    expect(eager.stdout).toContain("cpubench: checksum=204f02e4");
+    const zero = ringlab("run", cpubench, "--engine", "jit", "--jit-threshold", "0", "--screen", "none");
+    expect(zero.status).toBe(78);
+    expect(zero.stderr).toBe("ringlab: --jit-threshold: Too small: expected number to be >=1\n");
+    const toml = join(dir, "threshold.toml");
+    writeFileSync(toml, "[cpu]\njitThreshold = 2.5\n");
+    const c = ringlab("config", "-c", toml);
+    expect(c.status).toBe(78);
+    expect(c.stderr).toBe(`ringlab: ${toml}: key 'cpu.jitThreshold': Invalid input: expected int, received number\n`);
+  });
+
   it("config --print shows cpu.engine (interp by default); the flag overrides the file", () => {
     const toml = join(dir, "jit.toml");
     writeFileSync(toml, '[cpu]\nengine = "jit"\n');

@@ -604,6 +604,15 @@ export class Cpu extends CpuMemory {
   private decodeAt(eip: number, lin: number): Insn {
     this.insnEip = eip;
     const code = this.code;
+    if (code.isParked(lin >>> 12)) {
+      // Set aside at a CR3 load: translate the page again (a fault here is the fetch's own,
+      // after its CS limit check) and get its instructions back if it still maps the
+      // physical page they came from.
+      if (eip > this.segLimit[CS]! >>> 0) fault(GP, 0);
+      this.pager!.translate(this, lin, false);
+      const page = lin >>> 12;
+      code.unpark(page, this.directPage(page) ? this.pager!.physOf[page]! : -1);
+    }
     if (code.pages !== code.all) {
       // A user fetch from a page whose code was cached by supervisor fetches: the fetch's own
       // checks (CS limit, then U/S through the user tables: #PF from a supervisor page), and

@@ -32,4 +32,4 @@ export * as vectors from "./exceptions/vectors.js";
 export * as eflags from "./state/eflags.js";
 export { CR4_PVI } from "./exec/virtual-interrupts.js";
 export { ENGINES, type Engine } from "./jit/engine-name.js";
-export type { JitEngine } from "./jit/jit-engine.js";
+export { HOT_THRESHOLD, type JitEngine } from "./jit/jit-engine.js";

@@ -183,6 +183,38 @@ describe("the CPU with paging on", () => {
     expect(m.cpu.getReg32(0) & 0xff).toBe(0x22);
   });
 
+  it("a CR3 load keeps the decoded code of pages that map the same physical page, and decodes a remapped page afresh", () => {
+    // call 0x80000 / mov bl,al / mov eax,DIR2 / mov cr3,eax / call 0x80000 / hlt. Linear page
+    // 0x80 maps physical 0x70000 (mov al,0x11 / ret) under DIR and 0x71000 (mov al,0x22 / ret)
+    // under DIR2; everything else maps alike, so the code page itself keeps its instructions.
+    const DIR2 = 0x23000;
+    const TABLE2 = 0x24000;
+    const code = [0xe8, 0xfb, 0xef, 0x07, 0x00, 0x88, 0xc3, 0xb8, 0x00, 0x30, 0x02, 0x00, 0x0f, 0x22, 0xd8, 0xe8, 0xec, 0xef, 0x07, 0x00, 0xf4];
+    const m = paged(code, [], (pte) => pte(0x80, 0x70000 | PTE_P | PTE_RW));
+    wr32(m, DIR2, TABLE2 | PTE_P | PTE_RW | PTE_US);
+    for (let p = 0; p < 256; p++) wr32(m, TABLE2 + 4 * p, rd32(m, TABLE + 4 * p));
+    wr32(m, TABLE2 + 4 * 0x80, 0x71000 | PTE_P | PTE_RW);
+    m.ram.set([0xb0, 0x11, 0xc3], 0x70000);
+    m.ram.set([0xb0, 0x22, 0xc3], 0x71000);
+    runToHalt(m.cpu);
+    expect(m.cpu.getReg32(3) & 0xff).toBe(0x11);
+    expect(m.cpu.getReg32(0) & 0xff).toBe(0x22);
+    expect(m.cpu.code.unparked, "the code page came back after the CR3 load").toBeGreaterThan(0);
+  });
+
+  it("toggling CR4.PGE (Linux's global TLB flush) keeps decoded code, and a write still drops it", () => {
+    // mov eax,cr4 / or eax,0x80 / mov cr4,eax / and eax,~0x80 / mov cr4,eax /
+    // mov byte [next+1],0x33 / next: mov al,0x11 / hlt: the store patches the MOV's immediate
+    // after the flushes, so decoded code kept past them must still see the write.
+    const code = [0x0f, 0x20, 0xe0, 0x0d, 0x80, 0x00, 0x00, 0x00, 0x0f, 0x22, 0xe0, 0x25, 0x7f, 0xff, 0xff, 0xff, 0x0f, 0x22, 0xe0];
+    const at = 0x1000 + code.length + 7;
+    code.push(0xc6, 0x05, (at + 1) & 0xff, ((at + 1) >> 8) & 0xff, 0, 0, 0x33, 0xb0, 0x11, 0xf4);
+    const m = paged(code);
+    runToHalt(m.cpu);
+    expect(m.cpu.getReg32(0) & 0xff).toBe(0x33);
+    expect(m.cpu.code.unparked, "the code page came back after each CR4 write").toBeGreaterThanOrEqual(2);
+  });
+
   it("a REP string instruction faulting part-way retires the iterations it completed", () => {
     // mov edi,0x60ffc / mov ecx,8 / rep stosb ; page 0x61 not present: 4 bytes, then #PF
     const m = paged([0xbf, 0xfc, 0x0f, 0x06, 0x00, 0xb9, 0x08, 0x00, 0x00, 0x00, 0xf3, 0xaa], [], (pte) => pte(0x61, 0));

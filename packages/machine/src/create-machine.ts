@@ -94,7 +94,7 @@ export function createMachine(
   const clock = new VirtualClock(config.clock);
   // The schema admits only listed model names.
   const cpu = new Cpu(bus, clock, findCpuModel(config.cpu.model)!);
-  cpu.setEngine(config.cpu.engine);
+  cpu.setEngine(config.cpu.engine, config.cpu.jitThreshold);
 
   // The machine answers devices' run-control requests; it exists only after the devices, so
   // they get a forwarder bound to it below.

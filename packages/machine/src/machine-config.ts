@@ -1,4 +1,4 @@
-import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL, ENGINES } from "@ringlab/cpu";
+import { CPU_MODEL_NAMES, DEFAULT_CPU_MODEL, ENGINES, HOT_THRESHOLD } from "@ringlab/cpu";
 import { ConfigError, FOUR_GIB, checkAddressValue, formatAddress, formatZodIssue, hex, readAddressText, z } from "@ringlab/sdk";
 import { type LayoutRegion, MemoryLayout, describeRegion, pcLayoutRegions } from "./memory-layout.js";
 import { formatSize, parseSize } from "./size-text.js";
@@ -152,6 +152,13 @@ const cpuSchema = z
     model: z.enum(CPU_MODEL_NAMES, { error: enumError(CPU_MODEL_NAMES) }).default(DEFAULT_CPU_MODEL.name),
     /** `interp` (the reference interpreter, default) or `jit` (the block JIT). */
     engine: z.enum(ENGINES, { error: enumError(ENGINES) }).default("interp"),
+    /**
+     * `jit` only: how many times an instruction runs in the interpreter before the block
+     * starting there is translated (default {@link HOT_THRESHOLD}, tuned on Linux; 1 translates
+     * everything at once, as the JIT's own tests do). The engines run every guest alike
+     * whatever the value: only host time changes.
+     */
+    jitThreshold: z.number().int().min(1).max(1_000_000_000).default(HOT_THRESHOLD),
   })
   .strict();
 
@@ -209,7 +216,7 @@ export const machineConfigSchema = z
     devices: z.array(z.union([z.string(), deviceEntrySchema])).default([...DEFAULT_DEVICES]),
     maxInstructions: z.number().int().positive().optional(),
     monitor: monitorSchema.default({ policy: "pure", options: {}, patch: true }),
-    cpu: cpuSchema.default({ model: DEFAULT_CPU_MODEL.name, engine: "interp" }),
+    cpu: cpuSchema.default({ model: DEFAULT_CPU_MODEL.name, engine: "interp", jitThreshold: HOT_THRESHOLD }),
   })
   .strict();
 

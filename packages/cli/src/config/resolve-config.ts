@@ -1,6 +1,6 @@
 import { resolve } from "node:path";
 import { parseReplay } from "@ringlab/devices-vga";
-import { CPU_MODEL_NAMES, ENGINES } from "@ringlab/cpu";
+import { CPU_MODEL_NAMES, ENGINES, HOT_THRESHOLD } from "@ringlab/cpu";
 import { DEFAULT_DEVICES } from "@ringlab/machine";
 import { BUILTIN_POLICY_NAMES } from "@ringlab/monitor";
 import { parsePolicySpec } from "./policy-spec.js";
@@ -30,6 +30,8 @@ export interface MachineFlags {
   cpu?: string;
   /** `--engine interp|jit`: the execution engine (cpu.engine). */
   engine?: string;
+  /** `--jit-threshold N`: runs before a block is translated (cpu.jitThreshold). */
+  jitThreshold?: number;
   /** False with `--no-patch` (commander sets true otherwise). */
   patch?: boolean;
   /** `--serial BACKEND`, repeatable: COM1, COM2, ... (replaces the config file's `serial`). */
@@ -78,6 +80,9 @@ export function addMachineOptions(cmd: Command, parseNumber: (v: string) => numb
     )
     .option("--cpu <name>", `CPU model: ${CPU_MODEL_NAMES.join(", ")} (cpu.model; see ringlab cpus)`)
     .option("--engine <name>", `execution engine: ${ENGINES.join(", ")} (cpu.engine; default interp, the reference)`)
+    .addOption(
+      new Option("--jit-threshold <n>", `jit: runs of an instruction before the block starting there is translated (cpu.jitThreshold; default ${HOT_THRESHOLD})`).argParser(parseNumber),
+    )
     .option("--no-patch", "scan-patch/pvi: run the guest deprivileged without patching its sensitive instructions, to see what it notices (monitor.patch = false)")
     .option(
       "--plugin <module.js>",
@@ -156,7 +161,10 @@ export function resolveRunConfig(flags: MachineFlags, kernelArg?: string): RunCo
       policySpec !== undefined || flags.patch === false
         ? { policy: policySpec?.name, options: policySpec?.options, patch: flags.patch === false ? false : undefined }
         : undefined,
-    cpu: flags.cpu !== undefined || flags.engine !== undefined ? { model: flags.cpu, engine: flags.engine } : undefined,
+    cpu:
+      flags.cpu !== undefined || flags.engine !== undefined || flags.jitThreshold !== undefined
+        ? { model: flags.cpu, engine: flags.engine, jitThreshold: flags.jitThreshold }
+        : undefined,
     clock: flags.tscHz !== undefined || flags.cpi !== undefined ? { tscHz: flags.tscHz, cyclesPerInstruction: flags.cpi } : undefined,
     kernel:
       kernelArg !== undefined || flags.cmdline !== undefined || flags.module !== undefined || flags.initrd !== undefined
@@ -229,6 +237,7 @@ const FLAG_FOR_KEY: Record<string, string> = {
   "monitor.policy": "--policy",
   "cpu.model": "--cpu",
   "cpu.engine": "--engine",
+  "cpu.jitThreshold": "--jit-threshold",
   maxInstructions: "--max-instructions",
   "clock.tscHz": "--tsc-hz",
   "clock.cyclesPerInstruction": "--cpi",

@@ -22,6 +22,15 @@ const PAGES = 1 << 20;
  * ({@link user}) shares the same slot arrays but lists only pages that user code may fetch
  * from, linked when a fetch at CPL 3 found the page user-readable ({@link linkUser}).
  * {@link pages} is the view of the current class, so a CPL change drops nothing.
+ *
+ * A CR3 load changes which physical page each linear page maps, so the cached pages can no
+ * longer be trusted as they are; but most of them (the kernel's, shared by every address
+ * space) still map the same physical page afterwards. Instead of dropping them, {@link park}
+ * sets every cached page aside with the physical page it was decoded from; the first fetch
+ * from a parked page translates it again and {@link unpark}s it: the same physical page gets
+ * its instructions (and their JIT translations) back, another one is decoded afresh. While
+ * parked, a page keeps its {@link codeMask} and its {@link noteSource} entry, so writes still
+ * drop it as they would a live page.
  */
 export class CodeCache {
   /** Per page: its decoded instructions, or null (the supervisor view). */
@@ -39,6 +48,14 @@ export class CodeCache {
   invalidations = 0;
   /** Physical page -> the linear pages holding code decoded from it (paging only). */
   private readonly sources = new Map<number, number[]>();
+  /** Per linear page: the physical page its code was decoded from (paging only). */
+  private readonly decodedFrom = new Int32Array(PAGES);
+  /** Pages put into {@link all} since the last {@link park} (may repeat), so a park touches only them. */
+  private live: number[] = [];
+  /** Linear pages set aside by {@link park}, with their instructions. */
+  private readonly parked = new Map<number, Insn[]>();
+  /** Pages restored by {@link unpark} (statistics). */
+  unparked = 0;
   /** Pages that received a slot array since the last flush, so a flush touches only them. */
   private used: number[] = [];
   /** 1 while a page is in `used` (a page dropped by a write and refilled is listed once). */
@@ -66,6 +83,7 @@ export class CodeCache {
     if (!p) {
       p = new Array<Insn>(4096);
       this.all[page] = p;
+      this.live.push(page);
       if (this.listed[page] === 0) {
         this.listed[page] = 1;
         this.used.push(page);
@@ -79,6 +97,7 @@ export class CodeCache {
    * pages now hold code from `phys` (0 when `page` was already known).
    */
   noteSource(page: number, phys: number): number {
+    this.decodedFrom[page] = phys;
     let list = this.sources.get(phys);
     if (list === undefined) this.sources.set(phys, (list = []));
     if (list.includes(page)) return 0;
@@ -120,12 +139,51 @@ export class CodeCache {
       this.all[page] = null;
       if (this.user !== null) this.user[page] = null;
       this.invalidations++;
-    }
+    } else if (this.parked.size !== 0 && this.parked.delete(page)) this.invalidations++;
     this.codeMask[page] = 0;
+  }
+
+  /**
+   * The linear-to-physical mapping changed wholesale (MOV CR3): sets every cached page aside
+   * until a fetch shows which physical page it maps now ({@link unpark}).
+   */
+  park(): void {
+    const user = this.user;
+    for (const page of this.live) {
+      const slots = this.all[page];
+      if (slots === null) continue;
+      this.parked.set(page, slots);
+      this.all[page] = null;
+      if (user !== null) user[page] = null;
+    }
+    this.live = [];
+  }
+
+  /** Whether linear page `page` is parked (a fetch must {@link unpark} it first). */
+  isParked(page: number): boolean {
+    return this.parked.size !== 0 && this.parked.has(page);
+  }
+
+  /**
+   * A fetch found parked `page` mapped to physical page `phys` (-1: to no RAM): its
+   * instructions come back to the supervisor view if they were decoded from `phys`, and are
+   * dropped otherwise. The user view links it again on a user fetch (the rights may differ).
+   */
+  unpark(page: number, phys: number): void {
+    const slots = this.parked.get(page);
+    if (slots === undefined) return;
+    if (phys === this.decodedFrom[page]) {
+      this.parked.delete(page);
+      this.all[page] = slots;
+      this.live.push(page);
+      this.unparked++;
+    } else this.invalidatePage(page);
   }
 
   flush(): void {
     this.sources.clear();
+    this.parked.clear();
+    this.live = [];
     const user = this.user;
     for (const page of this.used) {
       this.all[page] = null;

@@ -137,7 +137,9 @@ export function movToCr(cpu: Cpu, i: Insn): void {
       cpu.cr3 = v;
       if (cpu.pager !== null) {
         cpu.pager.cr3Loaded(cpu.cr4);
-        cpu.code.flush();
+        // Decoded code waits for a fetch to show whether its page still maps the same
+        // physical page (decode/code-cache.ts): most of it, the kernel's, does.
+        cpu.code.park();
       }
       return;
     case 4: {

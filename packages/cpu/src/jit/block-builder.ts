@@ -105,7 +105,7 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
   }
   if (count === 0) return NO_BLOCK;
   const exitEip = ctx.exitEip ?? `((e0 + ${off}) >>> 0)`;
-  const source = assemble(ctx, count, exitEip);
+  const source = assemble(ctx, count, exitEip, lin);
   try {
     const make = new Function("sink", "offs", "testCondition", "getCF", "getStatusFlags", "PARITY", "H", "I", source) as (...a: unknown[]) => (c: Cpu) => number;
     const run = make(sink, Int32Array.from(ctx.starts), testCondition, getCF, getStatusFlags, PARITY, ctx.calls.map((c) => c.handler), ctx.calls.slice());
@@ -120,7 +120,7 @@ export function buildBlock(cpu: Cpu, first: Insn, eip: number, lin: number, fetc
 /** Sources that failed to compile (a JIT bug; tests assert this stays empty). */
 export const jitErrors: string[] = [];
 
-function assemble(ctx: EmitContext, count: number, exitEip: string): string {
+function assemble(ctx: EmitContext, count: number, exitEip: string, lin: number): string {
   const regs = [...ctx.regsUsed].sort((a, b) => a - b);
   const written = [...ctx.regsWritten].sort((a, b) => a - b);
   const guards = [`sl[${CS}] !== -1`];
@@ -136,7 +136,10 @@ function assemble(ctx: EmitContext, count: number, exitEip: string): string {
   const calls = ctx.calls.map((_, j) => `const h${j} = H[${j}], i${j} = I[${j}];`).join(" ");
   return `"use strict";
 ${calls}
-return function jitBlock(cpu) {
+// Named for the block's linear address, so a host profile (node --cpu-prof) shows which
+// guest code the time went to. In parentheses, so V8 compiles it with its closure instead of
+// pre-parsing it now and parsing it again at the first call (about a fifth of a block's cost).
+return (function jit_${(lin >>> 0).toString(16).padStart(8, "0")}(cpu) {
   const regs = cpu.regs, sl = cpu.segLimit, sc = cpu.segCheck;
   if (${guards.join(" || ")}) return 0;
   const rp = cpu.rp, wp = cpu.wp, po = cpu.po, cm = cpu.codeMask;
@@ -161,5 +164,5 @@ return function jitBlock(cpu) {
   cpu.eip = ne;
   cpu.n = n0 + ni;
   return 1;
-};`;
+});`;
 }

@@ -159,10 +159,13 @@ export class CpuMemory extends CpuState {
 
   /**
    * CR0.PG or WP, CR4.PSE, PGE or PAE changed: switches the fast path between the bus's physical
-   * page tables and the paging unit's linear ones and drops every cached translation and
-   * decoded instruction (the code cache is indexed by linear page).
+   * page tables and the paging unit's linear ones and drops every cached translation. The
+   * decoded instructions (indexed by linear page) go too when CR0.PG changed; with paging on
+   * before and after, they are parked as at a CR3 load (code-cache.ts): Linux toggles
+   * CR4.PGE to flush its global pages, which moves no code.
    */
   pagingChanged(): void {
+    const wasPaging = this.pager !== null;
     if (this.cr0 & 0x80000000) {
       this.pager ??= new PagingUnit(this.bus.memory, this.code, this.pageWalks);
       this.pager.flushAll();
@@ -179,7 +182,8 @@ export class CpuMemory extends CpuState {
       // Without paging there are no page rights: one view for every CPL.
       if (this.code.selectView(false)) this.codeViewChanged();
     }
-    this.code.flush();
+    if (wasPaging && this.pager !== null) this.code.park();
+    else this.code.flush();
   }
 
   /**
