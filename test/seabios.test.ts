@@ -26,7 +26,7 @@ import { expect, it } from "vitest";
  * rebooting after 60 seconds; one run here gives the same file, one leaves it out.
  */
 const CLI = join(REPO_ROOT, "packages/cli/dist/main.js");
-const POLICIES = ["pure", "scan-patch", "pvi"] as const;
+const POLICIES = ["pure", "scan-patch", "pvi", "vtx"] as const;
 
 /** The first 8 lines of QEMU's screen, as above; the rest is blank. */
 const QEMU_SCREEN = [
@@ -89,7 +89,7 @@ describeNeeds("guests", "Debian's SeaBIOS with its VGA BIOS through fw_cfg", () 
     const pure = runs.get("pure");
     expect(pure, "the runs above ran").toBeDefined();
     const events = readFileSync(join(OUT, "pure2.events"), "latin1");
-    for (const policy of ["scan-patch", "pvi"]) {
+    for (const policy of POLICIES.slice(1)) {
       expect(runs.get(policy)?.stdout, policy).toBe(pure!.stdout);
       expect(readFileSync(join(OUT, `${policy}2.events`), "latin1") === events, `${policy}: event log equals pure's`).toBe(true);
     }
