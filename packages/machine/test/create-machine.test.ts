@@ -1,4 +1,5 @@
 import "reflect-metadata";
+import { HOT_THRESHOLD } from "@ringlab/cpu";
 import type { DebugConsole } from "@ringlab/devices-debug";
 import { describe, expect, it } from "vitest";
 import { CollectingConsole, builtinRegistry, createMachine, parseMachineConfig } from "../src/index.js";
@@ -87,7 +88,7 @@ describe("createMachine", () => {
     const m = createMachine({ devices: [], cpu: { model: "pentium2" } }, r);
     expect(m.cpu.model.name).toBe("pentium2");
     expect(m.cpu.model.vendor).toBe("GenuineIntel");
-    expect(parseMachineConfig({}).cpu).toEqual({ model: "ringlab", engine: "interp" });
+    expect(parseMachineConfig({}).cpu).toEqual({ model: "ringlab", engine: "interp", jitThreshold: HOT_THRESHOLD });
     expect(() => parseMachineConfig({ cpu: { model: "k6" } }, "vm.toml")).toThrow(
       "vm.toml: key 'cpu.model': expected one of 'ringlab', '486', 'pentium', 'pentium-pro', 'pentium2', got 'k6'",
     );
