@@ -5,19 +5,19 @@ import { defineConfig } from "vitest/config";
 
 /**
  * The test files that run longest, longest first (seconds on one of CI's 2 cores, measured
- * 2026-12-08). They start before everything else so that no long file is left running alone
- * at the end while the other workers sit idle; vitest's own order (larger files first, then
- * the cached durations of an earlier run) knows nothing of them in a clean clone.
+ * in the clean-clone run of 2026-12-08). They start before everything else so that no long
+ * file is left running alone at the end while the other workers sit idle; vitest's own order
+ * (larger files first, then the cached durations of an earlier run) knows nothing of them in
+ * a clean clone.
  */
 const LONGEST_FIRST = [
-  "test/linux.test.ts", // ~530: Debian's kernel booted under three policies, and QEMU
-  "test/snapshot.test.ts", // ~420
-  "test/memtest.test.ts", // ~300
-  "test/policies.test.ts", // ~180
+  "test/linux.test.ts", // ~585: Debian's kernel booted four times (policies, engines), and QEMU
+  "test/snapshot.test.ts", // ~535
+  "test/memtest.test.ts", // ~235
   "test/cpu-models.test.ts", // ~170: the 686 kernel on the Pentium II
-  "packages/cli/test/run.test.ts", // ~145
-  "packages/cli/test/compare-jobs.test.ts", // ~130
-  "test/jit-differential.test.ts", // ~120
+  "test/policies.test.ts", // ~130
+  "test/jit-differential.test.ts", // ~125
+  "packages/cli/test/compare-jobs.test.ts", // ~110
 ];
 
 class LongestFirst extends BaseSequencer {

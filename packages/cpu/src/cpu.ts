@@ -604,14 +604,15 @@ export class Cpu extends CpuMemory {
   private decodeAt(eip: number, lin: number): Insn {
     this.insnEip = eip;
     const code = this.code;
-    if (code.isParked(lin >>> 12)) {
+    const page = lin >>> 12;
+    if (code.isParked(page)) {
       // Set aside at a CR3 load: translate the page again (a fault here is the fetch's own,
       // after its CS limit check) and get its instructions back if it still maps the
       // physical page they came from.
       if (eip > this.segLimit[CS]! >>> 0) fault(GP, 0);
-      this.pager!.translate(this, lin, false);
-      const page = lin >>> 12;
-      code.unpark(page, this.directPage(page) ? this.pager!.physOf[page]! : -1);
+      const pager = this.pager!;
+      pager.translate(this, lin, false);
+      code.unpark(page, this.directPage(page) ? pager.physOf[page]! : -1);
     }
     if (code.pages !== code.all) {
       // A user fetch from a page whose code was cached by supervisor fetches: the fetch's own
@@ -637,7 +638,6 @@ export class Cpu extends CpuMemory {
       insn = new Insn(undefinedOpcode);
       decode((k) => (k < patch.length ? patch[k]! : 0x90), this.code32, insn, this.insnGroups);
     }
-    const page = lin >>> 12;
     const off = lin & 0xfff;
     if (off + span <= 0x1000 && this.directPage(page)) {
       this.noteCodeSource(page);

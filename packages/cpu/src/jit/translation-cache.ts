@@ -6,8 +6,9 @@ import type { JitBlock } from "./jit-block.js";
  * block's translation hangs off the decoded entry of its first instruction (`Insn.jit`),
  * and a block never leaves that instruction's page. So whatever drops decoded code drops the
  * translations with it — a guest write into a page's code (self-modifying code; the write
- * path's `codeMask` check), a write through another mapping of the page, a flush on a paging
- * or CS.D change — and a lookup needs no table of its own. The privilege views (user /
+ * path's `codeMask` check), a write through another mapping of the page, a flush on a CR0.PG
+ * or CS.D change — and keeps them where it keeps the code: a page parked at a CR3 load comes
+ * back with its translations. A lookup needs no table of its own. The privilege views (user /
  * supervisor) share the decoded entries, and the run loop reaches an entry only through the
  * view of the current class, so a translation runs only where its code may be fetched.
  */
